@@ -1,0 +1,178 @@
+import Foundation
+
+/// Execution status, spelled as the Craft AI SDK expects.
+public enum ExecutionStatus: String, Sendable, Codable, CaseIterable {
+    case pending = "Pending"
+    case running = "Running"
+    case succeeded = "Succeeded"
+    case skipped = "Skipped"
+    case failed = "Failed"
+    case error = "Error"
+
+    public var isFinal: Bool {
+        switch self {
+        case .pending, .running: false
+        case .succeeded, .skipped, .failed, .error: true
+        }
+    }
+}
+
+/// What started an execution.
+public enum ExecutionTrigger: String, Sendable, Codable {
+    case run
+    case endpoint
+    case periodic
+}
+
+/// One run of a pipeline.
+public struct Execution: Sendable, Equatable {
+    public var id: String
+    public var workspaceID: String
+    public var pipelineID: String
+    public var pipelineName: String
+    public var stepID: String
+    public var deploymentName: String?
+    public var trigger: ExecutionTrigger
+    public var status: ExecutionStatus
+    public var createdAt: Date
+    public var createdBy: String
+    public var startedAt: Date?
+    public var endedAt: Date?
+    /// Why the execution failed, in words the user can act on.
+    public var failureMessage: String?
+
+    public init(id: String, workspaceID: String, pipelineID: String, pipelineName: String, stepID: String,
+                deploymentName: String?, trigger: ExecutionTrigger, status: ExecutionStatus, createdAt: Date,
+                createdBy: String, startedAt: Date? = nil, endedAt: Date? = nil, failureMessage: String? = nil) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.pipelineID = pipelineID
+        self.pipelineName = pipelineName
+        self.stepID = stepID
+        self.deploymentName = deploymentName
+        self.trigger = trigger
+        self.status = status
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.failureMessage = failureMessage
+    }
+}
+
+/// Where an execution input came from.
+public enum InputSourceKind: String, Sendable, Codable {
+    case run
+    case constant
+    case environmentVariable = "environment_variable"
+    case endpoint
+    case datastore
+    case isNull = "is_null"
+}
+
+/// Where an execution output goes.
+public enum OutputDestinationKind: String, Sendable, Codable {
+    case run
+    case endpoint
+    case datastore
+    case isNull = "is_null"
+}
+
+/// An input of an execution as resolved at creation time.
+public struct ExecutionInput: Sendable, Equatable {
+    public var name: String
+    public var dataType: IODataType
+    public var source: InputSourceKind
+    /// The mapping parameters (`run_input_name`, `constant_value`, `datastore_path`…).
+    public var mappingValue: [String: JSONValue]
+    /// The value passed to the function; for files, `{"path": …}` is built at run time.
+    public var value: JSONValue?
+    /// Blob holding the file content for file inputs.
+    public var fileBlob: String?
+    public var fileName: String?
+
+    public init(name: String, dataType: IODataType, source: InputSourceKind, mappingValue: [String: JSONValue],
+                value: JSONValue?, fileBlob: String? = nil, fileName: String? = nil) {
+        self.name = name
+        self.dataType = dataType
+        self.source = source
+        self.mappingValue = mappingValue
+        self.value = value
+        self.fileBlob = fileBlob
+        self.fileName = fileName
+    }
+}
+
+/// An output of an execution: its destination, then its value once produced.
+public struct ExecutionOutput: Sendable, Equatable {
+    public var name: String
+    public var dataType: IODataType
+    public var destination: OutputDestinationKind
+    public var mappingValue: [String: JSONValue]
+    public var value: JSONValue?
+    public var fileBlob: String?
+    public var fileName: String?
+
+    public init(name: String, dataType: IODataType, destination: OutputDestinationKind,
+                mappingValue: [String: JSONValue], value: JSONValue? = nil, fileBlob: String? = nil,
+                fileName: String? = nil) {
+        self.name = name
+        self.dataType = dataType
+        self.destination = destination
+        self.mappingValue = mappingValue
+        self.value = value
+        self.fileBlob = fileBlob
+        self.fileName = fileName
+    }
+}
+
+/// A captured line of output.
+public struct LogLine: Sendable, Equatable {
+    public enum Stream: String, Sendable, Codable {
+        case stdout, stderr, system
+    }
+
+    public var timestamp: Date
+    public var stream: Stream
+    public var message: String
+
+    public init(timestamp: Date, stream: Stream, message: String) {
+        self.timestamp = timestamp
+        self.stream = stream
+        self.message = message
+    }
+}
+
+/// The subjects logs are attached to.
+public enum LogSubject: Sendable, Equatable, Hashable {
+    case execution(String)
+    case step(String)
+    case deployment(String)
+
+    public var type: String {
+        switch self {
+        case .execution: "execution"
+        case .step: "step"
+        case .deployment: "deployment"
+        }
+    }
+
+    public var id: String {
+        switch self {
+        case .execution(let id), .step(let id), .deployment(let id): id
+        }
+    }
+}
+
+/// A window over stored logs.
+public struct LogQuery: Sendable, Equatable {
+    public var from: Date?
+    public var to: Date?
+    public var limit: Int?
+
+    public init(from: Date? = nil, to: Date? = nil, limit: Int? = nil) {
+        self.from = from
+        self.to = to
+        self.limit = limit
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// The one error type the core raises. Dialects translate `kind` to their own status code and
+/// error body; `message` is always safe to show to the caller (it never carries a secret).
+public struct SlipwayError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Equatable {
+        case badRequest = "BadRequest"
+        case unauthorized = "Unauthorized"
+        case forbidden = "Forbidden"
+        case notFound = "NotFound"
+        case conflict = "Conflict"
+        case payloadTooLarge = "PayloadTooLarge"
+        case unprocessable = "UnprocessableEntity"
+        case tooManyRequests = "TooManyRequests"
+        case notImplemented = "NotImplemented"
+        case unavailable = "ServiceUnavailable"
+        case `internal` = "InternalError"
+    }
+
+    public let kind: Kind
+    public let message: String
+    /// Structured details for the caller (field names, allowed values…). Never secrets.
+    public let details: JSONValue?
+
+    public init(_ kind: Kind, _ message: String, details: JSONValue? = nil) {
+        self.kind = kind
+        self.message = message
+        self.details = details
+    }
+
+    public var description: String { "\(kind.rawValue): \(message)" }
+
+    public static func badRequest(_ message: String, details: JSONValue? = nil) -> SlipwayError {
+        SlipwayError(.badRequest, message, details: details)
+    }
+    public static func notFound(_ what: String, _ name: String) -> SlipwayError {
+        SlipwayError(.notFound, "\(what) '\(name)' was not found")
+    }
+    public static func conflict(_ message: String, details: JSONValue? = nil) -> SlipwayError {
+        SlipwayError(.conflict, message, details: details)
+    }
+    public static func forbidden(_ message: String) -> SlipwayError {
+        SlipwayError(.forbidden, message)
+    }
+    public static func unauthorized(_ message: String) -> SlipwayError {
+        SlipwayError(.unauthorized, message)
+    }
+    public static func tooLarge(_ message: String) -> SlipwayError {
+        SlipwayError(.payloadTooLarge, message)
+    }
+    public static func notImplemented(_ message: String) -> SlipwayError {
+        SlipwayError(.notImplemented, message)
+    }
+    public static func `internal`(_ message: String) -> SlipwayError {
+        SlipwayError(.internal, message)
+    }
+}

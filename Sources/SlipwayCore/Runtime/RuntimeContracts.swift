@@ -1,0 +1,122 @@
+import Foundation
+
+/// What an environment must contain: content-addressed by all three fields.
+public struct EnvironmentSpec: Sendable, Equatable {
+    public var pythonVersion: String
+    public var requirements: String
+    public var systemDependencies: [String]
+
+    public init(pythonVersion: String, requirements: String, systemDependencies: [String]) {
+        self.pythonVersion = pythonVersion
+        self.requirements = requirements
+        self.systemDependencies = systemDependencies.sorted()
+    }
+}
+
+/// A built environment: its content address and its interpreter.
+public struct EnvironmentHandle: Sendable, Equatable {
+    public var key: String
+    public var pythonExecutable: String
+
+    public init(key: String, pythonExecutable: String) {
+        self.key = key
+        self.pythonExecutable = pythonExecutable
+    }
+}
+
+/// Builds and finds Python environments.
+public protocol EnvironmentProvider: Sendable {
+    /// `major.minor` versions that can be used.
+    func availablePythonVersions() -> [String]
+    /// The version used when a step does not name one.
+    var defaultPythonVersion: String { get }
+    /// Rejects what cannot be honoured here (version or system package not installed).
+    func validate(_ spec: EnvironmentSpec) async throws(SlipwayError)
+    /// Builds the environment once (concurrent callers share the build); `log` gets build output.
+    func ensure(_ spec: EnvironmentSpec, log: @escaping @Sendable (String) -> Void) async throws -> EnvironmentHandle
+    /// The environment with this key, if it is built.
+    func environment(key: String) -> EnvironmentHandle?
+}
+
+/// An archive unpacked into a staging folder, not yet attached to a step.
+public struct StagedBundle: Sendable, Equatable {
+    public var stagingID: String
+    public var files: [String]
+
+    public init(stagingID: String, files: [String]) {
+        self.stagingID = stagingID
+        self.files = files
+    }
+}
+
+/// Unpacks step archives safely and keeps each step's code.
+public protocol CodeBundleStore: Sendable {
+    /// Unpacks a gzip'd tar (rejects unsafe entries and over-limit archives).
+    func stage(archive: URL) async throws -> StagedBundle
+    func readText(_ bundle: StagedBundle, path: String, limit: Int) throws -> String?
+    /// Moves the staged code to its permanent place for `stepID`.
+    func install(_ bundle: StagedBundle, stepID: String) throws
+    func discard(_ bundle: StagedBundle)
+    func codeDirectory(stepID: String) -> URL
+    func remove(stepID: String)
+}
+
+/// One function call in a worker.
+public struct WorkerJob: Sendable {
+    public var executionID: String
+    public var pythonExecutable: String
+    public var codeDirectory: URL
+    public var functionPath: String
+    public var functionName: String
+    /// Arguments; file inputs are given separately and added as `{"path": …}`.
+    public var arguments: [String: JSONValue]
+    /// File inputs: argument name → (local file holding the content, file name to expose).
+    public var fileArguments: [String: FileArgument]
+    public var environment: [String: String]
+    public var timeout: Duration
+
+    public struct FileArgument: Sendable, Equatable {
+        public var source: URL
+        public var fileName: String
+
+        public init(source: URL, fileName: String) {
+            self.source = source
+            self.fileName = fileName
+        }
+    }
+
+    public init(executionID: String, pythonExecutable: String, codeDirectory: URL, functionPath: String,
+                functionName: String, arguments: [String: JSONValue], fileArguments: [String: FileArgument],
+                environment: [String: String], timeout: Duration) {
+        self.executionID = executionID
+        self.pythonExecutable = pythonExecutable
+        self.codeDirectory = codeDirectory
+        self.functionPath = functionPath
+        self.functionName = functionName
+        self.arguments = arguments
+        self.fileArguments = fileArguments
+        self.environment = environment
+        self.timeout = timeout
+    }
+}
+
+/// How a worker call ended.
+public enum WorkerOutcome: Sendable, Equatable {
+    /// The function returned this dict.
+    case returned([String: JSONValue])
+    /// The function (or loading the module) raised.
+    case raised(type: String, message: String)
+    case timedOut(Duration)
+    /// The process died or broke the protocol.
+    case crashed(String)
+    /// The platform could not start the worker.
+    case unavailable(String)
+}
+
+/// Runs one job in a fresh process (elastic mode).
+public protocol ElasticLauncher: Sendable {
+    func run(_ job: WorkerJob, log: @escaping @Sendable (LogLine) -> Void) async -> WorkerOutcome
+    /// A folder the job may use for its files; removed by `cleanUp`.
+    func workDirectory(executionID: String) -> URL
+    func cleanUp(executionID: String)
+}

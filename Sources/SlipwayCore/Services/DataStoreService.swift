@@ -1,0 +1,109 @@
+import Foundation
+
+/// A workspace's data store: an index of paths in the metadata store over blobs.
+public struct DataStoreService: Sendable {
+    let platform: Platform
+    public static let pageSize = 1000
+
+    public init(platform: Platform) {
+        self.platform = platform
+    }
+
+    public func information(workspaceID: String, path: String) async throws -> DataObject {
+        let objectPath = try ObjectPath(path)
+        guard let object = try await platform.store.object(workspaceID: workspaceID, path: objectPath.value) else {
+            throw SlipwayError.notFound("data store object", objectPath.value)
+        }
+        return object
+    }
+
+    /// One page of objects under a folder, and the token for the next page.
+    public func list(workspaceID: String, folder: String?, continuationToken: String?) async throws
+        -> (objects: [DataObject], next: String?)
+    {
+        let prefix = try ObjectPath.validateFolder(folder ?? "")
+        var after: String?
+        if let token = continuationToken, !token.isEmpty {
+            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
+                  text.hasPrefix(prefix)
+            else { throw SlipwayError.badRequest("continuation_token is not valid for this folder") }
+            after = text
+        }
+        let objects = try await platform.store.listObjects(workspaceID: workspaceID, prefix: prefix, after: after,
+                                                           limit: Self.pageSize + 1)
+        if objects.count > Self.pageSize {
+            let page = Array(objects.prefix(Self.pageSize))
+            return (page, Data(page.last!.path.utf8).base64EncodedString())
+        }
+        return (objects, nil)
+    }
+
+    /// Registers a finished blob under `path`, replacing (and freeing) any previous object.
+    public func attach(blob: BlobInfo, workspaceID: String, path: ObjectPath) async throws -> DataObject {
+        let object = DataObject(workspaceID: workspaceID, path: path.value, size: blob.size, blob: blob.key,
+                                etag: String(blob.sha256.prefix(32)), lastModified: platform.now())
+        do {
+            if let previous = try await platform.store.putObject(object), previous != blob.key {
+                try? platform.blobs.delete(previous)
+            }
+        } catch {
+            try? platform.blobs.delete(blob.key)
+            throw error
+        }
+        return object
+    }
+
+    /// Stores a copy of an existing blob (e.g. a file output) under `path`.
+    func attachCopy(ofBlob key: String, workspaceID: String, path: ObjectPath) async throws {
+        guard let source = try platform.blobs.localURL(for: key) else { throw SlipwayError.internal("blob \(key) is missing") }
+        let writer = try platform.blobs.makeWriter()
+        do {
+            let handle = try FileHandle(forReadingFrom: source)
+            defer { try? handle.close() }
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { try writer.write(chunk) }
+            _ = try await attach(blob: try writer.commit(), workspaceID: workspaceID, path: path)
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+
+    func putBytes(_ data: Data, workspaceID: String, path: ObjectPath) async throws {
+        let writer = try platform.blobs.makeWriter()
+        do {
+            try writer.write(data)
+            _ = try await attach(blob: try writer.commit(), workspaceID: workspaceID, path: path)
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+
+    public func delete(workspaceID: String, path: String) async throws -> String {
+        let objectPath = try ObjectPath(path)
+        guard let blob = try await platform.store.deleteObject(workspaceID: workspaceID, path: objectPath.value) else {
+            throw SlipwayError.notFound("data store object", objectPath.value)
+        }
+        try? platform.blobs.delete(blob)
+        return objectPath.value
+    }
+
+    public func startMultipart(workspaceID: String, path: String) async throws -> MultipartUpload {
+        let objectPath = try ObjectPath(path)
+        let upload = MultipartUpload(id: UUID().uuidString.lowercased(), workspaceID: workspaceID,
+                                     path: objectPath.value, createdAt: platform.now())
+        try await platform.store.createMultipartUpload(upload)
+        return upload
+    }
+
+    public func multipart(id: String, workspaceID: String, path: String) async throws -> MultipartUpload {
+        guard let upload = try await platform.store.multipartUpload(id: id), upload.workspaceID == workspaceID,
+              upload.path == path
+        else { throw SlipwayError.notFound("multipart upload", id) }
+        return upload
+    }
+
+    public func finishMultipart(_ upload: MultipartUpload) async throws {
+        try await platform.store.deleteMultipartUpload(id: upload.id)
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+
+/// Drives one execution through its life: start, call the worker, accept its outputs, finish.
+/// Every status change is proposed to `ExecutionStateMachine` and persisted with compare-and-set.
+struct ExecutionRunner: Sendable {
+    let platform: Platform
+    let accounts: AccountService
+    let dataStore: DataStoreService
+
+    func execute(_ execution: Execution, step: Step, workspace: Workspace) async {
+        let logs = LogBuffer(store: platform.store, subject: .execution(execution.id))
+        var machine = ExecutionStateMachine(status: .pending)
+        guard await propose(.start, machine: &machine, execution: execution) else { return }
+        let outcome = await call(execution, step: step, workspace: workspace, logs: logs)
+        let event: ExecutionStateMachine.Event
+        switch outcome {
+        case .success(let outputs):
+            do {
+                try await platform.store.saveOutputs(executionID: execution.id, outputs: outputs)
+                event = .succeed
+            } catch {
+                event = .error("could not store the outputs: \(error)")
+            }
+        case .failure(let failure):
+            event = failure
+        }
+        switch event {
+        case .fail(let message), .error(let message):
+            await logs.add(LogLine(timestamp: platform.now(), stream: .system, message: message))
+        default: break
+        }
+        await logs.flush()
+        _ = await propose(event, machine: &machine, execution: execution)
+        try? await platform.store.revokeTokens(executionID: execution.id)
+        platform.launcher.cleanUp(executionID: execution.id)
+        await platform.signals.signal("execution:\(execution.id)")
+    }
+
+    private func propose(_ event: ExecutionStateMachine.Event, machine: inout ExecutionStateMachine,
+                         execution: Execution) async -> Bool {
+        let action = machine.handle(event)
+        guard case .transition(let from, let to, let message) = action else {
+            platform.logger.warning("execution event rejected", metadata: ["execution": .string(execution.id)])
+            return false
+        }
+        do {
+            return try await platform.store.updateExecutionStatus(id: execution.id, from: from, to: to,
+                                                                  at: platform.now(), message: message)
+        } catch {
+            platform.logger.error("could not persist execution status: \(error)")
+            return false
+        }
+    }
+
+    enum Outcome {
+        case success([ExecutionOutput])
+        case failure(ExecutionStateMachine.Event)
+    }
+
+    private func call(_ execution: Execution, step: Step, workspace: Workspace, logs: LogBuffer) async -> Outcome {
+        guard let environmentKey = step.environmentKey,
+              let environment = platform.environments.environment(key: environmentKey)
+        else { return .failure(.error("the Python environment of this pipeline is not available; recreate the pipeline")) }
+        let inputs: [ExecutionInput]
+        let outputs: [ExecutionOutput]
+        do {
+            inputs = try await platform.store.inputs(executionID: execution.id)
+            outputs = try await platform.store.outputs(executionID: execution.id)
+        } catch {
+            return .failure(.error("could not read the execution inputs: \(error)"))
+        }
+        var arguments: [String: JSONValue] = [:]
+        var files: [String: WorkerJob.FileArgument] = [:]
+        for input in inputs {
+            if input.dataType == .file {
+                var blob = input.fileBlob
+                if input.source == .datastore, let path = input.mappingValue["datastore_path"]?.stringValue {
+                    blob = try? await platform.store.object(workspaceID: workspace.id, path: path)?.blob
+                    if blob == nil { return .failure(.fail("data store object '\(path)' no longer exists")) }
+                }
+                if let blob, let url = try? platform.blobs.localURL(for: blob) {
+                    files[input.name] = .init(source: url, fileName: input.fileName ?? input.name)
+                } else {
+                    arguments[input.name] = .null
+                }
+            } else {
+                arguments[input.name] = input.value ?? .null
+            }
+        }
+        var environmentVariables: [String: String] = [:]
+        for variable in (try? await platform.store.variables(workspaceID: workspace.id)) ?? [] {
+            environmentVariables[variable.name] = variable.value
+        }
+        let timeout = platform.limits.executionTimeout
+        let token: String
+        do {
+            token = try await accounts.issueExecutionToken(for: execution, lifetime: timeout)
+        } catch {
+            return .failure(.error("could not issue the execution token: \(error)"))
+        }
+        let urls = platform.endpoints(workspace)
+        environmentVariables["CRAFT_AI_SDK_TOKEN"] = token
+        environmentVariables["CRAFT_AI_ENVIRONMENT_URL"] = urls.environmentURL
+        environmentVariables["CRAFT_AI_CONTROL_URL"] = urls.controlURL
+        environmentVariables["CRAFT_AI_EXECUTION_ID"] = execution.id
+        let job = WorkerJob(
+            executionID: execution.id, pythonExecutable: environment.pythonExecutable,
+            codeDirectory: platform.bundles.codeDirectory(stepID: step.id), functionPath: step.functionPath,
+            functionName: step.functionName, arguments: arguments, fileArguments: files,
+            environment: environmentVariables, timeout: timeout)
+        let outcome = await platform.launcher.run(job) { line in
+            Task { await logs.add(line) }
+        }
+        switch outcome {
+        case .returned(let values):
+            do {
+                return .success(try await accept(values, planned: outputs, execution: execution, workspace: workspace,
+                                                 step: step, logs: logs))
+            } catch let error as SlipwayError {
+                return .failure(.fail(error.message))
+            } catch {
+                return .failure(.fail("the outputs could not be stored: \(error)"))
+            }
+        case .raised(let type, let message):
+            return .failure(.fail("\(type): \(message)"))
+        case .timedOut(let limit):
+            return .failure(.fail("the execution exceeded its timeout of \(limit.components.seconds) s and was stopped"))
+        case .crashed(let detail):
+            return .failure(.fail("the worker process ended unexpectedly: \(detail)"))
+        case .unavailable(let detail):
+            return .failure(.error("the worker could not be started: \(detail)"))
+        }
+    }
+
+    /// Checks the returned dict against the declared outputs and stores files.
+    private func accept(_ values: [String: JSONValue], planned: [ExecutionOutput], execution: Execution,
+                        workspace: Workspace, step: Step, logs: LogBuffer) async throws -> [ExecutionOutput] {
+        let declared = Set(planned.map(\.name))
+        for extra in values.keys.sorted() where !declared.contains(extra) {
+            await logs.add(LogLine(timestamp: platform.now(), stream: .system,
+                                   message: "Warning: the function returned '\(extra)', which is not a declared output; it is ignored"))
+        }
+        var totalSize = 0
+        var result: [ExecutionOutput] = []
+        for var output in planned {
+            guard let value = values[output.name] else {
+                throw SlipwayError.badRequest("the function did not return the declared output '\(output.name)'")
+            }
+            try IOValueCoercion.check(value, as: output.dataType, name: output.name, role: "output")
+            if output.dataType == .file, case .object(let object) = value, let path = object["path"]?.stringValue {
+                let source = URL(fileURLWithPath: path, relativeTo: platform.bundles.codeDirectory(stepID: step.id))
+                guard FileManager.default.fileExists(atPath: source.path) else {
+                    throw SlipwayError.badRequest("file output '\(output.name)' points to '\(path)', which does not exist")
+                }
+                let copy = platform.launcher.workDirectory(executionID: execution.id)
+                    .appendingPathComponent("out-\(UUID().uuidString)")
+                try FileManager.default.copyItem(at: source, to: copy)
+                let blob = try platform.blobs.importFile(at: copy)
+                output.fileBlob = blob.key
+                output.fileName = source.lastPathComponent
+                output.value = nil
+            } else {
+                if output.dataType != .file { totalSize += IOValueCoercion.encodedSize(value) }
+                output.value = value
+            }
+            if output.destination == .datastore, let template = output.mappingValue["datastore_path"]?.stringValue {
+                let path = try ObjectPath(ObjectPath.expandPlaceholders(template, executionID: execution.id,
+                                                                        at: platform.now()))
+                if let blob = output.fileBlob {
+                    try await dataStore.attachCopy(ofBlob: blob, workspaceID: workspace.id, path: path)
+                } else {
+                    try await dataStore.putBytes(value.jsonData(), workspaceID: workspace.id, path: path)
+                }
+                output.mappingValue["datastore_path"] = .string(path.value)
+            }
+            if output.destination == .isNull { output.value = .null }
+            result.append(output)
+        }
+        guard totalSize <= platform.limits.maxIOBytes else {
+            throw SlipwayError.tooLarge("outputs total \(totalSize) bytes; non-file outputs are limited to "
+                + "\(platform.limits.maxIOBytes) bytes in all")
+        }
+        return result
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// Sizes and times that bound what callers can ask for. All configurable.
+public struct Limits: Sendable, Equatable {
+    /// Largest accepted step archive (compressed), default 5 MB.
+    public var maxStepArchiveBytes: Int
+    /// Largest unpacked step code, default 50 MB.
+    public var maxStepUnpackedBytes: Int
+    /// Cumulative size of non-file inputs (and, separately, outputs) of one execution, default 1 MiB.
+    public var maxIOBytes: Int
+    /// Largest file input uploaded with a run, default 1 GiB.
+    public var maxFileInputBytes: Int64
+    /// Largest data-store object uploaded in one request, default 5 GiB.
+    public var maxObjectBytes: Int64
+    /// Default per-execution timeout.
+    public var executionTimeout: Duration
+    /// Longest a `wait_for_completion` request is held.
+    public var longPollHold: Duration
+
+    public init(maxStepArchiveBytes: Int = 5_000_000, maxStepUnpackedBytes: Int = 50_000_000,
+                maxIOBytes: Int = 1 << 20, maxFileInputBytes: Int64 = 1 << 30, maxObjectBytes: Int64 = 5 << 30,
+                executionTimeout: Duration = .seconds(3600), longPollHold: Duration = .seconds(30)) {
+        self.maxStepArchiveBytes = maxStepArchiveBytes
+        self.maxStepUnpackedBytes = maxStepUnpackedBytes
+        self.maxIOBytes = maxIOBytes
+        self.maxFileInputBytes = maxFileInputBytes
+        self.maxObjectBytes = maxObjectBytes
+        self.executionTimeout = executionTimeout
+        self.longPollHold = longPollHold
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Users, workspaces and credentials.
+public protocol IdentityStore: Sendable {
+    func createWorkspace(_ workspace: Workspace) async throws
+    func workspace(id: String) async throws -> Workspace?
+    func workspace(named name: String) async throws -> Workspace?
+    func createUser(_ user: User) async throws
+    func user(id: String) async throws -> User?
+    func user(named name: String) async throws -> User?
+    func addMember(userID: String, workspaceID: String, role: String) async throws
+    func isMember(userID: String, workspaceID: String) async throws -> Bool
+    func createToken(_ token: TokenRecord) async throws
+    func token(secretHash: String) async throws -> TokenRecord?
+    func revokeTokens(executionID: String) async throws
+}
+
+/// Steps and pipelines.
+public protocol CatalogStore: Sendable {
+    func insertStep(_ step: Step) async throws
+    func step(workspaceID: String, name: String) async throws -> Step?
+    func step(id: String) async throws -> Step?
+    func listSteps(workspaceID: String, includeOwned: Bool) async throws -> [Step]
+    /// Compare-and-set of the creation status.
+    func updateStepStatus(id: String, from: CreationStatus, to: CreationStatus, environmentKey: String?) async throws -> Bool
+    func deleteStep(id: String) async throws
+    /// Steps still pending creation (resumed at start-up).
+    func pendingSteps() async throws -> [Step]
+
+    func insertPipeline(_ pipeline: Pipeline) async throws
+    func pipeline(workspaceID: String, name: String) async throws -> Pipeline?
+    func listPipelines(workspaceID: String) async throws -> [Pipeline]
+    func pipelines(usingStepID stepID: String) async throws -> [Pipeline]
+    func deletePipeline(id: String) async throws
+}
+
+/// Executions, their I/O and logs.
+public protocol ExecutionStore: Sendable {
+    func insertExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput]) async throws
+    func execution(workspaceID: String, id: String) async throws -> Execution?
+    func execution(id: String) async throws -> Execution?
+    func listExecutions(workspaceID: String, pipelineName: String?) async throws -> [Execution]
+    func latestExecution(workspaceID: String, pipelineName: String) async throws -> Execution?
+    func inputs(executionID: String) async throws -> [ExecutionInput]
+    func outputs(executionID: String) async throws -> [ExecutionOutput]
+    /// Compare-and-set: applies only when the stored status is still `from`.
+    func updateExecutionStatus(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date,
+                               message: String?) async throws -> Bool
+    func saveOutputs(executionID: String, outputs: [ExecutionOutput]) async throws
+    func deleteExecution(id: String) async throws
+    /// Executions left Pending or Running (by a crash), for recovery at start-up.
+    func unfinishedExecutions() async throws -> [Execution]
+
+    func appendLogs(_ lines: [LogLine], subject: LogSubject) async throws
+    func logs(subject: LogSubject, query: LogQuery) async throws -> [LogLine]
+    func deleteLogs(subject: LogSubject) async throws
+}
+
+/// Pipeline metrics.
+public protocol MetricStore: Sendable {
+    func upsertMetric(workspaceID: String, _ metric: MetricValue) async throws
+    func appendListMetric(workspaceID: String, _ metric: ListMetric) async throws
+    func metrics(workspaceID: String, filter: MetricFilter, page: PageRequest) async throws -> Page<MetricValue>
+    func listMetrics(workspaceID: String, filter: MetricFilter, page: PageRequest) async throws -> Page<ListMetric>
+}
+
+/// Data-store index and environment variables.
+public protocol DataStoreIndex: Sendable {
+    /// Inserts or replaces; returns the blob the object pointed to before, if any.
+    func putObject(_ object: DataObject) async throws -> String?
+    func object(workspaceID: String, path: String) async throws -> DataObject?
+    func listObjects(workspaceID: String, prefix: String, after: String?, limit: Int) async throws -> [DataObject]
+    /// Returns the deleted object's blob.
+    func deleteObject(workspaceID: String, path: String) async throws -> String?
+
+    func createMultipartUpload(_ upload: MultipartUpload) async throws
+    func multipartUpload(id: String) async throws -> MultipartUpload?
+    func deleteMultipartUpload(id: String) async throws
+
+    func setVariables(workspaceID: String, _ variables: [EnvironmentVariable]) async throws
+    func variables(workspaceID: String) async throws -> [EnvironmentVariable]
+    func deleteVariable(workspaceID: String, name: String) async throws -> EnvironmentVariable?
+}
+
+/// The whole metadata contract; one backend implements all of it.
+public typealias MetadataStore = IdentityStore & CatalogStore & ExecutionStore & MetricStore & DataStoreIndex

@@ -1,0 +1,170 @@
+import Foundation
+import Logging
+import SlipwayCore
+import Subprocess
+import SystemPackage
+
+/// Elastic mode: a fresh worker process per execution, in its own process group, killed with
+/// the whole group when it exceeds its timeout.
+public final class SubprocessElasticLauncher: ElasticLauncher {
+    let runsRoot: URL
+    let workerPythonPath: String
+    let logger: Logger
+
+    public init(runsRoot: URL, workerPythonPath: String, logger: Logger) throws {
+        self.runsRoot = runsRoot
+        self.workerPythonPath = workerPythonPath
+        self.logger = logger
+        try FileManager.default.createDirectory(at: runsRoot, withIntermediateDirectories: true)
+    }
+
+    public func workDirectory(executionID: String) -> URL {
+        runsRoot.appendingPathComponent(executionID)
+    }
+
+    public func cleanUp(executionID: String) {
+        try? FileManager.default.removeItem(at: workDirectory(executionID: executionID))
+    }
+
+    /// The environment a worker sees: nothing of the server's own environment leaks in.
+    func environment(for job: WorkerJob, work: URL) -> [String: String] {
+        let python = URL(fileURLWithPath: job.pythonExecutable).deletingLastPathComponent().path
+        var env = job.environment
+        env["PATH"] = "\(python):/usr/local/bin:/usr/bin:/bin"
+        env["HOME"] = ProcessInfo.processInfo.environment["HOME"] ?? work.path
+        env["LANG"] = env["LANG"] ?? "C.UTF-8"
+        env["PYTHONPATH"] = workerPythonPath
+        env["PYTHONUNBUFFERED"] = "1"
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env["TMPDIR"] = work.appendingPathComponent("tmp").path
+        env["VIRTUAL_ENV"] = URL(fileURLWithPath: python).deletingLastPathComponent().path
+        env["SDK_VERBOSE_LOG"] = env["SDK_VERBOSE_LOG"] ?? "false"
+        return env
+    }
+
+    public func run(_ job: WorkerJob, log: @escaping @Sendable (LogLine) -> Void) async -> WorkerOutcome {
+        let work = workDirectory(executionID: job.executionID)
+        var arguments = job.arguments
+        do {
+            let fileManager = FileManager.default
+            try fileManager.createDirectory(at: work.appendingPathComponent("tmp"), withIntermediateDirectories: true)
+            for (name, file) in job.fileArguments {
+                let folder = work.appendingPathComponent("inputs").appendingPathComponent(name)
+                try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
+                let safeName = file.fileName.split(separator: "/").last.map(String.init) ?? name
+                let destination = folder.appendingPathComponent(safeName.isEmpty || safeName == ".." ? name : safeName)
+                try fileManager.copyItem(at: file.source, to: destination)
+                arguments[name] = .object(["path": .string(destination.path)])
+            }
+        } catch {
+            return .unavailable("could not prepare the input files: \(error)")
+        }
+        let request = WorkerMessage.executeRequest(executionID: job.executionID, inputs: arguments)
+        let state = WorkerCallState()
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        let env = environment(for: job, work: work)
+        let executionID = job.executionID
+        let timeout = job.timeout
+        do {
+            let result = try await Subprocess.run(
+                .path(FilePath(job.pythonExecutable)),
+                arguments: Arguments(["-u", "-m", "slipway_worker", "--code-dir", job.codeDirectory.path,
+                                      "--function-path", job.functionPath, "--function-name", job.functionName]),
+                environment: .custom(Dictionary(uniqueKeysWithValues: env.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
+                workingDirectory: FilePath(job.codeDirectory.path),
+                platformOptions: options,
+                input: .inputWriter, output: .sequence, error: .sequence
+            ) { execution in
+                let watchdog = Task {
+                    try await Task.sleep(for: timeout)
+                    state.markTimedOut()
+                    try? execution.send(signal: .kill, toProcessGroup: true)
+                }
+                defer { watchdog.cancel() }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await line in execution.standardOutput.strings(bufferingPolicy: .maxLineLength(64 << 20)) {
+                            guard !line.isEmpty else { continue }
+                            guard let message = try? WorkerMessage(line: line) else {
+                                log(LogLine(timestamp: Date(), stream: .stdout, message: line))
+                                continue
+                            }
+                            switch message {
+                            case .log(_, let stream, let time, let text):
+                                log(LogLine(timestamp: time, stream: stream, message: text))
+                            case .result(let id, let outputs) where id == executionID:
+                                state.finish(.returned(outputs))
+                            case .error(let id, let type, let text, _) where id == executionID:
+                                state.finish(.raised(type: type, message: text))
+                            case .loadError(let type, let text, let traceback):
+                                for tracebackLine in (traceback ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
+                                    log(LogLine(timestamp: Date(), stream: .stderr, message: String(tracebackLine)))
+                                }
+                                state.finish(.raised(type: type, message: "could not load the step code: \(text)"))
+                            case .protocolError(let text):
+                                state.finish(.crashed("protocol error: \(text)"))
+                            default:
+                                break
+                            }
+                        }
+                    }
+                    group.addTask {
+                        for try await line in execution.standardError.strings() {
+                            log(LogLine(timestamp: Date(), stream: .stderr, message: line))
+                        }
+                    }
+                    group.addTask {
+                        _ = try await execution.standardInputWriter.write(request)
+                        try await execution.standardInputWriter.finish()
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            if state.timedOut { return .timedOut(timeout) }
+            if let outcome = state.outcome { return outcome }
+            switch result.terminationStatus {
+            case .exited(let code):
+                return .crashed("the worker exited with code \(code) before returning a result")
+            case .signaled(let signal):
+                return .crashed(signal == 9 ? "the worker was killed (SIGKILL; out of memory?)" : "the worker was killed by signal \(signal)")
+            }
+        } catch {
+            if state.timedOut { return .timedOut(timeout) }
+            if let outcome = state.outcome { return outcome }
+            logger.error("worker failed: \(error)")
+            return .unavailable("\(error)")
+        }
+    }
+}
+
+/// What the reader tasks learned about one call.
+final class WorkerCallState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _outcome: WorkerOutcome?
+    private var _timedOut = false
+
+    func finish(_ outcome: WorkerOutcome) {
+        lock.lock()
+        if _outcome == nil { _outcome = outcome }
+        lock.unlock()
+    }
+
+    func markTimedOut() {
+        lock.lock()
+        _timedOut = true
+        lock.unlock()
+    }
+
+    var outcome: WorkerOutcome? {
+        lock.lock()
+        defer { lock.unlock() }
+        return _outcome
+    }
+
+    var timedOut: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return _timedOut
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import SlipwayCore
+
+/// A message from a worker on its protocol channel (one JSON object per line).
+enum WorkerMessage: Equatable {
+    case ready(pid: Int?)
+    case loadError(type: String, message: String, traceback: String?)
+    case log(executionID: String?, stream: LogLine.Stream, timestamp: Date, message: String)
+    case result(executionID: String, outputs: [String: JSONValue])
+    case error(executionID: String, type: String, message: String, traceback: String?)
+    case protocolError(String)
+
+    init(line: String) throws {
+        let json = try JSONValue.parse(line)
+        guard let type = json["type"]?.stringValue else { throw SlipwayError.internal("worker message without a type") }
+        let executionID = json["execution_id"]?.stringValue
+        switch type {
+        case "ready":
+            if case .number(let pid) = json["pid"] ?? .null { self = .ready(pid: Int(pid)) } else { self = .ready(pid: nil) }
+        case "load_error":
+            let error = json["error"] ?? .null
+            self = .loadError(type: error["type"]?.stringValue ?? "Error", message: error["message"]?.stringValue ?? "",
+                              traceback: error["traceback"]?.stringValue)
+        case "log":
+            var time = Date()
+            if case .number(let seconds) = json["ts"] ?? .null { time = Date(timeIntervalSince1970: seconds) }
+            self = .log(executionID: executionID, stream: json["stream"]?.stringValue == "stderr" ? .stderr : .stdout,
+                        timestamp: time, message: json["message"]?.stringValue ?? "")
+        case "result":
+            guard let executionID else { throw SlipwayError.internal("result without execution_id") }
+            guard let outputs = json["outputs"]?.objectValue else { throw SlipwayError.internal("result without outputs") }
+            self = .result(executionID: executionID, outputs: outputs)
+        case "error":
+            guard let executionID else { throw SlipwayError.internal("error without execution_id") }
+            let error = json["error"] ?? .null
+            self = .error(executionID: executionID, type: error["type"]?.stringValue ?? "Error",
+                          message: error["message"]?.stringValue ?? "", traceback: error["traceback"]?.stringValue)
+        case "protocol_error":
+            self = .protocolError(json["message"]?.stringValue ?? "")
+        default:
+            throw SlipwayError.internal("unknown worker message type \(type)")
+        }
+    }
+
+    /// The request line asking a worker to run one execution.
+    static func executeRequest(executionID: String, inputs: [String: JSONValue]) -> String {
+        JSONValue.object(["type": .string("execute"), "execution_id": .string(executionID), "inputs": .object(inputs)])
+            .jsonString() + "\n"
+    }
+}

@@ -1,0 +1,4 @@
+import Hummingbird
+import MultipartKit
+import JWTKit
+import ServiceLifecycle

@@ -1,0 +1,105 @@
+import Foundation
+
+/// A numbered schema change with its revert.
+struct Migration: Sendable {
+    var version: Int
+    var name: String
+    var prepare: [String]
+    var revert: [String]
+}
+
+/// The schema, in order. Never edit a released migration: add a new one.
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "identity", prepare: [
+            """
+            CREATE TABLE workspaces (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at DOUBLE PRECISION NOT NULL)
+            """,
+            """
+            CREATE TABLE users (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, email TEXT NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL)
+            """,
+            """
+            CREATE TABLE memberships (workspace_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL,
+                PRIMARY KEY (workspace_id, user_id))
+            """,
+            """
+            CREATE TABLE tokens (id TEXT PRIMARY KEY, kind TEXT NOT NULL, user_id TEXT NOT NULL,
+                workspace_id TEXT NOT NULL, execution_id TEXT, secret_hash TEXT NOT NULL UNIQUE,
+                created_at DOUBLE PRECISION NOT NULL, expires_at DOUBLE PRECISION, revoked INTEGER NOT NULL DEFAULT 0)
+            """,
+            "CREATE INDEX tokens_execution ON tokens (execution_id)",
+        ], revert: ["DROP TABLE tokens", "DROP TABLE memberships", "DROP TABLE users", "DROP TABLE workspaces"]),
+        Migration(version: 2, name: "catalog", prepare: [
+            """
+            CREATE TABLE steps (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, name TEXT NOT NULL,
+                function_path TEXT NOT NULL, function_name TEXT NOT NULL, description TEXT,
+                inputs_json TEXT NOT NULL, outputs_json TEXT NOT NULL, container_json TEXT NOT NULL,
+                status TEXT NOT NULL, owner_pipeline TEXT, code_digest TEXT NOT NULL, archive_blob TEXT NOT NULL,
+                environment_key TEXT, created_at DOUBLE PRECISION NOT NULL, created_by TEXT NOT NULL,
+                updated_at DOUBLE PRECISION NOT NULL, UNIQUE (workspace_id, name))
+            """,
+            """
+            CREATE TABLE pipelines (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, name TEXT NOT NULL,
+                step_id TEXT NOT NULL, step_name TEXT NOT NULL, owns_step INTEGER NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL, created_by TEXT NOT NULL, UNIQUE (workspace_id, name))
+            """,
+            "CREATE INDEX pipelines_step ON pipelines (step_id)",
+        ], revert: ["DROP TABLE pipelines", "DROP TABLE steps"]),
+        Migration(version: 3, name: "executions", prepare: [
+            """
+            CREATE TABLE executions (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, pipeline_id TEXT NOT NULL,
+                pipeline_name TEXT NOT NULL, step_id TEXT NOT NULL, deployment_name TEXT, trigger TEXT NOT NULL,
+                status TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL, created_by TEXT NOT NULL,
+                started_at DOUBLE PRECISION, ended_at DOUBLE PRECISION, failure_message TEXT)
+            """,
+            "CREATE INDEX executions_pipeline ON executions (workspace_id, pipeline_name, created_at)",
+            "CREATE INDEX executions_status ON executions (status)",
+            """
+            CREATE TABLE execution_inputs (execution_id TEXT NOT NULL, position INTEGER NOT NULL, name TEXT NOT NULL,
+                data_type TEXT NOT NULL, source TEXT NOT NULL, mapping_json TEXT NOT NULL, value_json TEXT,
+                file_blob TEXT, file_name TEXT, PRIMARY KEY (execution_id, name))
+            """,
+            """
+            CREATE TABLE execution_outputs (execution_id TEXT NOT NULL, position INTEGER NOT NULL, name TEXT NOT NULL,
+                data_type TEXT NOT NULL, destination TEXT NOT NULL, mapping_json TEXT NOT NULL, value_json TEXT,
+                file_blob TEXT, file_name TEXT, PRIMARY KEY (execution_id, name))
+            """,
+            """
+            CREATE TABLE log_lines (id INTEGER PRIMARY KEY AUTOINCREMENT, subject_type TEXT NOT NULL,
+                subject_id TEXT NOT NULL, ts DOUBLE PRECISION NOT NULL, stream TEXT NOT NULL, message TEXT NOT NULL)
+            """,
+            "CREATE INDEX log_lines_subject ON log_lines (subject_type, subject_id, id)",
+        ], revert: ["DROP TABLE log_lines", "DROP TABLE execution_outputs", "DROP TABLE execution_inputs",
+                    "DROP TABLE executions"]),
+        Migration(version: 4, name: "metrics", prepare: [
+            """
+            CREATE TABLE metrics (workspace_id TEXT NOT NULL, execution_id TEXT NOT NULL, name TEXT NOT NULL,
+                value DOUBLE PRECISION NOT NULL, pipeline_name TEXT NOT NULL, deployment_name TEXT,
+                created_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (execution_id, name))
+            """,
+            "CREATE INDEX metrics_workspace ON metrics (workspace_id, name)",
+            """
+            CREATE TABLE list_metric_batches (id INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL,
+                execution_id TEXT NOT NULL, name TEXT NOT NULL, pipeline_name TEXT NOT NULL, deployment_name TEXT,
+                values_json TEXT NOT NULL, value_count INTEGER NOT NULL, created_at DOUBLE PRECISION NOT NULL)
+            """,
+            "CREATE INDEX list_metric_batches_series ON list_metric_batches (workspace_id, execution_id, name, id)",
+        ], revert: ["DROP TABLE list_metric_batches", "DROP TABLE metrics"]),
+        Migration(version: 5, name: "data store", prepare: [
+            """
+            CREATE TABLE data_objects (workspace_id TEXT NOT NULL, path TEXT NOT NULL, size BIGINT NOT NULL,
+                blob TEXT NOT NULL, etag TEXT NOT NULL, last_modified DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (workspace_id, path))
+            """,
+            """
+            CREATE TABLE multipart_uploads (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, path TEXT NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL)
+            """,
+            """
+            CREATE TABLE environment_variables (workspace_id TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+                updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (workspace_id, name))
+            """,
+        ], revert: ["DROP TABLE environment_variables", "DROP TABLE multipart_uploads", "DROP TABLE data_objects"]),
+    ]
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import SlipwayCore
+
+/// The metadata store on SQL (SQLite in WAL mode by default). Rows are turned into domain
+/// values here, at the edge; nothing above this type sees SQL.
+public final class SQLMetadataStore: Sendable {
+    let database: any SQLDatabase
+    private let connection: SQLiteConnection?
+    private let lock = AsyncLock()
+    let logger: Logger
+
+    init(database: any SQLDatabase, connection: SQLiteConnection?, logger: Logger) {
+        self.database = database
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Opens (creating if needed) an SQLite database file and applies pending migrations.
+    public static func openSQLite(path: String, logger: Logger) async throws -> SQLMetadataStore {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let database = connection.sql()
+        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
+                       "PRAGMA busy_timeout=10000"] {
+            try await database.raw(SQLQueryString(pragma)).run()
+        }
+        let store = SQLMetadataStore(database: database, connection: connection, logger: logger)
+        try await store.migrate()
+        return store
+    }
+
+    public func close() async {
+        try? await connection?.close()
+    }
+
+    /// Runs `body` with exclusive use of the connection.
+    func withDatabase<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        await lock.lock()
+        do {
+            let result = try await body(database)
+            await lock.unlock()
+            return result
+        } catch {
+            await lock.unlock()
+            throw error
+        }
+    }
+
+    /// Runs `body` in one transaction.
+    func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withDatabase { db in
+            try await db.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Applies the migrations not yet recorded, each in its own transaction.
+    func migrate() async throws {
+        try await withDatabase { db in
+            try await db.raw("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                    applied_at DOUBLE PRECISION NOT NULL)
+                """).run()
+        }
+        let applied = try await withDatabase { db in
+            try await db.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) }
+        }
+        for migration in Migrations.all where !applied.contains(migration.version) {
+            try await transaction { db in
+                for statement in migration.prepare { try await db.raw(SQLQueryString(statement)).run() }
+                try await db.raw("""
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Date().timeIntervalSince1970))
+                    """).run()
+            }
+            logger.info("applied migration \(migration.version) \(migration.name)")
+        }
+    }
+
+    /// Latest applied schema version.
+    public func schemaVersion() async throws -> Int {
+        try await withDatabase { db in
+            try await db.raw("SELECT MAX(version) AS v FROM schema_migrations").first()?.decode(column: "v", as: Int?.self) ?? 0
+        }
+    }
+}
+
+extension SQLRow {
+    func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
+    func optionalString(_ column: String) throws -> String? { try decode(column: column, as: String?.self) }
+    func date(_ column: String) throws -> Date { Date(timeIntervalSince1970: try decode(column: column, as: Double.self)) }
+    func optionalDate(_ column: String) throws -> Date? {
+        try decode(column: column, as: Double?.self).map(Date.init(timeIntervalSince1970:))
+    }
+    func int(_ column: String) throws -> Int { try decode(column: column, as: Int.self) }
+    func double(_ column: String) throws -> Double { try decode(column: column, as: Double.self) }
+    func bool(_ column: String) throws -> Bool { try decode(column: column, as: Int.self) != 0 }
+    func json<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(try string(column).utf8))
+    }
+}
+
+func encodeJSON<T: Encodable>(_ value: T) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+}

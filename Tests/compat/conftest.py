@@ -1,0 +1,234 @@
+"""Craft AI SDK compatibility suite: starts a real `slipway serve` for the session.
+
+Run with the environment prepared by scripts/python-env.sh:
+
+    scripts/python-env.sh && .venvs/compat/bin/python -m pytest Tests/compat
+
+The server binary is $SLIPWAY_BIN, else <repo>/.build/debug/slipway.
+"""
+
+import os
+
+# The SDK reads these two when it is imported (class attributes of CraftAiSdk), so
+# they must be set before any `import craft_ai_sdk`. The lowered threshold makes a
+# 5 MB upload go through the multipart protocol.
+MULTIPART_THRESHOLD_B = 2_000_000
+MULTIPART_PART_SIZE_B = 1_048_576
+os.environ["CRAFT_AI__MULTIPART_THRESHOLD__B"] = str(MULTIPART_THRESHOLD_B)
+os.environ["CRAFT_AI__MULTIPART_PART_SIZE__B"] = str(MULTIPART_PART_SIZE_B)
+os.environ["SDK_VERBOSE_LOG"] = "false"
+# The test process is never "inside an execution".
+os.environ.pop("CRAFT_AI_EXECUTION_ID", None)
+
+import secrets  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+import requests  # noqa: E402
+
+import craft_ai_sdk  # noqa: E402
+from craft_ai_sdk import CraftAiSdk  # noqa: E402
+
+assert craft_ai_sdk.__version__ == "0.72.1", craft_ai_sdk.__version__
+assert CraftAiSdk._MULTIPART_THRESHOLD == MULTIPART_THRESHOLD_B, "SDK imported too early"
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+HEALTH_TIMEOUT_S = 60
+STOP_GRACE_S = 10
+LOG_TAIL_LINES = 80
+
+# Variables of the test process that must not leak into the server (and from there
+# into step executions, which get their own execution-scoped credentials).
+_PRIVATE_ENV_PREFIXES = ("CRAFT_AI_", "CRAFT_AI__", "SDK_VERBOSE_LOG", "PYTEST_")
+
+
+@dataclass
+class SlipwayServer:
+    binary: Path
+    base_url: str
+    admin_token: str
+    data_dir: Path
+    log_path: Path
+    env: dict
+    process: subprocess.Popen
+
+    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError as error:
+            return f"<cannot read {self.log_path}: {error}>"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def cli(self, *args: str, timeout: float = 60) -> str:
+        """Run `slipway <args> --data-dir <data dir>` and return its stdout."""
+        command = [str(self.binary), *args, "--data-dir", str(self.data_dir)]
+        result = subprocess.run(
+            command, env=self.env, capture_output=True, text=True, timeout=timeout
+        )
+        if result.returncode != 0:
+            raise AssertionError(
+                f"{' '.join(command)} exited with {result.returncode}\n"
+                f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+            )
+        return result.stdout
+
+    def cli_token(self, *args: str) -> str:
+        """Run a CLI command that prints a token and return the token (the last word
+        of the last non-empty stdout line)."""
+        lines = [line.strip() for line in self.cli(*args).splitlines() if line.strip()]
+        assert lines, f"`slipway {' '.join(args)}` printed nothing on stdout"
+        return lines[-1].split()[-1]
+
+
+_SERVER: "SlipwayServer | None" = None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_env(admin_token: str) -> dict:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(_PRIVATE_ENV_PREFIXES)
+    }
+    env["SLIPWAY_ADMIN_TOKEN"] = admin_token
+    tools_bin = str(REPO_ROOT / ".venvs" / "tools" / "bin")
+    env["PATH"] = os.pathsep.join([tools_bin, env.get("PATH", "/usr/bin:/bin")])
+    return env
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=STOP_GRACE_S)
+
+
+@pytest.fixture(scope="session")
+def slipway_server(tmp_path_factory):
+    global _SERVER
+    binary = Path(os.environ.get("SLIPWAY_BIN") or REPO_ROOT / ".build" / "debug" / "slipway")
+    if not binary.is_file() or not os.access(binary, os.X_OK):
+        pytest.fail(
+            f"slipway binary not found or not executable: {binary}\n"
+            "Build it first (swift build) or point SLIPWAY_BIN at it.",
+            pytrace=False,
+        )
+
+    root = tmp_path_factory.mktemp("slipway")
+    data_dir = root / "data"
+    data_dir.mkdir()
+    log_path = root / "server.log"
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    admin_token = "compat-" + secrets.token_urlsafe(32)
+    env = _server_env(admin_token)
+
+    log_file = open(log_path, "wb")
+    process = subprocess.Popen(
+        [
+            str(binary), "serve",
+            "--host", "127.0.0.1",
+            "--port", str(port),
+            "--data-dir", str(data_dir),
+        ],
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        cwd=str(root),
+    )
+    server = SlipwayServer(binary, base_url, admin_token, data_dir, log_path, env, process)
+
+    deadline = time.monotonic() + HEALTH_TIMEOUT_S
+    last_error = "no attempt"
+    while True:
+        if process.poll() is not None:
+            log_file.close()
+            pytest.fail(
+                f"slipway serve exited with {process.returncode} before becoming healthy\n"
+                f"--- {log_path} (tail) ---\n{server.log_tail()}",
+                pytrace=False,
+            )
+        try:
+            response = requests.get(f"{base_url}/health", timeout=2)
+            if response.status_code == 200:
+                break
+            last_error = f"HTTP {response.status_code}: {response.text[:200]}"
+        except requests.RequestException as error:
+            last_error = repr(error)
+        if time.monotonic() > deadline:
+            _stop(process)
+            log_file.close()
+            pytest.fail(
+                f"slipway serve not healthy after {HEALTH_TIMEOUT_S}s ({last_error})\n"
+                f"--- {log_path} (tail) ---\n{server.log_tail()}",
+                pytrace=False,
+            )
+        time.sleep(0.2)
+
+    os.environ["CRAFT_AI_SDK_TOKEN"] = admin_token
+    os.environ["CRAFT_AI_ENVIRONMENT_URL"] = base_url
+    os.environ["CRAFT_AI_CONTROL_URL"] = base_url
+    _SERVER = server
+    try:
+        yield server
+    finally:
+        _SERVER = None
+        _stop(process)
+        log_file.close()
+        exit_code = process.returncode
+        print(
+            f"\nslipway serve stopped (exit code {exit_code}); log: {log_path}\n"
+            f"--- server log (tail) ---\n{server.log_tail(40)}"
+        )
+
+
+@pytest.fixture(scope="session")
+def base_url(slipway_server) -> str:
+    return slipway_server.base_url
+
+
+@pytest.fixture(scope="session")
+def admin_token(slipway_server) -> str:
+    return slipway_server.admin_token
+
+
+@pytest.fixture(scope="session")
+def data_dir(slipway_server) -> Path:
+    return slipway_server.data_dir
+
+
+@pytest.fixture(scope="session")
+def server_log(slipway_server) -> Path:
+    return slipway_server.log_path
+
+
+@pytest.fixture
+def sdk(slipway_server) -> CraftAiSdk:
+    """A fresh SDK client configured only through the environment, like a user's."""
+    return CraftAiSdk()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and _SERVER is not None:
+        report.sections.append(
+            (f"slipway server log (last {LOG_TAIL_LINES} lines of {_SERVER.log_path})",
+             _SERVER.log_tail())
+        )

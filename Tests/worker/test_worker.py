@@ -1,0 +1,811 @@
+"""Tests for the Python worker (python/slipway_worker), driven over its JSON-lines protocol.
+
+The worker interpreter is ``sys.executable`` unless SLIPWAY_WORKER_PYTHON names
+another one (to check 3.9 ... 3.13).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Set
+
+import pytest
+
+PYTHON_DIR = Path(__file__).resolve().parents[2] / "python"
+WORKER_PYTHON = os.environ.get("SLIPWAY_WORKER_PYTHON", sys.executable)
+TIMEOUT = 15.0
+
+
+class WorkerProcess:
+    """A worker subprocess plus a thread collecting its protocol messages."""
+
+    def __init__(self, code_dir: Path, function_path: str, function_name: str, *extra: str) -> None:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PYTHON_DIR), env.get("PYTHONPATH")]))
+        env["CRAFT_AI_EXECUTION_ID"] = "test"
+        self.proc = subprocess.Popen(
+            [
+                WORKER_PYTHON,
+                "-u",
+                "-m",
+                "slipway_worker",
+                "--code-dir",
+                str(code_dir),
+                "--function-path",
+                function_path,
+                "--function-name",
+                function_name,
+                *extra,
+            ],
+            cwd=str(code_dir),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        self.messages: List[Dict[str, Any]] = []
+        self._queue: "queue.Queue[Optional[Dict[str, Any]]]" = queue.Queue()
+        self._taken: Set[int] = set()
+        self.stderr_text = ""
+        threading.Thread(target=self._read_stdout, daemon=True).start()
+        threading.Thread(target=self._read_stderr, daemon=True).start()
+
+    def _read_stdout(self) -> None:
+        assert self.proc.stdout is not None
+        for raw in self.proc.stdout:
+            line = raw.decode("utf-8")
+            assert line.endswith("\n")
+            message = json.loads(line)  # every line must be one JSON object
+            assert isinstance(message, dict), line
+            self._queue.put(message)
+        self._queue.put(None)
+
+    def _read_stderr(self) -> None:
+        assert self.proc.stderr is not None
+        self.stderr_text = self.proc.stderr.read().decode("utf-8", "replace")
+
+    # -- requests ----------------------------------------------------------------
+
+    def send_raw(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line.encode("utf-8") + b"\n")
+        self.proc.stdin.flush()
+
+    def send(self, request: Dict[str, Any]) -> None:
+        self.send_raw(json.dumps(request))
+
+    def execute(self, execution_id: str, inputs: Optional[Dict[str, Any]] = None) -> None:
+        self.send({"type": "execute", "execution_id": execution_id, "inputs": inputs or {}})
+
+    def close_stdin(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+
+    # -- replies -----------------------------------------------------------------
+
+    def wait_for(self, predicate: Callable[[Dict[str, Any]], bool], timeout: float = TIMEOUT) -> Dict[str, Any]:
+        """First message matching ``predicate`` not returned by an earlier call (all stay in ``messages``)."""
+        for index, message in enumerate(self.messages):
+            if index not in self._taken and predicate(message):
+                self._taken.add(index)
+                return message
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"timed out; messages so far: {self.messages}\nstderr: {self.stderr_text}")
+            try:
+                message = self._queue.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if message is None:
+                self._queue.put(None)
+                raise AssertionError(
+                    f"worker closed stdout; messages: {self.messages}\nstderr: {self.stderr_text}"
+                )
+            self.messages.append(message)
+            if predicate(message):
+                self._taken.add(len(self.messages) - 1)
+                return message
+
+    def ready(self) -> Dict[str, Any]:
+        return self.wait_for(lambda m: m["type"] in ("ready", "load_error"))
+
+    def outcome(self, execution_id: str, timeout: float = TIMEOUT) -> Dict[str, Any]:
+        """The result or error message of an execution."""
+        return self.wait_for(
+            lambda m: m["type"] in ("result", "error") and m.get("execution_id") == execution_id, timeout
+        )
+
+    def run(self, execution_id: str, inputs: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        self.execute(execution_id, inputs)
+        return self.outcome(execution_id)
+
+    def logs(self, execution_id: Optional[str], stream: Optional[str] = None) -> List[str]:
+        return [
+            m["message"]
+            for m in self.messages
+            if m["type"] == "log"
+            and m["execution_id"] == execution_id
+            and (stream is None or m["stream"] == stream)
+        ]
+
+    def index(self, predicate: Callable[[Dict[str, Any]], bool]) -> int:
+        return next(i for i, m in enumerate(self.messages) if predicate(m))
+
+    def wait_exit(self, timeout: float = TIMEOUT) -> int:
+        code = self.proc.wait(timeout)
+        # collect everything written before exit
+        while True:
+            message = self._queue.get(timeout=timeout)
+            if message is None:
+                self._queue.put(None)
+                break
+            self.messages.append(message)
+        return code
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
+
+
+@pytest.fixture
+def spawn(tmp_path: Path):
+    """spawn(source, function_name="fn", *args, path="main.py") -> started WorkerProcess."""
+    started: List[WorkerProcess] = []
+
+    def _spawn(source: str, function_name: str = "fn", *extra: str, path: str = "main.py") -> WorkerProcess:
+        write(tmp_path, path, source)
+        worker = WorkerProcess(tmp_path, path, function_name, *extra)
+        started.append(worker)
+        return worker
+
+    yield _spawn
+    for worker in started:
+        worker.kill()
+
+
+def write(root: Path, path: str, source: str) -> None:
+    target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(textwrap.dedent(source), encoding="utf-8")
+
+
+def is_result(execution_id: str) -> Callable[[Dict[str, Any]], bool]:
+    return lambda m: m["type"] in ("result", "error") and m.get("execution_id") == execution_id
+
+
+# -- start-up ------------------------------------------------------------------------
+
+
+def test_help() -> None:
+    env = dict(os.environ, PYTHONPATH=str(PYTHON_DIR))
+    done = subprocess.run(
+        [WORKER_PYTHON, "-m", "slipway_worker", "--help"], env=env, capture_output=True, timeout=TIMEOUT
+    )
+    assert done.returncode == 0
+    assert b"--function-name" in done.stdout
+
+
+def test_ready_and_simple_result(spawn) -> None:
+    worker = spawn(
+        """
+        def fn(a, b=2):
+            return {"sum": a + b, "text": "héllo ✓", "nested": {"list": [1, 2.5, None, True]}}
+        """
+    )
+    ready = worker.ready()
+    assert ready["type"] == "ready"
+    assert ready["pid"] == worker.proc.pid
+    assert ready["is_async"] is False
+    assert ready["python"].count(".") == 2
+    result = worker.run("e1", {"a": 40})
+    assert result == {
+        "type": "result",
+        "execution_id": "e1",
+        "outputs": {"sum": 42, "text": "héllo ✓", "nested": {"list": [1, 2.5, None, True]}},
+    }
+    worker.close_stdin()
+    assert worker.wait_exit() == 0
+
+
+def test_none_return_means_no_outputs(spawn) -> None:
+    worker = spawn("def fn():\n    pass\n")
+    worker.ready()
+    assert worker.run("e1")["outputs"] == {}
+
+
+def test_file_inputs_pass_through(spawn, tmp_path: Path) -> None:
+    data = tmp_path / "data.txt"
+    data.write_text("payload")
+    worker = spawn(
+        """
+        def fn(doc):
+            with open(doc["path"]) as f:
+                return {"content": f.read(), "doc": doc}
+        """
+    )
+    worker.ready()
+    result = worker.run("e1", {"doc": {"path": str(data)}})
+    assert result["outputs"] == {"content": "payload", "doc": {"path": str(data)}}
+
+
+def test_module_level_output_is_logged_without_execution_id(spawn) -> None:
+    worker = spawn(
+        """
+        import os
+        print("loading model")
+        os.write(2, b"native init\\n")
+        def fn():
+            return {}
+        """
+    )
+    worker.ready()
+    ready_at = worker.index(lambda m: m["type"] == "ready")
+    assert worker.logs(None, "stdout") == ["loading model"]
+    assert worker.logs(None, "stderr") == ["native init"]
+    assert all(i < ready_at for i, m in enumerate(worker.messages) if m["type"] == "log")
+
+
+# -- output capture ------------------------------------------------------------------
+
+
+def test_print_output_is_logged_before_result(spawn) -> None:
+    worker = spawn(
+        """
+        import sys
+        def fn():
+            print("first line")
+            print("second", "line", flush=True)
+            sys.stdout.flush()
+            sys.stderr.write("warning: careful\\n")
+            sys.stdout.write("multi\\nline ")
+            sys.stdout.write("write\\n")
+            sys.stdout.buffer.write("bytes ✓\\n".encode())
+            print("unterminated", end="")
+            return {"ok": True}
+        """
+    )
+    worker.ready()
+    worker.run("e1")
+    assert worker.logs("e1", "stdout") == ["first line", "second line", "multi", "line write", "bytes ✓", "unterminated"]
+    assert worker.logs("e1", "stderr") == ["warning: careful"]
+    result_at = worker.index(is_result("e1"))
+    log_positions = [i for i, m in enumerate(worker.messages) if m["type"] == "log" and m["execution_id"] == "e1"]
+    assert log_positions and max(log_positions) < result_at
+    for m in worker.messages:
+        if m["type"] == "log":
+            assert isinstance(m["ts"], float) and abs(m["ts"] - time.time()) < 60
+
+
+def test_fd_level_output_is_captured(spawn) -> None:
+    worker = spawn(
+        """
+        import os, subprocess, sys
+        def fn():
+            os.system("echo hi")
+            os.write(1, b"raw stdout\\n")
+            os.write(2, b"raw stderr\\n")
+            os.write(1, b"bad \\xff utf8\\n")
+            subprocess.run([sys.executable, "-c", "import sys; print('child out'); print('child err', file=sys.stderr)"])
+            os.write(1, b"no newline")
+            return {}
+        """
+    )
+    worker.ready()
+    worker.run("e1")
+    stdout = worker.logs("e1", "stdout")
+    assert stdout == ["hi", "raw stdout", "bad \ufffd utf8", "child out", "no newline"]
+    assert worker.logs("e1", "stderr") == ["raw stderr", "child err"]
+    result_at = worker.index(is_result("e1"))
+    assert all(
+        i < result_at for i, m in enumerate(worker.messages) if m["type"] == "log" and m["execution_id"] == "e1"
+    )
+
+
+def test_long_lines_are_split(spawn) -> None:
+    worker = spawn(
+        """
+        import os
+        def fn():
+            print("é" * 100000)
+            os.write(1, b"x" * 200000 + b"\\n")
+            return {}
+        """
+    )
+    worker.ready()
+    worker.run("e1")
+    pieces = worker.logs("e1", "stdout")
+    assert all(len(p.encode("utf-8")) <= 64 * 1024 for p in pieces)
+    joined = "".join(pieces)
+    assert joined == "é" * 100000 + "x" * 200000
+    assert len(pieces) >= 4
+
+
+def test_thread_output_is_attributed_to_single_execution(spawn) -> None:
+    worker = spawn(
+        """
+        import threading
+        def fn():
+            t = threading.Thread(target=lambda: print("from a plain thread"))
+            t.start(); t.join()
+            return {}
+        """
+    )
+    worker.ready()
+    worker.run("e1")
+    assert worker.logs("e1", "stdout") == ["from a plain thread"]
+
+
+def test_user_code_cannot_read_protocol_stdin(spawn) -> None:
+    worker = spawn(
+        """
+        import subprocess, sys
+        def fn():
+            child = subprocess.run(["cat"], capture_output=True)
+            return {"stdin": sys.stdin.read(), "child": child.stdout.decode()}
+        """,
+        "fn",
+        "--mode",
+        "resident",
+    )
+    worker.ready()
+    worker.execute("e1")
+    worker.execute("e2")
+    assert worker.outcome("e1")["outputs"] == {"stdin": "", "child": ""}
+    assert worker.outcome("e2")["outputs"] == {"stdin": "", "child": ""}
+
+
+# -- errors --------------------------------------------------------------------------
+
+
+def test_exception_gives_error_with_traceback_and_stderr_logs(spawn) -> None:
+    worker = spawn(
+        """
+        def helper(x):
+            raise ValueError(f"bad value {x}")
+
+        def fn(x):
+            print("about to fail")
+            helper(x)
+        """
+    )
+    worker.ready()
+    error = worker.run("e1", {"x": 7})
+    assert error["type"] == "error"
+    assert error["error"]["type"] == "ValueError"
+    assert error["error"]["message"] == "bad value 7"
+    trace = error["error"]["traceback"]
+    assert trace.startswith("Traceback (most recent call last):")
+    assert "in fn" in trace and "in helper" in trace
+    assert trace.rstrip().endswith("ValueError: bad value 7")
+    assert "slipway_worker" not in trace
+    stderr = worker.logs("e1", "stderr")
+    assert stderr == trace.splitlines()
+    assert worker.logs("e1", "stdout") == ["about to fail"]
+    assert worker.index(lambda m: m["type"] == "log" and m["stream"] == "stderr") < worker.index(is_result("e1"))
+
+
+def test_bad_arguments_and_system_exit_are_errors(spawn) -> None:
+    worker = spawn(
+        """
+        import sys
+        def fn(a):
+            if a == "exit":
+                sys.exit(4)
+            return {"a": a}
+        """,
+        "fn",
+        "--mode",
+        "resident",
+    )
+    worker.ready()
+    error = worker.run("e1", {"b": 1})
+    assert error["error"]["type"] == "TypeError"
+    assert "'b'" in error["error"]["message"]
+    error = worker.run("e2", {"a": "exit"})
+    assert error["error"]["type"] == "SystemExit"
+    assert worker.run("e3", {"a": 1})["outputs"] == {"a": 1}  # still alive
+
+
+@pytest.mark.parametrize(
+    "source, error_type, snippet",
+    [
+        ("raise RuntimeError('no GPU here')\ndef fn(): pass\n", "RuntimeError", "no GPU here"),
+        ("import module_that_does_not_exist_xyz\ndef fn(): pass\n", "ModuleNotFoundError", "module_that_does_not_exist_xyz"),
+        ("def fn(:\n    pass\n", "SyntaxError", "main.py"),
+    ],
+)
+def test_import_failure_gives_load_error_and_exit_3(spawn, source: str, error_type: str, snippet: str) -> None:
+    worker = spawn("print('before failing')\n" + source if error_type != "SyntaxError" else source)
+    load_error = worker.ready()
+    assert load_error["type"] == "load_error"
+    assert load_error["error"]["type"] == error_type
+    assert snippet in load_error["error"]["message"] + load_error["error"]["traceback"]
+    assert "slipway_worker" not in load_error["error"]["traceback"]
+    assert "importlib" not in load_error["error"]["traceback"]
+    assert worker.wait_exit() == 3
+    if error_type != "SyntaxError":
+        assert worker.logs(None, "stdout") == ["before failing"]
+
+
+def test_missing_function_file_not_callable(spawn, tmp_path: Path) -> None:
+    worker = spawn("def other():\n    pass\n", "fn")
+    load_error = worker.ready()
+    assert load_error["type"] == "load_error"
+    assert load_error["error"]["type"] == "AttributeError"
+    assert "'fn'" in load_error["error"]["message"]
+    assert worker.wait_exit() == 3
+
+    worker = spawn("fn = 42\n", "fn")
+    load_error = worker.ready()
+    assert load_error["error"]["type"] == "TypeError"
+    assert "not callable" in load_error["error"]["message"]
+    assert worker.wait_exit() == 3
+
+    missing = WorkerProcess(tmp_path, "src/nope.py", "fn")
+    try:
+        load_error = missing.ready()
+        assert load_error["type"] == "load_error"
+        assert load_error["error"]["type"] == "FileNotFoundError"
+        assert missing.wait_exit() == 3
+    finally:
+        missing.kill()
+
+
+@pytest.mark.parametrize(
+    "returned, snippet",
+    [
+        ("[1, 2]", "got list"),
+        ("'text'", "got str"),
+        ("{1: 'x'}", "output names must be strings"),
+    ],
+)
+def test_non_dict_return_is_invalid(spawn, returned: str, snippet: str) -> None:
+    worker = spawn(f"def fn():\n    return {returned}\n")
+    worker.ready()
+    error = worker.run("e1")
+    assert error["type"] == "error"
+    assert error["error"]["type"] == "InvalidReturnValue"
+    assert snippet in error["error"]["message"]
+    assert worker.logs("e1", "stderr")  # also visible in the logs
+
+
+@pytest.mark.parametrize(
+    "value, snippet",
+    [
+        ("{1, 2}", "set"),
+        ("float('nan')", "NaN"),
+        ("[float('inf')]", "Infinity"),
+        ("object()", "object"),
+    ],
+)
+def test_non_json_output_is_invalid(spawn, value: str, snippet: str) -> None:
+    worker = spawn(f"def fn():\n    return {{'fine': 1, 'bad_output': {value}}}\n")
+    worker.ready()
+    error = worker.run("e1")
+    assert error["error"]["type"] == "InvalidReturnValue"
+    assert "'bad_output'" in error["error"]["message"]
+    assert snippet in error["error"]["message"]
+
+
+# -- execution context ---------------------------------------------------------------
+
+
+CONTEXT_SOURCE = """
+import threading, time
+import __craft_internal_execution_context as ctx
+
+def fn(delay=0.0):
+    first = ctx.current_execution_id.get()
+    print("running", first)
+    time.sleep(delay)
+    return {"id": first, "again": ctx.current_execution_id.get(), "thread": threading.current_thread().name}
+"""
+
+
+def test_execution_context_in_elastic_mode(spawn) -> None:
+    worker = spawn(CONTEXT_SOURCE)
+    worker.ready()
+    outputs = worker.run("exec-abc")["outputs"]
+    assert outputs["id"] == outputs["again"] == "exec-abc"
+    assert worker.logs("exec-abc", "stdout") == ["running exec-abc"]
+
+
+def test_execution_context_in_resident_parallel_threads(spawn) -> None:
+    worker = spawn(CONTEXT_SOURCE, "fn", "--mode", "resident", "--max-parallel", "4")
+    worker.ready()
+    ids = [f"e{i}" for i in range(8)]
+    for eid in ids:
+        worker.execute(eid, {"delay": 0.2})
+    threads = set()
+    for eid in ids:
+        result = worker.outcome(eid)
+        assert result["type"] == "result", result
+        assert result["outputs"]["id"] == result["outputs"]["again"] == eid
+        threads.add(result["outputs"]["thread"])
+    for eid in ids:
+        assert worker.logs(eid, "stdout") == [f"running {eid}"]
+    assert len(threads) > 1
+
+
+def test_resident_mode_keeps_module_state(spawn) -> None:
+    worker = spawn(
+        """
+        counter = 0
+        def fn():
+            global counter
+            counter += 1
+            return {"count": counter}
+        """,
+        "fn",
+        "--mode",
+        "resident",
+    )
+    worker.ready()
+    assert [worker.run(f"e{i}")["outputs"]["count"] for i in range(3)] == [1, 2, 3]
+
+
+def test_parallel_executions_run_concurrently(spawn) -> None:
+    worker = spawn(
+        """
+        import time
+        def fn():
+            time.sleep(0.5)
+            return {"done": True}
+        """,
+        "fn",
+        "--mode",
+        "resident",
+        "--max-parallel",
+        "5",
+    )
+    worker.ready()
+    start = time.monotonic()
+    for i in range(5):
+        worker.execute(f"e{i}")
+    for i in range(5):
+        assert worker.outcome(f"e{i}")["type"] == "result"
+    assert time.monotonic() - start < 2.0
+
+
+def test_max_parallel_is_respected(spawn) -> None:
+    worker = spawn(
+        """
+        import threading, time
+        lock = threading.Lock()
+        active = 0
+        peak = 0
+        def fn():
+            global active, peak
+            with lock:
+                active += 1
+                peak = max(peak, active)
+            time.sleep(0.1)
+            with lock:
+                active -= 1
+            return {"peak": peak}
+        """,
+        "fn",
+        "--mode",
+        "resident",
+        "--max-parallel",
+        "2",
+    )
+    worker.ready()
+    for i in range(6):
+        worker.execute(f"e{i}")
+    peaks = [worker.outcome(f"e{i}")["outputs"]["peak"] for i in range(6)]
+    assert max(peaks) == 2
+
+
+def test_async_function_runs_tasks_in_parallel_with_own_context(spawn) -> None:
+    worker = spawn(
+        """
+        import asyncio
+        import __craft_internal_execution_context as ctx
+
+        async def child(n):
+            await asyncio.sleep(0.05)
+            return ctx.current_execution_id.get()
+
+        async def fn(delay):
+            mine = ctx.current_execution_id.get()
+            print("start", mine)
+            await asyncio.sleep(delay)
+            seen = await asyncio.gather(*(child(n) for n in range(3)))
+            print("end", ctx.current_execution_id.get())
+            return {"id": mine, "children": seen}
+        """,
+        "fn",
+        "--mode",
+        "resident",
+        "--max-parallel",
+        "5",
+    )
+    ready = worker.ready()
+    assert ready["is_async"] is True
+    start = time.monotonic()
+    for i in range(5):
+        worker.execute(f"a{i}", {"delay": 0.5})
+    for i in range(5):
+        result = worker.outcome(f"a{i}")
+        assert result["type"] == "result", result
+        assert result["outputs"] == {"id": f"a{i}", "children": [f"a{i}"] * 3}
+    assert time.monotonic() - start < 2.0
+    for i in range(5):
+        assert worker.logs(f"a{i}", "stdout") == [f"start a{i}", f"end a{i}"]
+
+
+def test_async_exception(spawn) -> None:
+    worker = spawn(
+        """
+        async def fn():
+            raise KeyError("missing")
+        """
+    )
+    assert worker.ready()["is_async"] is True
+    error = worker.run("e1")
+    assert error["error"]["type"] == "KeyError"
+    assert "in fn" in error["error"]["traceback"]
+    assert "slipway_worker" not in error["error"]["traceback"]
+
+
+# -- resources -----------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is enforced on Linux")
+def test_memory_limit(spawn) -> None:
+    worker = spawn(
+        """
+        def fn(size):
+            block = bytearray(size)
+            return {"allocated": len(block)}
+        """,
+        "fn",
+        "--mode",
+        "resident",
+        "--memory-limit-bytes",
+        str(1024 ** 3),
+    )
+    worker.ready()
+    error = worker.run("e1", {"size": 4 * 1024 ** 3})
+    assert error["type"] == "error"
+    assert error["error"]["type"] == "MemoryError"
+    assert worker.run("e2", {"size": 1024})["outputs"] == {"allocated": 1024}
+
+
+# -- protocol ------------------------------------------------------------------------
+
+
+def test_malformed_requests_give_protocol_errors(spawn) -> None:
+    worker = spawn("def fn(x=0):\n    return {'x': x}\n", "fn", "--mode", "resident")
+    worker.ready()
+    worker.send_raw("this is not json")
+    assert worker.wait_for(lambda m: m["type"] == "protocol_error")["message"]
+    worker.send_raw("[1, 2]")
+    worker.wait_for(lambda m: m["type"] == "protocol_error")
+    worker.send({"type": "dance"})
+    assert "dance" in worker.wait_for(lambda m: m["type"] == "protocol_error")["message"]
+    worker.send({"type": "execute", "inputs": {}})
+    worker.wait_for(lambda m: m["type"] == "protocol_error")
+    worker.send_raw("")
+    worker.send({"type": "execute", "execution_id": "bad-inputs", "inputs": [1]})
+    assert worker.outcome("bad-inputs")["error"]["type"] == "InvalidInputs"
+    assert worker.run("e1", {"x": 5})["outputs"] == {"x": 5}
+    worker.close_stdin()
+    assert worker.wait_exit() == 0
+
+
+def test_eof_exits_cleanly(spawn) -> None:
+    worker = spawn("def fn():\n    return {}\n")
+    worker.ready()
+    worker.close_stdin()
+    assert worker.wait_exit() == 0
+    assert worker.stderr_text == "" or "Traceback" not in worker.stderr_text
+
+
+def test_elastic_execute_then_eof(spawn) -> None:
+    worker = spawn(
+        """
+        import atexit
+        atexit.register(lambda: print("atexit ran"))
+        def fn():
+            print("working")
+            return {"ok": 1}
+        """
+    )
+    worker.ready()
+    worker.execute("e1")
+    worker.close_stdin()
+    assert worker.wait_exit() == 0
+    assert [m for m in worker.messages if m["type"] == "result"][0]["outputs"] == {"ok": 1}
+    assert worker.logs("e1", "stdout") == ["working"]
+    assert worker.logs(None, "stdout") == ["atexit ran"]
+
+
+def test_shutdown_waits_for_in_flight_executions(spawn) -> None:
+    worker = spawn(
+        """
+        import time
+        def fn():
+            time.sleep(0.5)
+            return {"finished": True}
+        """,
+        "fn",
+        "--mode",
+        "resident",
+        "--max-parallel",
+        "2",
+    )
+    worker.ready()
+    worker.execute("e1")
+    worker.execute("e2")
+    worker.send({"type": "shutdown"})
+    assert worker.wait_exit() == 0
+    results = [m for m in worker.messages if m["type"] == "result"]
+    assert sorted(m["execution_id"] for m in results) == ["e1", "e2"]
+
+
+@pytest.mark.parametrize("mode", ["elastic", "resident"])
+def test_sigterm_answers_in_flight_and_exits(spawn, mode: str) -> None:
+    worker = spawn(
+        """
+        import time
+        def fn():
+            print("sleeping")
+            time.sleep(30)
+            return {}
+        """,
+        "fn",
+        "--mode",
+        mode,
+    )
+    worker.ready()
+    worker.execute("e1")
+    worker.wait_for(lambda m: m["type"] == "log" and m["message"] == "sleeping")
+    start = time.monotonic()
+    worker.proc.send_signal(signal.SIGTERM)
+    assert worker.wait_exit() == 128 + signal.SIGTERM
+    assert time.monotonic() - start < 5
+    error = [m for m in worker.messages if m["type"] == "error"]
+    assert len(error) == 1 and error[0]["execution_id"] == "e1"
+    assert error[0]["error"]["type"] == "Terminated"
+
+
+def test_sigterm_while_idle(spawn) -> None:
+    worker = spawn("def fn():\n    return {}\n", "fn", "--mode", "resident")
+    worker.ready()
+    worker.proc.send_signal(signal.SIGTERM)
+    assert worker.wait_exit() == 128 + signal.SIGTERM
+
+
+# -- loading -------------------------------------------------------------------------
+
+
+def test_nested_module_with_sibling_and_relative_imports(spawn, tmp_path: Path) -> None:
+    write(tmp_path, "src/__init__.py", "")
+    write(tmp_path, "src/helpers.py", "def double(x):\n    return 2 * x\n")
+    write(tmp_path, "lib/shared.py", "VALUE = 10\n")
+    worker = spawn(
+        """
+        import helpers                  # the function file's own folder is on sys.path
+        from . import helpers as rel    # relative import inside the package
+        from lib import shared          # the code dir is on sys.path
+        def fn(x):
+            return {"y": helpers.double(x) + rel.double(1) + shared.VALUE, "name": __name__}
+        """,
+        path="src/main.py",
+    )
+    worker.ready()
+    assert worker.run("e1", {"x": 3})["outputs"] == {"y": 18, "name": "src.main"}

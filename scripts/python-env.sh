@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Prepare the Python side of the repository (idempotent, cached):
+#   * `uv` (from PATH, else installed into .venvs/tools with the system python3);
+#   * .venvs/compat: a virtualenv with scripts/compat-requirements.txt installed
+#     (craft-ai-sdk==0.72.1, pytest, ...), used by the compatibility suite:
+#       .venvs/compat/bin/python -m pytest Tests/compat
+# Progress goes to stderr; stdout only carries `export` lines, so
+#   eval "$(scripts/python-env.sh)"
+# is safe. Environment overrides:
+#   SLIPWAY_PYTHON      interpreter for the venvs (default: the real python3 behind any shim)
+#   SLIPWAY_UV_VERSION  uv version installed into .venvs/tools when uv is not on PATH
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENVS="$REPO_ROOT/.venvs"
+TOOLS_VENV="$VENVS/tools"
+COMPAT_VENV="$VENVS/compat"
+REQUIREMENTS="$REPO_ROOT/scripts/compat-requirements.txt"
+STAMP="$COMPAT_VENV/.slipway-requirements.sha256"
+UV_VERSION="${SLIPWAY_UV_VERSION:-0.9.5}"
+
+log() { printf 'python-env: %s\n' "$*" >&2; }
+die() { printf 'python-env: error: %s\n' "$*" >&2; exit 1; }
+
+mkdir -p "$VENVS"
+
+# Serialise concurrent runs (CI steps, the test suite and a developer at once).
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$VENVS/.python-env.lock"
+    flock 9
+fi
+
+# --- the real interpreter (resolve pyenv-style shims once) -------------------
+if [[ -n "${SLIPWAY_PYTHON:-}" ]]; then
+    PYTHON="$SLIPWAY_PYTHON"
+else
+    command -v python3 >/dev/null 2>&1 || die "python3 not found on PATH"
+    PYTHON="$(python3 -c 'import sys; print(sys.executable)')"
+fi
+[[ -x "$PYTHON" ]] || die "python interpreter '$PYTHON' is not executable"
+"$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' \
+    || die "$PYTHON is older than 3.10 (craft-ai-sdk 0.72.1 needs >= 3.10); set SLIPWAY_PYTHON"
+
+# --- uv ----------------------------------------------------------------------
+if command -v uv >/dev/null 2>&1; then
+    UV="$(command -v uv)"
+elif [[ -x "$TOOLS_VENV/bin/uv" ]] && "$TOOLS_VENV/bin/uv" --version >/dev/null 2>&1; then
+    UV="$TOOLS_VENV/bin/uv"
+else
+    log "installing uv==$UV_VERSION into $TOOLS_VENV"
+    rm -rf "$TOOLS_VENV"
+    "$PYTHON" -m venv "$TOOLS_VENV"
+    "$TOOLS_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION" >&2
+    UV="$TOOLS_VENV/bin/uv"
+fi
+log "uv: $UV ($("$UV" --version))"
+
+# --- .venvs/compat -------------------------------------------------------------
+[[ -f "$REQUIREMENTS" ]] || die "missing $REQUIREMENTS"
+if [[ ! -x "$COMPAT_VENV/bin/python" ]] || ! "$COMPAT_VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
+    log "creating $COMPAT_VENV with $PYTHON"
+    rm -rf "$COMPAT_VENV"
+    "$UV" venv --quiet --python "$PYTHON" "$COMPAT_VENV" >&2
+fi
+
+WANT="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
+HAVE="$(cat "$STAMP" 2>/dev/null || true)"
+if [[ "$WANT" != "$HAVE" ]]; then
+    log "installing $(basename "$REQUIREMENTS") into $COMPAT_VENV"
+    rm -f "$STAMP"
+    "$UV" pip install --quiet --python "$COMPAT_VENV/bin/python" -r "$REQUIREMENTS" >&2
+    printf '%s\n' "$WANT" >"$STAMP"
+else
+    log "$COMPAT_VENV is up to date"
+fi
+
+printf 'export SLIPWAY_UV=%q\n' "$UV"
+printf 'export SLIPWAY_COMPAT_PYTHON=%q\n' "$COMPAT_VENV/bin/python"
