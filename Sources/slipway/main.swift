@@ -1,3 +1,145 @@
+import ArgumentParser
+import Foundation
 import Hummingbird
+import Logging
+import SlipwayCore
 import SlipwayServer
-print("slipway")
+import SlipwayStore
+
+@main
+struct Slipway: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slipway",
+        abstract: "A self-hosted MLOps platform: pipelines, executions, data store and metrics behind the Craft AI API.",
+        subcommands: [Serve.self, TokenCommand.self, UserCommand.self, WorkspaceCommand.self])
+}
+
+struct DataDirectoryOption: ParsableArguments {
+    @Option(name: .long, help: "Where Slipway keeps its database, objects and environments.")
+    var dataDir: String = "./.slipway"
+
+    var url: URL { URL(fileURLWithPath: dataDir) }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the platform.")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @OptionGroup var data: DataDirectoryOption
+    @Option(help: "URL clients use to reach this server (defaults to http://HOST:PORT).") var publicURL: String?
+    @Option(help: "Largest step code archive, in bytes.") var maxStepArchiveBytes = 5_000_000
+    @Option(help: "Largest total of non-file inputs (and of outputs) per execution, in bytes.") var maxIOBytes = 1 << 20
+    @Option(help: "Per-execution timeout, in seconds.") var executionTimeout = 3600
+    @Option(help: "Longest hold of a wait_for_completion request, in seconds.") var longPoll = 30
+    @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "slipway")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = ServerConfiguration(
+            host: host, port: port, dataDirectory: data.url, publicURL: publicURL,
+            limits: Limits(maxStepArchiveBytes: maxStepArchiveBytes, maxIOBytes: maxIOBytes,
+                           executionTimeout: .seconds(executionTimeout), longPollHold: .seconds(longPoll)),
+            adminToken: environment["SLIPWAY_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
+        let app = try await SlipwayApp.build(configuration, logger: logger)
+        print("Slipway environment URL: \(configuration.baseURL)")
+        if app.createdAdminToken != nil {
+            print("Admin SDK token written to \(DataDirectory(root: data.url).adminTokenFile.path)")
+        }
+        print("Point craft-ai-sdk at it: CRAFT_AI_ENVIRONMENT_URL=\(configuration.baseURL) "
+            + "CRAFT_AI_CONTROL_URL=\(configuration.baseURL) CRAFT_AI_SDK_TOKEN=$(cat \(DataDirectory(root: data.url).adminTokenFile.path))")
+        try await app.application(logger: logger).runService()
+        await app.shutdown()
+    }
+}
+
+/// Opens a data directory for an administration command.
+func withAdmin<T>(_ data: DataDirectoryOption, _ body: (AccountService, SQLMetadataStore) async throws -> T) async throws -> T {
+    var logger = Logger(label: "slipway")
+    logger.logLevel = .warning
+    let directory = DataDirectory(root: data.url)
+    try directory.prepare()
+    let store = try await SQLMetadataStore.openSQLite(path: directory.database.path, logger: logger)
+    let accounts = AccountService(store: store)
+    if let token = try await accounts.bootstrap(adminToken: ProcessInfo.processInfo.environment["SLIPWAY_ADMIN_TOKEN"]) {
+        try directory.writePrivate(Data((token + "\n").utf8), to: directory.adminTokenFile)
+    }
+    do {
+        let result = try await body(accounts, store)
+        await store.close()
+        return result
+    } catch {
+        await store.close()
+        throw error
+    }
+}
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "Manage SDK tokens.",
+                                                    subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an SDK token and print it.")
+        @Option(help: "User the token belongs to.") var user = AccountService.adminUserName
+        @Option(help: "Workspace (environment) the token opens.") var workspace = AccountService.defaultWorkspaceName
+        @OptionGroup var data: DataDirectoryOption
+
+        func run() async throws {
+            let token = try await withAdmin(data) { accounts, store in
+                guard let user = try await store.user(named: user) else { throw ValidationError("no user named '\(user)'") }
+                guard let workspace = try await store.workspace(named: workspace) else {
+                    throw ValidationError("no workspace named '\(workspace)'")
+                }
+                return try await accounts.issueSDKToken(userID: user.id, workspaceID: workspace.id)
+            }
+            print(token)
+        }
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a user in a workspace.")
+        @Argument(help: "User name (lowercase letters, digits, '-').") var name: String
+        @Option(help: "E-mail address.") var email: String
+        @Option(help: "Workspace the user joins.") var workspace = AccountService.defaultWorkspaceName
+        @OptionGroup var data: DataDirectoryOption
+
+        func run() async throws {
+            let user = try await withAdmin(data) { accounts, store in
+                guard let workspace = try await store.workspace(named: workspace) else {
+                    throw ValidationError("no workspace named '\(workspace)'")
+                }
+                return try await accounts.createUser(name: name, email: email, workspaceID: workspace.id)
+            }
+            print("created user \(user.name) (\(user.id))")
+        }
+    }
+}
+
+struct WorkspaceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "workspace", abstract: "Manage workspaces (environments).",
+                                                    subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a workspace and print an SDK token for it (owned by the admin user).")
+        @Argument(help: "Workspace name (lowercase letters, digits, '-').") var name: String
+        @OptionGroup var data: DataDirectoryOption
+
+        func run() async throws {
+            let token = try await withAdmin(data) { accounts, store in
+                let workspace = try await accounts.createWorkspace(named: name)
+                guard let admin = try await store.user(named: AccountService.adminUserName) else {
+                    throw ValidationError("the admin user is missing")
+                }
+                return try await accounts.issueSDKToken(userID: admin.id, workspaceID: workspace.id)
+            }
+            print(token)
+        }
+    }
+}

@@ -21,9 +21,11 @@ os.environ["SDK_VERBOSE_LOG"] = "false"
 os.environ.pop("CRAFT_AI_EXECUTION_ID", None)
 
 import secrets  # noqa: E402
+import shutil  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -118,7 +120,7 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def slipway_server(tmp_path_factory):
+def slipway_server(request):
     global _SERVER
     binary = Path(os.environ.get("SLIPWAY_BIN") or REPO_ROOT / ".build" / "debug" / "slipway")
     if not binary.is_file() or not os.access(binary, os.X_OK):
@@ -128,7 +130,9 @@ def slipway_server(tmp_path_factory):
             pytrace=False,
         )
 
-    root = tmp_path_factory.mktemp("slipway")
+    # A short path (the server may put Unix sockets under its data dir); removed at
+    # the end unless a test failed, so that its log and data can be inspected.
+    root = Path(tempfile.mkdtemp(prefix="slipway-compat-"))
     data_dir = root / "data"
     data_dir.mkdir()
     log_path = root / "server.log"
@@ -195,6 +199,8 @@ def slipway_server(tmp_path_factory):
             f"\nslipway serve stopped (exit code {exit_code}); log: {log_path}\n"
             f"--- server log (tail) ---\n{server.log_tail(40)}"
         )
+        if request.session.testsfailed == 0 and not os.environ.get("SLIPWAY_COMPAT_KEEP"):
+            shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -64,6 +64,7 @@ class WorkerProcess:
         for raw in self.proc.stdout:
             line = raw.decode("utf-8")
             assert line.endswith("\n")
+            assert len(line.splitlines()) == 1, f"raw line separator inside a message: {line!r}"
             message = json.loads(line)  # every line must be one JSON object
             assert isinstance(message, dict), line
             self._queue.put(message)
@@ -330,6 +331,21 @@ def test_long_lines_are_split(spawn) -> None:
     joined = "".join(pieces)
     assert joined == "é" * 100000 + "x" * 200000
     assert len(pieces) >= 4
+
+
+def test_unicode_line_separators_stay_inside_one_message(spawn) -> None:
+    worker = spawn(
+        """
+        def fn():
+            text = "a\\u2028b\\u2029c\\x85d\\x1ce\\ud800"
+            print(text)
+            return {"text": text[:-1]}
+        """
+    )
+    worker.ready()
+    result = worker.run("e1")
+    assert result["outputs"] == {"text": "a\u2028b\u2029c\x85d\x1ce"}
+    assert worker.logs("e1", "stdout") == ["a\u2028b\u2029c\x85d\x1ce?"]
 
 
 def test_thread_output_is_attributed_to_single_execution(spawn) -> None:

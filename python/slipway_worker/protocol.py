@@ -27,8 +27,15 @@ MAX_LINE_BYTES = 64 * 1024
 
 
 def dumps(obj: Any, *, allow_nan: bool = True) -> str:
-    """Compact JSON, non-ASCII kept as is."""
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=allow_nan)
+    """Compact JSON, non-ASCII kept as is except Unicode line separators.
+
+    NEL, LS and PS are escaped so that a reader splitting on any newline
+    (e.g. Swift's ``Character.isNewline``) still sees one message per line.
+    """
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=allow_nan)
+    if "\u2028" in text or "\u2029" in text or "\x85" in text:
+        text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+    return text
 
 
 def split_line(text: str, limit: int = MAX_LINE_BYTES) -> List[str]:

@@ -25,60 +25,60 @@ extension ArchiveError {
 
     static func corruptHeader(offset: Int64, first: Bool) -> ArchiveError {
         if first {
-            return ArchiveError("The upload is not a valid tar archive (header checksum mismatch at the start of the file).")
+            return ArchiveError("the upload is not a valid tar archive (header checksum mismatch at the start of the file)")
         }
-        return ArchiveError("The tar archive is corrupted: header checksum mismatch at byte offset \(offset).")
+        return ArchiveError("the tar archive is corrupted: header checksum mismatch at byte offset \(offset)")
     }
 
     static func invalidHeaderField(_ field: String, offset: Int64) -> ArchiveError {
-        ArchiveError("The tar archive is corrupted: invalid \(field) field in the header at byte offset \(offset).")
+        ArchiveError("the tar archive is corrupted: invalid \(field) field in the header at byte offset \(offset)")
     }
 
-    static let truncated = ArchiveError("The tar archive is truncated: it ended in the middle of an entry.")
+    static let truncated = ArchiveError("the tar archive is truncated: it ended in the middle of an entry")
 
     static let danglingExtendedHeader = ArchiveError(
-        "The tar archive is corrupted: it ends with an extended header that is not followed by an entry.")
+        "the tar archive is corrupted: it ends with an extended header that is not followed by an entry")
 
     static func malformedPAX(offset: Int64) -> ArchiveError {
-        ArchiveError("The tar archive is corrupted: malformed PAX extended header at byte offset \(offset).")
+        ArchiveError("the tar archive is corrupted: malformed PAX extended header at byte offset \(offset)")
     }
 
     static func extendedHeaderTooLarge(limit: Int) -> ArchiveError {
-        ArchiveError("The tar archive contains an extended header larger than \(limit) bytes.", exceedsLimit: true)
+        ArchiveError("the tar archive contains an extended header larger than \(limit) bytes", exceedsLimit: true)
     }
 
     static func tooManyExtendedHeaders(limit: Int) -> ArchiveError {
-        ArchiveError("The tar archive contains more than \(limit) consecutive extended headers.")
+        ArchiveError("the tar archive contains more than \(limit) consecutive extended headers")
     }
 
     static func invalidUTF8(offset: Int64) -> ArchiveError {
-        ArchiveError("The tar archive contains an entry name that is not valid UTF-8 (header at byte offset \(offset)).")
+        ArchiveError("the tar archive contains an entry name that is not valid UTF-8 (header at byte offset \(offset))")
     }
 
     // MARK: Paths
 
     static func emptyName() -> ArchiveError {
-        ArchiveError("The archive contains an entry with an empty name.")
+        ArchiveError("the archive contains an entry with an empty name")
     }
 
     static func invalidName(_ name: String, _ reason: String) -> ArchiveError {
-        ArchiveError("Archive entry \(quoted(name)) \(reason).")
+        ArchiveError("archive entry \(quoted(name)) \(reason)")
     }
 
     // MARK: Policy
 
     static func tooManyEntries(limit: Int) -> ArchiveError {
-        ArchiveError("The archive contains more than \(limit) entries.", exceedsLimit: true)
+        ArchiveError("the archive contains more than \(limit) entries", exceedsLimit: true)
     }
 
     static func tooLarge(limit: Int64, at name: String) -> ArchiveError {
         ArchiveError(
-            "The archive's contents exceed the limit of \(formatBytes(limit)) when uncompressed (reached at \(quoted(name))).",
+            "the archive's contents exceed the limit of \(formatBytes(limit)) when uncompressed (reached at \(quoted(name)))",
             exceedsLimit: true)
     }
 
     static func unsupportedKind(_ name: String, _ kind: TarEntryKind) -> ArchiveError {
-        ArchiveError("Archive entry \(quoted(name)) is a \(kind); only regular files, directories and links are allowed.")
+        ArchiveError("archive entry \(quoted(name)) is a \(kind); only regular files, directories and links are allowed")
     }
 
     // MARK: Display helpers

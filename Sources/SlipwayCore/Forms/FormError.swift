@@ -16,30 +16,30 @@ public struct FormError: Error, Sendable, Equatable, CustomStringConvertible {
 
 extension FormError {
     static func tooManyFields(limit: Int) -> FormError {
-        FormError("The form has more than \(limit) fields.", exceedsLimit: true)
+        FormError("the form has more than \(limit) fields", exceedsLimit: true)
     }
 
     static func badPercentEncoding(near text: String) -> FormError {
-        FormError("The form body contains an invalid percent-encoded sequence in \(quoted(text)).")
+        FormError("the form body contains an invalid percent-encoded sequence in \(quoted(text))")
     }
 
     static func invalidUTF8(near text: String) -> FormError {
-        FormError("The form body contains text that is not valid UTF-8 in \(quoted(text)).")
+        FormError("the form body contains text that is not valid UTF-8 in \(quoted(text))")
     }
 
-    static let emptyKey = FormError("The form contains a field with an empty name.")
+    static let emptyKey = FormError("the form contains a field with an empty name")
 
     static func malformedKey(_ key: String, _ reason: String) -> FormError {
-        FormError("Form field name \(quoted(key)) is malformed: \(reason).")
+        FormError("form field name \(quoted(key)) is malformed: \(reason)")
     }
 
     static func tooDeep(_ key: String, limit: Int) -> FormError {
-        FormError("Form field name \(quoted(key)) is nested more than \(limit) levels deep.")
+        FormError("form field name \(quoted(key)) is nested more than \(limit) levels deep")
     }
 
     static func leafAndParent(_ key: String, _ path: String) -> FormError {
         FormError(
-            "Form field \(quoted(key)) conflicts with another field: \(quoted(path)) is used both as a value and as a container.")
+            "form field \(quoted(key)) conflicts with another field: \(quoted(path)) is used both as a value and as a container")
     }
 
     /// Quotes user-supplied text for a message: control characters escaped, length capped.

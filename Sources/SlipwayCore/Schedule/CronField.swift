@@ -90,8 +90,8 @@ struct CronField: Sendable, Hashable {
             guard let value = number(stepText) else {
                 throw ScheduleError.field(kind, "step \(ScheduleError.quoted(String(stepText))) is not a number")
             }
-            let maxStep = kind.fullRange.count - (kind == .dayOfWeek ? 0 : 1)
-            guard (1...max(maxStep, 1)).contains(value) else {
+            let maxStep = kind.bounds.upperBound
+            guard (1...maxStep).contains(value) else {
                 throw ScheduleError.field(kind, "step \(stepText) is out of range 1-\(maxStep)")
             }
             step = value

@@ -165,7 +165,7 @@ extension SQLMetadataStore: ExecutionStore {
                 var query = SQLQueryString("INSERT INTO log_lines (subject_type, subject_id, ts, stream, message) VALUES ")
                 for (index, line) in slice.enumerated() {
                     if index > 0 { query.appendLiteral(", ") }
-                    query.appendInterpolation("(\(bind: subject.type), \(bind: subject.id), \(bind: line.timestamp.timeIntervalSince1970), \(bind: line.stream.rawValue), \(bind: line.message))")
+                    query += "(\(bind: subject.type), \(bind: subject.id), \(bind: line.timestamp.timeIntervalSince1970), \(bind: line.stream.rawValue), \(bind: line.message))" as SQLQueryString
                 }
                 try await db.raw(query).run()
             }

@@ -30,10 +30,10 @@ extension SQLMetadataStore: MetricStore {
 
     private func whereClause(workspaceID: String, filter: MetricFilter) -> SQLQueryString {
         var clause: SQLQueryString = "workspace_id = \(bind: workspaceID)"
-        if let name = filter.name { clause.appendInterpolation(" AND name = \(bind: name)") }
-        if let pipeline = filter.pipelineName { clause.appendInterpolation(" AND pipeline_name = \(bind: pipeline)") }
-        if let deployment = filter.deploymentName { clause.appendInterpolation(" AND deployment_name = \(bind: deployment)") }
-        if let execution = filter.executionID { clause.appendInterpolation(" AND execution_id = \(bind: execution)") }
+        if let name = filter.name { clause += " AND name = \(bind: name)" as SQLQueryString }
+        if let pipeline = filter.pipelineName { clause += " AND pipeline_name = \(bind: pipeline)" as SQLQueryString }
+        if let deployment = filter.deploymentName { clause += " AND deployment_name = \(bind: deployment)" as SQLQueryString }
+        if let execution = filter.executionID { clause += " AND execution_id = \(bind: execution)" as SQLQueryString }
         return clause
     }
 

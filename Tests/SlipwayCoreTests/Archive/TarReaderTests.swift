@@ -219,7 +219,7 @@ struct TarReaderTests {
         tar.file("good", "g")
         tar.file("bad", "b", corruptChecksum: true)
         let error = #expect(throws: ArchiveError.self) { try TarReader.entries(in: tar.bytes) }
-        #expect(error?.message == "The tar archive is corrupted: header checksum mismatch at byte offset 1024.")
+        #expect(error?.message == "the tar archive is corrupted: header checksum mismatch at byte offset 1024")
 
         let notTar = #expect(throws: ArchiveError.self) {
             try TarReader.entries(in: [UInt8](repeating: 0x1F, count: 600))
@@ -233,7 +233,7 @@ struct TarReaderTests {
         tar.end()
         for cut in [100, 512, 700, 1024, 1500] {
             let error = #expect(throws: ArchiveError.self) { try TarReader.entries(in: Array(tar.bytes.prefix(cut))) }
-            #expect(error?.message == "The tar archive is truncated: it ended in the middle of an entry.")
+            #expect(error?.message == "the tar archive is truncated: it ended in the middle of an entry")
         }
 
         var streaming = TarReader()

@@ -76,7 +76,7 @@ struct BracketFormTests {
 
     @Test func leafAndParentConflict() {
         let first = #expect(throws: FormError.self) { try decode([("a", "1"), ("a[b]", "2")]) }
-        #expect(first?.message == "Form field 'a[b]' conflicts with another field: 'a' is used both as a value and as a container.")
+        #expect(first?.message == "form field 'a[b]' conflicts with another field: 'a' is used both as a value and as a container")
         let second = #expect(throws: FormError.self) { try decode([("a[b][c]", "1"), ("a[b]", "2")]) }
         #expect(second?.message.contains("'a[b]' is used both as a value and as a container") == true)
     }
@@ -93,7 +93,7 @@ struct BracketFormTests {
     ])
     func malformedKeys(_ key: String, _ reason: String) {
         let error = #expect(throws: FormError.self) { try decode([(key, "v")]) }
-        #expect(error?.message == "Form field name '\(key)' is malformed: \(reason).")
+        #expect(error?.message == "form field name '\(key)' is malformed: \(reason)")
     }
 
     @Test func emptyNameAndDepthLimit() throws {

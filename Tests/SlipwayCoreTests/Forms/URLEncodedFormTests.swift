@@ -51,7 +51,7 @@ struct URLEncodedFormTests {
         let body = (0..<5).map { "f\($0)=x" }.joined(separator: "&")
         #expect(try URLEncodedForm.parse(body, maxFields: 5).count == 5)
         let error = #expect(throws: FormError.self) { try URLEncodedForm.parse(body, maxFields: 4) }
-        #expect(error?.message == "The form has more than 4 fields.")
+        #expect(error?.message == "the form has more than 4 fields")
         #expect(error?.exceedsLimit == true)
         #expect(URLEncodedForm.defaultMaxFields == 10_000)
     }

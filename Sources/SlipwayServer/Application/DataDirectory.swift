@@ -1,0 +1,42 @@
+import Foundation
+
+/// Layout of a data directory and its long-lived secrets.
+public struct DataDirectory: Sendable {
+    public let root: URL
+
+    public init(root: URL) {
+        self.root = root.standardizedFileURL
+    }
+
+    public var database: URL { root.appendingPathComponent("slipway.sqlite") }
+    public var blobs: URL { root.appendingPathComponent("blobs") }
+    public var code: URL { root.appendingPathComponent("code") }
+    public var environments: URL { root.appendingPathComponent("environments") }
+    public var runs: URL { root.appendingPathComponent("runs") }
+    public var uploads: URL { root.appendingPathComponent("uploads") }
+    public var adminTokenFile: URL { root.appendingPathComponent("admin-token") }
+
+    public func prepare() throws {
+        for folder in [root, blobs, code, environments, runs, uploads] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        }
+    }
+
+    /// A random 32-byte key kept in `name` (mode 0600), created on first use.
+    public func secret(named name: String) throws -> Data {
+        let file = root.appendingPathComponent(name)
+        if let data = try? Data(contentsOf: file), data.count >= 32 { return data }
+        var generator = SystemRandomNumberGenerator()
+        let key = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        try writePrivate(key, to: file)
+        return key
+    }
+
+    /// Writes a file readable by its owner only.
+    public func writePrivate(_ data: Data, to file: URL) throws {
+        let temporary = file.appendingPathExtension("tmp")
+        FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600])
+        _ = rename(temporary.path, file.path)
+    }
+}

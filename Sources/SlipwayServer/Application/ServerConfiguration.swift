@@ -1,0 +1,37 @@
+import Foundation
+import SlipwayCore
+
+/// Everything `slipway serve` can be told.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var dataDirectory: URL
+    /// The URL clients use to reach this server (presigned URLs, in-step SDK); derived from
+    /// host and port when not set.
+    public var publicURL: String?
+    public var limits: Limits
+    /// Used as the admin SDK token on first start (`SLIPWAY_ADMIN_TOKEN`).
+    public var adminToken: String?
+    public var accessTokenLifetime: TimeInterval
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL, publicURL: String? = nil,
+                limits: Limits = Limits(), adminToken: String? = nil, accessTokenLifetime: TimeInterval = 3600) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.publicURL = publicURL
+        self.limits = limits
+        self.adminToken = adminToken
+        self.accessTokenLifetime = accessTokenLifetime
+    }
+
+    public var baseURL: String {
+        if let publicURL { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
+        let shownHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        return "http://\(shownHost.contains(":") ? "[\(shownHost)]" : shownHost):\(port)"
+    }
+
+    public func environmentURL(workspace: String) -> String {
+        workspace == AccountService.defaultWorkspaceName ? baseURL : "\(baseURL)/environments/\(workspace)"
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import Logging
+import SlipwayCore
+import SlipwayRuntime
+import SlipwayStore
+
+/// Wires stores, runtime, services and dialects into one Hummingbird application.
+public struct SlipwayApp: Sendable {
+    public let configuration: ServerConfiguration
+    public let platform: Platform
+    public let accounts: AccountService
+    let dialect: CraftAIDialect
+    let store: SQLMetadataStore
+    /// Set when this start created the admin token.
+    public let createdAdminToken: String?
+
+    public static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> SlipwayApp {
+        let directory = DataDirectory(root: configuration.dataDirectory)
+        try directory.prepare()
+        let store = try await SQLMetadataStore.openSQLite(path: directory.database.path, logger: logger)
+        let blobs = try FileBlobStore(root: directory.blobs)
+        let limits = configuration.limits
+        let bundles = try LocalCodeBundleStore(root: directory.code, limits: ArchiveLimits(
+            maxTotalBytes: Int64(limits.maxStepUnpackedBytes), maxEntries: 10_000))
+        let environments = try VirtualEnvironmentProvider(root: directory.environments, logger: logger)
+        guard let workerPath = WorkerLocator.pythonPath() else {
+            throw SlipwayError.internal("the slipway_worker Python package was not found; set SLIPWAY_WORKER_PATH to the "
+                + "folder that contains it")
+        }
+        let launcher = try SubprocessElasticLauncher(runsRoot: directory.runs, workerPythonPath: workerPath, logger: logger)
+        let platform = Platform(
+            store: store, blobs: blobs, bundles: bundles, environments: environments, launcher: launcher,
+            signals: CompletionSignals(), limits: limits, logger: logger,
+            endpoints: { workspace in
+                (configuration.environmentURL(workspace: workspace.name), configuration.baseURL)
+            })
+        let accounts = AccountService(store: store)
+        let created = try await accounts.bootstrap(adminToken: configuration.adminToken)
+        if let created {
+            try directory.writePrivate(Data((created + "\n").utf8), to: directory.adminTokenFile)
+        }
+        let steps = StepService(platform: platform)
+        let pipelines = PipelineService(platform: platform, steps: steps)
+        let dataStore = DataStoreService(platform: platform)
+        let executions = ExecutionService(platform: platform, accounts: accounts, dataStore: dataStore)
+        let issuer = await AccessTokenIssuer(secret: try directory.secret(named: "jwt.key"),
+                                             lifetime: configuration.accessTokenLifetime)
+        let dialect = CraftAIDialect(
+            platform: platform, accounts: accounts, steps: steps, pipelines: pipelines, executions: executions,
+            metrics: MetricService(platform: platform), dataStore: dataStore, variables: VariableService(platform: platform),
+            issuer: issuer, signer: URLSigner(key: try directory.secret(named: "url-signing.key")),
+            forms: FormReader(temporaryDirectory: directory.uploads, maxFileBytes: limits.maxFileInputBytes),
+            uploads: MultipartPartStore(root: directory.uploads), configuration: configuration)
+        let recovered = try await executions.recoverInterrupted()
+        if recovered > 0 { logger.warning("marked \(recovered) interrupted execution(s) as Error") }
+        try await steps.resumePendingBuilds()
+        logger.info("Python environments: \(environments.builder); versions \(environments.availablePythonVersions().joined(separator: ", "))")
+        return SlipwayApp(configuration: configuration, platform: platform, accounts: accounts, dialect: dialect, store: store,
+                          createdAdminToken: created)
+    }
+
+    /// The router with every dialect, health and error handling.
+    public func router() -> Router<SlipwayRequestContext> {
+        let router = Router(context: SlipwayRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.get("health") { _, _ -> Response in
+            JSONResponse.make(.object(["status": .string("ok")]))
+        }
+        dialect.register(on: router)
+        return router
+    }
+
+    public func application(logger: Logger) -> some ApplicationProtocol {
+        Application(router: router(), configuration: .init(address: .hostname(configuration.host, port: configuration.port),
+                                                           serverName: "slipway"),
+                    logger: logger)
+    }
+
+    public func shutdown() async {
+        await store.close()
+    }
+}

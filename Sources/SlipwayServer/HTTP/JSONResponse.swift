@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import SlipwayCore
+
+/// Builders for the response shapes every dialect uses.
+enum JSONResponse {
+    static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(data: value.jsonData())))
+    }
+
+    static func bytes(_ data: Data, contentType: String = "application/octet-stream", status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    static func empty(_ status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+        Response(status: status, headers: headers, body: .init())
+    }
+}
+
+extension Date {
+    /// `2026-01-31T12:00:00.000Z`
+    var iso8601: String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: self)
+    }
+
+    var json: JSONValue { .string(iso8601) }
+}
+
+extension Optional where Wrapped == String {
+    var json: JSONValue { map { .string($0) } ?? .null }
+}
+
+extension Optional where Wrapped == Date {
+    var json: JSONValue { map { $0.json } ?? .null }
+}
+
+extension Request {
+    /// Collects a bounded body; an oversized one is a 413.
+    func collectBody(limit: Int) async throws -> ByteBuffer {
+        do {
+            return try await body.collect(upTo: limit)
+        } catch {
+            throw SlipwayError.tooLarge("the request body is larger than \(limit) bytes")
+        }
+    }
+
+    /// Parses a JSON object body (bounded).
+    func jsonObject(limit: Int = 4 << 20) async throws -> [String: JSONValue] {
+        let buffer = try await collectBody(limit: limit)
+        guard buffer.readableBytes > 0 else { return [:] }
+        guard let value = try? JSONValue.parse(Data(buffer.readableBytesView)) else {
+            throw SlipwayError.badRequest("the request body is not valid JSON")
+        }
+        guard let object = value.objectValue else { throw SlipwayError.badRequest("the request body must be a JSON object") }
+        return object
+    }
+
+    func query(_ name: String) -> String? {
+        uri.queryParameters.get(name)
+    }
+
+    /// Python-style booleans in query strings (`True`/`False`), plus `true`/`1`.
+    func queryBool(_ name: String) -> Bool {
+        guard let value = query(name)?.lowercased() else { return false }
+        return value == "true" || value == "1"
+    }
+
+    var contentType: String { headers[.contentType] ?? "" }
+}

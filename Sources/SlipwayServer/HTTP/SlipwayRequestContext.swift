@@ -1,0 +1,37 @@
+import Foundation
+import Hummingbird
+import SlipwayCore
+
+/// Per-request state: the request id and, once authenticated, who is calling in which workspace.
+public struct SlipwayRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var requestID: String
+    public var identity: Identity?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        requestID = SecretTokens.shortID(length: 16)
+        identity = nil
+    }
+
+    /// An authenticated caller in the workspace named by the route.
+    public struct Identity: Sendable {
+        public var principal: Principal
+        public var workspace: Workspace
+    }
+
+    /// The caller, who must hold a user (SDK) credential.
+    public func user() throws -> Identity {
+        guard let identity else { throw SlipwayError.unauthorized("authentication required") }
+        guard identity.principal.kind == .sdk else {
+            throw SlipwayError.forbidden("this action is not allowed from inside an execution")
+        }
+        return identity
+    }
+
+    /// The caller, who may be a running execution.
+    public func userOrExecution() throws -> Identity {
+        guard let identity else { throw SlipwayError.unauthorized("authentication required") }
+        return identity
+    }
+}

@@ -1,4 +1,0 @@
-import Hummingbird
-import MultipartKit
-import JWTKit
-import ServiceLifecycle
