@@ -44,12 +44,13 @@ struct Serve: AsyncParsableCommand {
                            executionTimeout: .seconds(executionTimeout), longPollHold: .seconds(longPoll)),
             adminToken: environment["SLIPWAY_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
         let app = try await SlipwayApp.build(configuration, logger: logger)
-        print("Slipway environment URL: \(configuration.baseURL)")
+        var banner = "Slipway environment URL: \(configuration.baseURL)\n"
         if app.createdAdminToken != nil {
-            print("Admin SDK token written to \(DataDirectory(root: data.url).adminTokenFile.path)")
+            banner += "Admin SDK token written to \(DataDirectory(root: data.url).adminTokenFile.path)\n"
         }
-        print("Point craft-ai-sdk at it: CRAFT_AI_ENVIRONMENT_URL=\(configuration.baseURL) "
-            + "CRAFT_AI_CONTROL_URL=\(configuration.baseURL) CRAFT_AI_SDK_TOKEN=$(cat \(DataDirectory(root: data.url).adminTokenFile.path))")
+        banner += "Point craft-ai-sdk at it: CRAFT_AI_ENVIRONMENT_URL=\(configuration.baseURL) "
+            + "CRAFT_AI_CONTROL_URL=\(configuration.baseURL) CRAFT_AI_SDK_TOKEN=$(cat \(DataDirectory(root: data.url).adminTokenFile.path))\n"
+        FileHandle.standardOutput.write(Data(banner.utf8))
         try await app.application(logger: logger).runService()
         await app.shutdown()
     }

@@ -60,8 +60,10 @@ extension Request {
         return object
     }
 
+    /// A query parameter decoded as a form (`+` is a space, as Python's requests encodes it).
     func query(_ name: String) -> String? {
-        uri.queryParameters.get(name)
+        guard let raw = uri.query, let pairs = try? URLEncodedForm.parse(Array(raw.utf8)) else { return nil }
+        return pairs.last { $0.0 == name }?.1
     }
 
     /// Python-style booleans in query strings (`True`/`False`), plus `true`/`1`.
