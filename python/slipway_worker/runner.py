@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import contextvars
-import inspect
 import threading
-from typing import Any, Awaitable, Callable, Dict, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional, Sequence
+
+if TYPE_CHECKING:  # imported lazily: asyncio alone costs ~40 ms per elastic start
+    import concurrent.futures
 
 from .capture import FdCapture, LogStream
 from .context import InFlight, current_execution_id
@@ -16,8 +16,16 @@ from .protocol import Channel, dumps
 from .termination import Terminated, block_termination_signals
 
 
+_CO_COROUTINE = 0x80  # inspect.CO_COROUTINE
+
+
 def is_async_callable(function: Callable[..., Any]) -> bool:
     """True for ``async def`` functions, partials of them and objects with an async ``__call__``."""
+    code = getattr(function, "__code__", None)
+    if code is not None and isinstance(getattr(code, "co_flags", None), int):
+        return bool(code.co_flags & _CO_COROUTINE)
+    import inspect  # slower, general path (partials, callable objects); kept off the hot path
+
     if inspect.iscoroutinefunction(function):
         return True
     if inspect.isroutine(function) or inspect.isclass(function):
@@ -54,16 +62,22 @@ class EventLoopThread:
     """An asyncio event loop running forever in a daemon thread."""
 
     def __init__(self) -> None:
+        import asyncio
+
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._main, name="slipway-asyncio", daemon=True)
         self._thread.start()
 
     def _main(self) -> None:
+        import asyncio
+
         block_termination_signals()
         asyncio.set_event_loop(self.loop)
         self.loop.run_forever()
 
     def submit(self, coroutine: Awaitable[Any]) -> "concurrent.futures.Future[Any]":
+        import asyncio
+
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop)  # type: ignore[arg-type]
 
     def stop(self) -> None:
@@ -150,7 +164,7 @@ class Runner:
         current_execution_id.set(execution_id)
         try:
             value = self._function(**inputs)
-            if inspect.isawaitable(value):  # sync wrapper around a coroutine
+            if hasattr(value, "__await__"):  # sync wrapper around a coroutine
                 value = self._event_loop().submit(_await_with_id(execution_id, value)).result()
             outputs = encode_outputs(value)
         except Terminated:
@@ -200,6 +214,8 @@ class Runner:
     # -- lazily created threads ------------------------------------------------------
 
     def _executor(self) -> concurrent.futures.ThreadPoolExecutor:
+        import concurrent.futures
+
         with self._lock:
             if self._pool is None:
                 self._pool = concurrent.futures.ThreadPoolExecutor(
