@@ -15,6 +15,9 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
         self.runsRoot = runsRoot
         self.workerPythonPath = workerPythonPath
         self.logger = logger
+        // A worker that exits before reading its request must not kill the server: writes to
+        // its closed pipe then fail with EPIPE instead of raising SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         try FileManager.default.createDirectory(at: runsRoot, withIntermediateDirectories: true)
     }
 

@@ -19,7 +19,7 @@ extension CraftAIDialect {
                 pipeline = try await pipelines.create(name: name, stepName: stepName, workspace: identity.workspace,
                                                       principal: identity.principal)
             } else {
-                let form = try await forms.read(request)
+                let form = try await archiveForms.read(request)
                 defer { form.discardFiles() }
                 let draft = try CraftAIStepDraft.parse(form.fields, nameField: "pipeline_name")
                 pipeline = try await pipelines.create(draft, archive: form.files["step_file"]?.url, workspace: identity.workspace,

@@ -6,7 +6,7 @@ extension CraftAIDialect {
     func registerSteps(_ group: RouterGroup<SlipwayRequestContext>) {
         group.post("steps") { request, context -> Response in
             let identity = try context.user()
-            let form = try await forms.read(request)
+            let form = try await archiveForms.read(request)
             defer { form.discardFiles() }
             let draft = try CraftAIStepDraft.parse(form.fields, nameField: "step_name")
             let step = try await steps.create(draft, archive: form.files["step_file"]?.url, workspace: identity.workspace,

@@ -53,5 +53,10 @@ struct CraftAIDialect: Sendable {
         return configuration.baseURL
     }
 
-    func longPollBody<T>(_ value: T) -> T { value }
+    /// The form reader for step/pipeline creation: the archive part is capped while streaming.
+    var archiveForms: FormReader {
+        var reader = forms
+        reader.maxFileBytes = Int64(platform.limits.maxStepArchiveBytes)
+        return reader
+    }
 }

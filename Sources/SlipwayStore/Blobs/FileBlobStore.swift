@@ -40,7 +40,8 @@ public final class FileBlobStore: BlobStore {
     }
 
     public func size(of key: String) throws -> Int64? {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: try url(for: key).path)
+        let file = try url(for: key)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
         return (attributes?[.size] as? NSNumber)?.int64Value
     }
 
@@ -50,7 +51,8 @@ public final class FileBlobStore: BlobStore {
     }
 
     public func delete(_ key: String) throws {
-        try? FileManager.default.removeItem(at: try url(for: key))
+        let file = try url(for: key)
+        try? FileManager.default.removeItem(at: file)
     }
 
     func install(temporary file: URL, key: String) throws {

@@ -1,0 +1,167 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import SlipwayCore
+@testable import SlipwayRuntime
+
+@Suite("Python installations, environment keys and the elastic launcher")
+struct RuntimeTests {
+    @Test(arguments: [("3.11", "3.11"), ("3.11.7", "3.11"), ("3.9.0", "3.9"), ("10.2", "10.2")])
+    func versionStringParses(_ text: String, _ expected: String) {
+        #expect(PythonInstallations.versionString(Substring(text)) == expected)
+    }
+
+    @Test(arguments: ["3", "3.11-config", "3.11.7.1", "", "3.", ".11", "3.x", "python3.11", "3.11m"])
+    func versionStringRejects(_ text: String) {
+        #expect(PythonInstallations.versionString(Substring(text)) == nil)
+    }
+
+    @Test func supportedVersionsAndDefault() {
+        #expect(PythonInstallations.isSupported("3.9"))
+        #expect(PythonInstallations.isSupported("3.12"))
+        #expect(!PythonInstallations.isSupported("3.8"))
+        #expect(!PythonInstallations.isSupported("2.7"))
+        #expect(!PythonInstallations.isSupported("3"))
+        let many = PythonInstallations(interpreters: ["3.9": "/a", "3.12": "/b", "3.10": "/c"])
+        #expect(many.versions == ["3.9", "3.10", "3.12"])
+        #expect(many.defaultVersion == "3.12")
+        let with311 = PythonInstallations(interpreters: ["3.12": "/b", "3.11": "/c"])
+        #expect(with311.defaultVersion == "3.11")
+        #expect(PythonInstallations(interpreters: [:]).defaultVersion == nil)
+    }
+
+    @Test func environmentKeyIsStable() {
+        let a = EnvironmentSpec(pythonVersion: "3.11", requirements: "numpy==1.26\n", systemDependencies: ["b", "a"])
+        let b = EnvironmentSpec(pythonVersion: "3.11", requirements: "  numpy==1.26", systemDependencies: ["a", "b"])
+        let key = VirtualEnvironmentProvider.key(for: a)
+        #expect(key == VirtualEnvironmentProvider.key(for: a))
+        #expect(key == VirtualEnvironmentProvider.key(for: b), "order of system deps and surrounding whitespace do not matter")
+        #expect(key.count == 64)
+        #expect(key.allSatisfy { $0.isHexDigit && !$0.isUppercase })
+        let other = [
+            EnvironmentSpec(pythonVersion: "3.11", requirements: "numpy==1.27", systemDependencies: ["a", "b"]),
+            EnvironmentSpec(pythonVersion: "3.12", requirements: "numpy==1.26", systemDependencies: ["a", "b"]),
+            EnvironmentSpec(pythonVersion: "3.11", requirements: "numpy==1.26", systemDependencies: ["a"]),
+            EnvironmentSpec(pythonVersion: "3.11", requirements: "", systemDependencies: ["a", "b"]),
+        ].map(VirtualEnvironmentProvider.key(for:))
+        #expect(Set(other + [key]).count == 5)
+    }
+
+    // MARK: Elastic launcher with a real worker
+
+    static var hostPython: String? {
+        let found = PythonInstallations.discover()
+        if let version = found.defaultVersion, let path = found.interpreters[version] { return path }
+        return TestSupport.python3
+    }
+
+    static let code = """
+        import os, time
+
+        def add(a, b):
+            print("adding", a, b)
+            return {"sum": a + b}
+
+        def boom():
+            raise ValueError("bad value here")
+
+        def slow():
+            time.sleep(10)
+            return {}
+
+        def die():
+            os._exit(7)
+        """
+
+    final class Collected: @unchecked Sendable {
+        private let lock = NSLock()
+        private var lines: [LogLine] = []
+        func add(_ line: LogLine) { lock.lock(); lines.append(line); lock.unlock() }
+        var all: [LogLine] { lock.lock(); defer { lock.unlock() }; return lines }
+    }
+
+    func run(_ function: String, arguments: [String: JSONValue] = [:], timeout: Duration = .seconds(30))
+        async throws -> (WorkerOutcome, [LogLine]) {
+        let python = try #require(Self.hostPython, "no host python")
+        let workerPath = try #require(WorkerLocator.pythonPath(), "slipway_worker not found")
+        let root = try TestSupport.temporaryDirectory("launcher")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let codeDir = root.appendingPathComponent("code")
+        try FileManager.default.createDirectory(at: codeDir.appendingPathComponent("src"), withIntermediateDirectories: true)
+        try Data(Self.code.utf8).write(to: codeDir.appendingPathComponent("src/main.py"))
+        let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"),
+                                                     workerPythonPath: workerPath, logger: Logger(label: "test"))
+        let executionID = "exec-\(function)"
+        let job = WorkerJob(executionID: executionID, pythonExecutable: python, codeDirectory: codeDir,
+                            functionPath: "src/main.py", functionName: function, arguments: arguments, fileArguments: [:],
+                            environment: [:], timeout: timeout)
+        let collected = Collected()
+        let outcome = await launcher.run(job) { collected.add($0) }
+        #expect(FileManager.default.fileExists(atPath: launcher.workDirectory(executionID: executionID).path))
+        launcher.cleanUp(executionID: executionID)
+        #expect(!FileManager.default.fileExists(atPath: launcher.workDirectory(executionID: executionID).path))
+        return (outcome, collected.all)
+    }
+
+    @Test func returnsResultAndLogs() async throws {
+        let (outcome, lines) = try await run("add", arguments: ["a": .number(2), "b": .number(3)])
+        #expect(outcome == .returned(["sum": .number(5)]))
+        #expect(lines.contains { $0.message.contains("adding 2 3") }, "\(lines.map(\.message))")
+    }
+
+    @Test func exceptionIsRaised() async throws {
+        let (outcome, _) = try await run("boom")
+        guard case .raised(let type, let message) = outcome else {
+            Issue.record("expected .raised, got \(outcome)"); return
+        }
+        #expect(type.contains("ValueError"))
+        #expect(message.contains("bad value here"))
+    }
+
+    @Test func timeoutKillsWorker() async throws {
+        let start = ContinuousClock.now
+        let (outcome, _) = try await run("slow", timeout: .seconds(1))
+        #expect(outcome == .timedOut(.seconds(1)))
+        #expect(ContinuousClock.now - start < .seconds(8), "the worker must be killed, not waited for")
+    }
+
+    @Test func exitIsCrash() async throws {
+        let (outcome, _) = try await run("die")
+        guard case .crashed(let message) = outcome else {
+            Issue.record("expected .crashed, got \(outcome)"); return
+        }
+        #expect(message.contains("7"))
+    }
+
+    /// The worker reports a load error and exits before reading its request: the launcher's
+    /// write then races the exit and SIGPIPE kills the runner (same Sources bug as below).
+    @Test
+    func missingFunctionIsReported() async throws {
+        let (outcome, _) = try await run("does_not_exist")
+        switch outcome {
+        case .raised, .crashed: break
+        default: Issue.record("expected a failure, got \(outcome)")
+        }
+    }
+
+    /// Regression test for a Sources bug: nothing ignores SIGPIPE, so when a worker exits before
+    /// reading its request (here `/bin/true` and a 2 MB request) the write to its stdin raises
+    /// SIGPIPE and kills the whole process (the server, or this test runner). Enable once
+    /// `signal(SIGPIPE, SIG_IGN)` is installed (see the report).
+    @Test
+    func workerThatNeverReadsItsRequest() async throws {
+        let root = try TestSupport.temporaryDirectory("sigpipe")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"), workerPythonPath: "/nonexistent",
+                                                     logger: Logger(label: "test"))
+        let job = WorkerJob(executionID: "sigpipe", pythonExecutable: "/bin/true", codeDirectory: root, functionPath: "a.py",
+                            functionName: "f", arguments: ["big": .string(String(repeating: "x", count: 2_000_000))],
+                            fileArguments: [:], environment: [:], timeout: .seconds(10))
+        let outcome = await launcher.run(job) { _ in }
+        switch outcome {
+        case .crashed, .unavailable: break
+        default: Issue.record("expected a crash/unavailable outcome, got \(outcome)")
+        }
+    }
+}
