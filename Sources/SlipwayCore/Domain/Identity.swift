@@ -33,6 +33,9 @@ public enum TokenKind: String, Sendable, Codable {
     case sdk
     /// Issued to one running execution: metrics of that execution and the data store only.
     case execution
+    /// Issued to the resident worker of a low-latency deployment (its `executionID` field holds the
+    /// deployment id): metrics of that deployment's executions and the data store only.
+    case deployment
 }
 
 /// A stored credential. Only the SHA-256 of the secret is kept.
@@ -75,5 +78,5 @@ public struct Principal: Sendable, Equatable {
         self.executionID = executionID
     }
 
-    public var isExecution: Bool { kind == .execution }
+    public var isExecution: Bool { kind != .sdk }
 }

@@ -74,6 +74,16 @@ public struct AccountService: Sendable {
         return value
     }
 
+    /// A token for the resident worker of a low-latency deployment; revoked when the worker stops.
+    public func issueDeploymentToken(for deployment: Deployment) async throws -> String {
+        let value = SecretTokens.make(prefix: "swd_")
+        try await store.createToken(TokenRecord(
+            id: UUID().uuidString.lowercased(), kind: .deployment, userID: deployment.createdBy,
+            workspaceID: deployment.workspaceID, executionID: deployment.id, secretHash: Self.hash(value),
+            createdAt: now(), expiresAt: nil))
+        return value
+    }
+
     /// Resolves a refresh (SDK or execution) token; unknown, revoked or expired ones are refused.
     public func authenticate(refreshToken: String) async throws -> Principal {
         guard !refreshToken.isEmpty, refreshToken.utf8.count <= 512,

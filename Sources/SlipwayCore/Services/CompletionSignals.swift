@@ -2,7 +2,12 @@ import Foundation
 
 /// Lets long-polling requests wait for a state change without polling the store.
 public actor CompletionSignals {
-    private var waiters: [String: [UUID: CheckedContinuation<Bool, Never>]] = [:]
+    private struct Waiter {
+        var continuation: CheckedContinuation<Bool, Never>
+        var timer: Task<Void, Never>?
+    }
+
+    private var waiters: [String: [UUID: Waiter]] = [:]
 
     public init() {}
 
@@ -11,11 +16,12 @@ public actor CompletionSignals {
         let id = UUID()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-                waiters[key, default: [:]][id] = continuation
-                Task { [weak self] in
+                let timer = Task { [weak self] in
                     try? await Task.sleep(for: timeout)
+                    guard !Task.isCancelled else { return }
                     await self?.resume(key: key, id: id, with: false)
                 }
+                waiters[key, default: [:]][id] = Waiter(continuation: continuation, timer: timer)
             }
         } onCancel: {
             Task { await self.resume(key: key, id: id, with: false) }
@@ -24,12 +30,16 @@ public actor CompletionSignals {
 
     public func signal(_ key: String) {
         guard let pending = waiters.removeValue(forKey: key) else { return }
-        for continuation in pending.values { continuation.resume(returning: true) }
+        for waiter in pending.values {
+            waiter.timer?.cancel()
+            waiter.continuation.resume(returning: true)
+        }
     }
 
     private func resume(key: String, id: UUID, with value: Bool) {
-        guard let continuation = waiters[key]?.removeValue(forKey: id) else { return }
+        guard let waiter = waiters[key]?.removeValue(forKey: id) else { return }
         if waiters[key]?.isEmpty == true { waiters[key] = nil }
-        continuation.resume(returning: value)
+        waiter.timer?.cancel()
+        waiter.continuation.resume(returning: value)
     }
 }

@@ -7,11 +7,26 @@ struct ExecutionRunner: Sendable {
     let accounts: AccountService
     let dataStore: DataStoreService
 
-    func execute(_ execution: Execution, step: Step, workspace: Workspace) async {
+    /// Where the function runs.
+    enum Route: Sendable {
+        /// A fresh process for this execution.
+        case elastic
+        /// The resident worker of a low-latency deployment, in the place reserved by the ticket.
+        case resident(ResidentTicket)
+    }
+
+    func execute(_ execution: Execution, step: Step, workspace: Workspace, inputs: [ExecutionInput],
+                 outputs: [ExecutionOutput], route: Route = .elastic, timeout: Duration? = nil) async {
         let logs = LogBuffer(store: platform.store, subject: .execution(execution.id))
         var machine = ExecutionStateMachine(status: .pending)
-        guard await propose(.start, machine: &machine, execution: execution) else { return }
-        let outcome = await call(execution, step: step, workspace: workspace, logs: logs)
+        guard await propose(.start, machine: &machine, execution: execution) else {
+            if case .resident(let ticket) = route { await platform.residents.release(ticket) }
+            return
+        }
+        let outcome = await call(execution, step: step, workspace: workspace, inputs: inputs, outputs: outputs,
+                                 route: route, timeout: timeout ?? platform.limits.executionTimeout, logs: logs)
+        // Gives back a place reserved but never used (no-op when the worker ran the job).
+        if case .resident(let ticket) = route { await platform.residents.release(ticket) }
         let event: ExecutionStateMachine.Event
         switch outcome {
         case .success(let outputs):
@@ -31,8 +46,11 @@ struct ExecutionRunner: Sendable {
         }
         await logs.flush()
         _ = await propose(event, machine: &machine, execution: execution)
-        try? await platform.store.revokeTokens(executionID: execution.id)
-        platform.launcher.cleanUp(executionID: execution.id)
+        if case .elastic = route { try? await platform.store.revokeTokens(executionID: execution.id) }
+        if inputs.contains(where: { $0.dataType == .file }) || outputs.contains(where: { $0.dataType == .file })
+            || { if case .elastic = route { true } else { false } }() {
+            platform.launcher.cleanUp(executionID: execution.id)
+        }
         await platform.signals.signal("execution:\(execution.id)")
     }
 
@@ -57,17 +75,13 @@ struct ExecutionRunner: Sendable {
         case failure(ExecutionStateMachine.Event)
     }
 
-    private func call(_ execution: Execution, step: Step, workspace: Workspace, logs: LogBuffer) async -> Outcome {
+    private func call(_ execution: Execution, step: Step, workspace: Workspace, inputs: [ExecutionInput],
+                      outputs: [ExecutionOutput], route: Route, timeout: Duration, logs: LogBuffer) async -> Outcome {
         guard let environmentKey = step.environmentKey,
               let environment = platform.environments.environment(key: environmentKey)
-        else { return .failure(.error("the Python environment of this pipeline is not available; recreate the pipeline")) }
-        let inputs: [ExecutionInput]
-        let outputs: [ExecutionOutput]
-        do {
-            inputs = try await platform.store.inputs(executionID: execution.id)
-            outputs = try await platform.store.outputs(executionID: execution.id)
-        } catch {
-            return .failure(.error("could not read the execution inputs: \(error)"))
+        else {
+            if case .resident(let ticket) = route { await platform.residents.release(ticket) }
+            return .failure(.error("the Python environment of this pipeline is not available; recreate the pipeline"))
         }
         var arguments: [String: JSONValue] = [:]
         var files: [String: WorkerJob.FileArgument] = [:]
@@ -87,29 +101,39 @@ struct ExecutionRunner: Sendable {
                 arguments[input.name] = input.value ?? .null
             }
         }
-        var environmentVariables: [String: String] = [:]
-        for variable in (try? await platform.store.variables(workspaceID: workspace.id)) ?? [] {
-            environmentVariables[variable.name] = variable.value
-        }
-        let timeout = platform.limits.executionTimeout
-        let token: String
-        do {
-            token = try await accounts.issueExecutionToken(for: execution, lifetime: timeout)
-        } catch {
-            return .failure(.error("could not issue the execution token: \(error)"))
-        }
-        let urls = platform.endpoints(workspace)
-        environmentVariables["CRAFT_AI_SDK_TOKEN"] = token
-        environmentVariables["CRAFT_AI_ENVIRONMENT_URL"] = urls.environmentURL
-        environmentVariables["CRAFT_AI_CONTROL_URL"] = urls.controlURL
-        environmentVariables["CRAFT_AI_EXECUTION_ID"] = execution.id
-        let job = WorkerJob(
+        var job = WorkerJob(
             executionID: execution.id, pythonExecutable: environment.pythonExecutable,
             codeDirectory: platform.bundles.codeDirectory(stepID: step.id), functionPath: step.functionPath,
-            functionName: step.functionName, arguments: arguments, fileArguments: files,
-            environment: environmentVariables, timeout: timeout)
-        let outcome = await platform.launcher.run(job) { line in
-            Task { await logs.add(line) }
+            functionName: step.functionName, arguments: arguments, fileArguments: files, environment: [:],
+            timeout: timeout)
+        let outcome: WorkerOutcome
+        switch route {
+        case .resident(let ticket):
+            // The resident process has its environment already; the execution id reaches the
+            // SDK through the execution context.
+            outcome = await platform.residents.run(ticket, job: job) { line in
+                Task { await logs.add(line) }
+            }
+        case .elastic:
+            var environmentVariables: [String: String] = [:]
+            for variable in (try? await platform.store.variables(workspaceID: workspace.id)) ?? [] {
+                environmentVariables[variable.name] = variable.value
+            }
+            let token: String
+            do {
+                token = try await accounts.issueExecutionToken(for: execution, lifetime: timeout)
+            } catch {
+                return .failure(.error("could not issue the execution token: \(error)"))
+            }
+            let urls = platform.endpoints(workspace)
+            environmentVariables["CRAFT_AI_SDK_TOKEN"] = token
+            environmentVariables["CRAFT_AI_ENVIRONMENT_URL"] = urls.environmentURL
+            environmentVariables["CRAFT_AI_CONTROL_URL"] = urls.controlURL
+            environmentVariables["CRAFT_AI_EXECUTION_ID"] = execution.id
+            job.environment = environmentVariables
+            outcome = await platform.launcher.run(job) { line in
+                Task { await logs.add(line) }
+            }
         }
         switch outcome {
         case .returned(let values):

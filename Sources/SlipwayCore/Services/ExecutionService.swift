@@ -53,7 +53,8 @@ public struct ExecutionService: Sendable {
                 status: .pending, createdAt: platform.now(), createdBy: principal.userID)
             try await platform.store.insertExecution(execution, inputs: inputs, outputs: outputs)
             let runner = ExecutionRunner(platform: platform, accounts: accounts, dataStore: dataStore)
-            Task { await runner.execute(execution, step: step, workspace: workspace) }
+            let stored = inputs
+            Task { await runner.execute(execution, step: step, workspace: workspace, inputs: stored, outputs: outputs) }
             return execution
         } catch {
             for key in imported { try? platform.blobs.delete(key) }
@@ -91,7 +92,8 @@ public struct ExecutionService: Sendable {
         let deadline = ContinuousClock.now + platform.limits.longPollHold
         var current = execution
         while !current.status.isFinal, ContinuousClock.now < deadline {
-            _ = await platform.signals.wait("execution:\(id)", timeout: deadline - ContinuousClock.now)
+            // Short slices: a signal sent between the read and the wait is not waited out.
+            _ = await platform.signals.wait("execution:\(id)", timeout: min(.seconds(1), deadline - ContinuousClock.now))
             current = try await get(workspaceID: workspaceID, id: id)
         }
         return current

@@ -16,10 +16,15 @@ public struct Limits: Sendable, Equatable {
     public var executionTimeout: Duration
     /// Longest a `wait_for_completion` request is held.
     public var longPollHold: Duration
+    /// Executions that may wait for a low-latency deployment's worker; more get 429.
+    public var maxQueuedExecutions: Int
+    /// Largest body of a public endpoint call (JSON or multipart), default 1 GiB + 1 MiB.
+    public var maxEndpointBodyBytes: Int64
 
     public init(maxStepArchiveBytes: Int = 5_000_000, maxStepUnpackedBytes: Int = 50_000_000,
                 maxIOBytes: Int = 1 << 20, maxFileInputBytes: Int64 = 1 << 30, maxObjectBytes: Int64 = 5 << 30,
-                executionTimeout: Duration = .seconds(3600), longPollHold: Duration = .seconds(30)) {
+                executionTimeout: Duration = .seconds(3600), longPollHold: Duration = .seconds(30),
+                maxQueuedExecutions: Int = 512) {
         self.maxStepArchiveBytes = maxStepArchiveBytes
         self.maxStepUnpackedBytes = maxStepUnpackedBytes
         self.maxIOBytes = maxIOBytes
@@ -27,5 +32,7 @@ public struct Limits: Sendable, Equatable {
         self.maxObjectBytes = maxObjectBytes
         self.executionTimeout = executionTimeout
         self.longPollHold = longPollHold
+        self.maxQueuedExecutions = maxQueuedExecutions
+        self.maxEndpointBodyBytes = maxFileInputBytes + (1 << 20)
     }
 }

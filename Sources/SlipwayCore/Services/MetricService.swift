@@ -13,11 +13,20 @@ public struct MetricService: Sendable {
     /// The execution a metric is recorded for: an execution token may only write its own.
     func target(executionID: String?, principal: Principal) async throws -> Execution {
         guard let executionID, !executionID.isEmpty else { throw SlipwayError.badRequest("execution_id is required") }
-        if principal.isExecution, principal.executionID != executionID {
+        if principal.kind == .execution, principal.executionID != executionID {
             throw SlipwayError.forbidden("an execution may only record its own metrics")
         }
         guard let execution = try await platform.store.execution(workspaceID: principal.workspaceID, id: executionID) else {
             throw SlipwayError.notFound("execution", executionID)
+        }
+        if principal.kind == .deployment {
+            var owner: Deployment?
+            if let name = execution.deploymentName {
+                owner = try await platform.store.deployment(workspaceID: principal.workspaceID, name: name)
+            }
+            guard owner?.id == principal.executionID, !execution.status.isFinal else {
+                throw SlipwayError.forbidden("a deployment's worker may only record metrics of its running executions")
+            }
         }
         return execution
     }

@@ -8,6 +8,8 @@ public struct Platform: Sendable {
     public var bundles: any CodeBundleStore
     public var environments: any EnvironmentProvider
     public var launcher: any ElasticLauncher
+    public var residents: any ResidentWorkerPool
+    public var sealer: SecretSealer
     public var signals: CompletionSignals
     public var limits: Limits
     public var logger: Logger
@@ -16,7 +18,8 @@ public struct Platform: Sendable {
     public var now: @Sendable () -> Date
 
     public init(store: any MetadataStore, blobs: any BlobStore, bundles: any CodeBundleStore,
-                environments: any EnvironmentProvider, launcher: any ElasticLauncher, signals: CompletionSignals,
+                environments: any EnvironmentProvider, launcher: any ElasticLauncher,
+                residents: any ResidentWorkerPool, sealer: SecretSealer, signals: CompletionSignals,
                 limits: Limits, logger: Logger,
                 endpoints: @escaping @Sendable (Workspace) -> (environmentURL: String, controlURL: String),
                 now: @escaping @Sendable () -> Date = { Date() }) {
@@ -25,6 +28,8 @@ public struct Platform: Sendable {
         self.bundles = bundles
         self.environments = environments
         self.launcher = launcher
+        self.residents = residents
+        self.sealer = sealer
         self.signals = signals
         self.limits = limits
         self.logger = logger

@@ -56,6 +56,26 @@ public protocol ExecutionStore: Sendable {
     func deleteLogs(subject: LogSubject) async throws
 }
 
+/// Deployments.
+public protocol DeploymentStore: Sendable {
+    func insertDeployment(_ deployment: Deployment) async throws
+    func deployment(workspaceID: String, name: String) async throws -> Deployment?
+    func deployment(workspaceID: String, endpointPath: String) async throws -> Deployment?
+    func listDeployments(workspaceID: String) async throws -> [Deployment]
+    /// Every deployment of every workspace (start-up and the scheduler).
+    func allDeployments() async throws -> [Deployment]
+    func deployments(pipelineID: String) async throws -> [Deployment]
+    /// Replaces the stored row (configuration changes).
+    func updateDeployment(_ deployment: Deployment) async throws
+    /// Compare-and-set of the status.
+    func updateDeploymentStatus(id: String, from: DeploymentStatus, to: DeploymentStatus, at: Date) async throws -> Bool
+    /// Compare-and-set of the last scheduled minute: only one fire per slot.
+    func claimScheduleSlot(id: String, previous: Date?, slot: Date) async throws -> Bool
+    func deleteDeployment(id: String) async throws
+    func listExecutions(workspaceID: String, deploymentName: String) async throws -> [Execution]
+    func latestExecution(workspaceID: String, deploymentName: String) async throws -> Execution?
+}
+
 /// Pipeline metrics.
 public protocol MetricStore: Sendable {
     func upsertMetric(workspaceID: String, _ metric: MetricValue) async throws
@@ -83,4 +103,5 @@ public protocol DataStoreIndex: Sendable {
 }
 
 /// The whole metadata contract; one backend implements all of it.
-public typealias MetadataStore = IdentityStore & CatalogStore & ExecutionStore & MetricStore & DataStoreIndex
+public typealias MetadataStore = IdentityStore & CatalogStore & ExecutionStore & DeploymentStore & MetricStore
+    & DataStoreIndex

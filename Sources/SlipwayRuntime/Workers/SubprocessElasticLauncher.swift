@@ -31,8 +31,14 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
 
     /// The environment a worker sees: nothing of the server's own environment leaks in.
     func environment(for job: WorkerJob, work: URL) -> [String: String] {
-        let python = URL(fileURLWithPath: job.pythonExecutable).deletingLastPathComponent().path
-        var env = job.environment
+        Self.processEnvironment(python: job.pythonExecutable, base: job.environment, work: work, runsRoot: runsRoot,
+                                workerPythonPath: workerPythonPath)
+    }
+
+    static func processEnvironment(python executable: String, base: [String: String], work: URL, runsRoot: URL,
+                                   workerPythonPath: String) -> [String: String] {
+        let python = URL(fileURLWithPath: executable).deletingLastPathComponent().path
+        var env = base
         env["PATH"] = "\(python):/usr/local/bin:/usr/bin:/bin"
         env["HOME"] = ProcessInfo.processInfo.environment["HOME"] ?? work.path
         env["LANG"] = env["LANG"] ?? "C.UTF-8"
@@ -47,20 +53,27 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
         return env
     }
 
+    /// Copies file inputs into the execution's folder and returns the arguments with their paths.
+    static func prepareArguments(_ job: WorkerJob, work: URL) throws -> [String: JSONValue] {
+        var arguments = job.arguments
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(at: work.appendingPathComponent("tmp"), withIntermediateDirectories: true)
+        for (name, file) in job.fileArguments {
+            let folder = work.appendingPathComponent("inputs").appendingPathComponent(name)
+            try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
+            let safeName = file.fileName.split(separator: "/").last.map(String.init) ?? name
+            let destination = folder.appendingPathComponent(safeName.isEmpty || safeName == ".." ? name : safeName)
+            try fileManager.copyItem(at: file.source, to: destination)
+            arguments[name] = .object(["path": .string(destination.path)])
+        }
+        return arguments
+    }
+
     public func run(_ job: WorkerJob, log: @escaping @Sendable (LogLine) -> Void) async -> WorkerOutcome {
         let work = workDirectory(executionID: job.executionID)
-        var arguments = job.arguments
+        let arguments: [String: JSONValue]
         do {
-            let fileManager = FileManager.default
-            try fileManager.createDirectory(at: work.appendingPathComponent("tmp"), withIntermediateDirectories: true)
-            for (name, file) in job.fileArguments {
-                let folder = work.appendingPathComponent("inputs").appendingPathComponent(name)
-                try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
-                let safeName = file.fileName.split(separator: "/").last.map(String.init) ?? name
-                let destination = folder.appendingPathComponent(safeName.isEmpty || safeName == ".." ? name : safeName)
-                try fileManager.copyItem(at: file.source, to: destination)
-                arguments[name] = .object(["path": .string(destination.path)])
-            }
+            arguments = try Self.prepareArguments(job, work: work)
         } catch {
             return .unavailable("could not prepare the input files: \(error)")
         }

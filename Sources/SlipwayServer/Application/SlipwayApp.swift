@@ -12,6 +12,9 @@ public struct SlipwayApp: Sendable {
     public let accounts: AccountService
     let dialect: CraftAIDialect
     let store: SQLMetadataStore
+    let residents: SubprocessResidentPool
+    let scheduler: PeriodicScheduler
+    let resources: ResourceMonitor
     /// Set when this start created the admin token.
     public let createdAdminToken: String?
 
@@ -29,8 +32,11 @@ public struct SlipwayApp: Sendable {
                 + "folder that contains it")
         }
         let launcher = try SubprocessElasticLauncher(runsRoot: directory.runs, workerPythonPath: workerPath, logger: logger)
+        let residents = SubprocessResidentPool(runsRoot: directory.runs, workerPythonPath: workerPath, logger: logger)
+        let sealer = SecretSealer(key: try directory.secret(named: "endpoint-tokens.key"))
         let platform = Platform(
             store: store, blobs: blobs, bundles: bundles, environments: environments, launcher: launcher,
+            residents: residents, sealer: sealer,
             signals: CompletionSignals(), limits: limits, logger: logger,
             endpoints: { workspace in
                 (configuration.environmentURL(workspace: workspace.name), configuration.baseURL)
@@ -44,10 +50,14 @@ public struct SlipwayApp: Sendable {
         let pipelines = PipelineService(platform: platform, steps: steps)
         let dataStore = DataStoreService(platform: platform)
         let executions = ExecutionService(platform: platform, accounts: accounts, dataStore: dataStore)
+        let deployments = DeploymentService(platform: platform, accounts: accounts, executions: executions,
+                                            dataStore: dataStore)
+        let resources = ResourceMonitor(dataDirectory: directory.root, residents: residents, logger: logger)
         let issuer = await AccessTokenIssuer(secret: try directory.secret(named: "jwt.key"),
                                              lifetime: configuration.accessTokenLifetime)
         let dialect = CraftAIDialect(
             platform: platform, accounts: accounts, steps: steps, pipelines: pipelines, executions: executions,
+            deployments: deployments, resources: resources,
             metrics: MetricService(platform: platform), dataStore: dataStore, variables: VariableService(platform: platform),
             issuer: issuer, signer: URLSigner(key: try directory.secret(named: "url-signing.key")),
             forms: FormReader(temporaryDirectory: directory.uploads, maxFileBytes: limits.maxFileInputBytes),
@@ -55,9 +65,13 @@ public struct SlipwayApp: Sendable {
         let recovered = try await executions.recoverInterrupted()
         if recovered > 0 { logger.warning("marked \(recovered) interrupted execution(s) as Error") }
         try await steps.resumePendingBuilds()
+        try await deployments.resumeWorkers()
+        let scheduler = PeriodicScheduler(platform: platform, deployments: deployments)
+        await scheduler.start()
+        await resources.start()
         logger.info("Python environments: \(environments.builder); versions \(environments.availablePythonVersions().joined(separator: ", "))")
         return SlipwayApp(configuration: configuration, platform: platform, accounts: accounts, dialect: dialect, store: store,
-                          createdAdminToken: created)
+                          residents: residents, scheduler: scheduler, resources: resources, createdAdminToken: created)
     }
 
     /// The router with every dialect, health and error handling.
@@ -78,6 +92,9 @@ public struct SlipwayApp: Sendable {
     }
 
     public func shutdown() async {
+        await scheduler.stop()
+        await resources.stop()
+        await residents.stopAll()
         await store.close()
     }
 }

@@ -58,9 +58,5 @@ extension CraftAIDialect {
         group.get("environment-info") { _, _ -> Response in
             throw SlipwayError.notImplemented("the vector database is not available on Slipway")
         }
-        group.get("resource-metrics") { _, context -> Response in
-            _ = try context.user()
-            throw SlipwayError.notImplemented("resource metrics are not available yet on Slipway")
-        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SlipwayCore
+import SlipwayRuntime
 
 /// The Craft AI MLOps API, as `craft-ai-sdk` 0.72 speaks it. Routing, decoding and response
 /// shapes only: every rule lives in the core services.
@@ -10,6 +11,8 @@ struct CraftAIDialect: Sendable {
     let steps: StepService
     let pipelines: PipelineService
     let executions: ExecutionService
+    let deployments: DeploymentService
+    let resources: ResourceMonitor
     let metrics: MetricService
     let dataStore: DataStoreService
     let variables: VariableService
@@ -31,6 +34,7 @@ struct CraftAIDialect: Sendable {
                                             publicSuffixes: publicSuffixes))
         routes(scoped)
         registerPresigned(on: router)
+        registerEndpoints(on: router)
     }
 
     private func routes(_ group: RouterGroup<SlipwayRequestContext>) {
@@ -38,6 +42,8 @@ struct CraftAIDialect: Sendable {
         registerSteps(group)
         registerPipelines(group)
         registerExecutions(group)
+        registerDeployments(group)
+        registerResourceMetrics(group)
         registerMetrics(group)
         registerDataStore(group)
         registerVariables(group)

@@ -101,5 +101,21 @@ enum Migrations {
                 updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (workspace_id, name))
             """,
         ], revert: ["DROP TABLE environment_variables", "DROP TABLE multipart_uploads", "DROP TABLE data_objects"]),
+        Migration(version: 6, name: "deployments", prepare: [
+            """
+            CREATE TABLE deployments (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, name TEXT NOT NULL,
+                pipeline_id TEXT NOT NULL, pipeline_name TEXT NOT NULL, step_id TEXT NOT NULL, rule TEXT NOT NULL,
+                mode TEXT NOT NULL, description TEXT, is_enabled INTEGER NOT NULL, status TEXT NOT NULL,
+                endpoint_path TEXT, endpoint_token_hash TEXT, endpoint_token_sealed TEXT, schedule TEXT,
+                inputs_mapping_json TEXT NOT NULL, outputs_mapping_json TEXT NOT NULL,
+                parallel_executions INTEGER NOT NULL, max_parallel_executions INTEGER NOT NULL,
+                ram_request_bytes BIGINT, gpu_request INTEGER, execution_timeout_s INTEGER, generation INTEGER NOT NULL,
+                last_scheduled_at DOUBLE PRECISION, created_at DOUBLE PRECISION NOT NULL, created_by TEXT NOT NULL,
+                updated_at DOUBLE PRECISION NOT NULL, updated_by TEXT NOT NULL,
+                UNIQUE (workspace_id, name), UNIQUE (workspace_id, endpoint_path))
+            """,
+            "CREATE INDEX deployments_pipeline ON deployments (pipeline_id)",
+            "CREATE INDEX executions_deployment ON executions (workspace_id, deployment_name, created_at)",
+        ], revert: ["DROP INDEX executions_deployment", "DROP TABLE deployments"]),
     ]
 }

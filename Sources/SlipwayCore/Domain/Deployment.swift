@@ -1,0 +1,128 @@
+import Foundation
+
+/// How a deployment starts executions.
+public enum ExecutionRule: String, Sendable, Codable {
+    case endpoint
+    case periodic
+}
+
+/// Where a deployment's executions run.
+public enum DeploymentMode: String, Sendable, Codable {
+    /// A fresh worker process per execution.
+    case elastic
+    /// One resident worker per deployment, module imported once, reused by every execution.
+    case lowLatency = "low_latency"
+}
+
+/// Deployment status, spelled as the Craft AI SDK expects. `up`, `creation_failed`, `standby` and
+/// `disabled` are final for the SDK's wait loop.
+public enum DeploymentStatus: String, Sendable, Codable, CaseIterable {
+    case creationPending = "creation_pending"
+    case up
+    case creationFailed = "creation_failed"
+    case downRetrying = "down_retrying"
+    case standby
+    case disabled
+
+    public var isFinal: Bool {
+        switch self {
+        case .up, .creationFailed, .standby, .disabled: true
+        case .creationPending, .downRetrying: false
+        }
+    }
+}
+
+/// A pipeline put into service behind an endpoint or a schedule.
+public struct Deployment: Sendable, Equatable {
+    public var id: String
+    public var workspaceID: String
+    public var name: String
+    public var pipelineID: String
+    public var pipelineName: String
+    public var stepID: String
+    public var rule: ExecutionRule
+    public var mode: DeploymentMode
+    public var description: String?
+    public var isEnabled: Bool
+    public var status: DeploymentStatus
+    /// Endpoint only: the public path under `{ENV}/endpoints/`.
+    public var endpointPath: String?
+    /// Endpoint only: SHA-256 of the endpoint token, what callers are checked against.
+    public var endpointTokenHash: String?
+    /// Endpoint only: the token sealed with the server's key (AES-GCM), so that `get_deployment`
+    /// can show it to users of the workspace; never stored in clear.
+    public var endpointTokenSealed: String?
+    /// Periodic only: 5-field cron in UTC.
+    public var schedule: String?
+    /// Complete mapping: one entry per pipeline input / output.
+    public var inputsMapping: [InputMapping]
+    public var outputsMapping: [OutputMapping]
+    public var parallelExecutions: Bool
+    public var maxParallelExecutions: Int
+    public var ramRequestBytes: Int64?
+    public var gpuRequest: Int?
+    public var executionTimeoutSeconds: Int?
+    /// Bumped on every reload of a low-latency deployment.
+    public var generation: Int
+    /// Periodic only: the last scheduled minute that was fired (or deliberately skipped).
+    public var lastScheduledAt: Date?
+    public var createdAt: Date
+    public var createdBy: String
+    public var updatedAt: Date
+    public var updatedBy: String
+
+    public init(id: String, workspaceID: String, name: String, pipelineID: String, pipelineName: String, stepID: String,
+                rule: ExecutionRule, mode: DeploymentMode, description: String? = nil, isEnabled: Bool = true,
+                status: DeploymentStatus, endpointPath: String? = nil, endpointTokenHash: String? = nil,
+                endpointTokenSealed: String? = nil, schedule: String? = nil, inputsMapping: [InputMapping] = [],
+                outputsMapping: [OutputMapping] = [], parallelExecutions: Bool = false, maxParallelExecutions: Int = 1,
+                ramRequestBytes: Int64? = nil, gpuRequest: Int? = nil, executionTimeoutSeconds: Int? = nil,
+                generation: Int = 1, lastScheduledAt: Date? = nil, createdAt: Date, createdBy: String) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.name = name
+        self.pipelineID = pipelineID
+        self.pipelineName = pipelineName
+        self.stepID = stepID
+        self.rule = rule
+        self.mode = mode
+        self.description = description
+        self.isEnabled = isEnabled
+        self.status = status
+        self.endpointPath = endpointPath
+        self.endpointTokenHash = endpointTokenHash
+        self.endpointTokenSealed = endpointTokenSealed
+        self.schedule = schedule
+        self.inputsMapping = inputsMapping
+        self.outputsMapping = outputsMapping
+        self.parallelExecutions = parallelExecutions
+        self.maxParallelExecutions = maxParallelExecutions
+        self.ramRequestBytes = ramRequestBytes
+        self.gpuRequest = gpuRequest
+        self.executionTimeoutSeconds = executionTimeoutSeconds
+        self.generation = generation
+        self.lastScheduledAt = lastScheduledAt
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.updatedAt = createdAt
+        self.updatedBy = createdBy
+    }
+
+    /// Executions a resident worker runs at once.
+    public var workerConcurrency: Int { parallelExecutions ? maxParallelExecutions : 1 }
+}
+
+/// A resident worker of a low-latency deployment, as the API shows it.
+public struct PodInfo: Sendable, Equatable {
+    public var id: String
+    public var status: String
+    public var pid: Int32?
+    public var startedAt: Date?
+
+    public init(id: String, status: String, pid: Int32? = nil, startedAt: Date? = nil) {
+        self.id = id
+        self.status = status
+        self.pid = pid
+        self.startedAt = startedAt
+    }
+}

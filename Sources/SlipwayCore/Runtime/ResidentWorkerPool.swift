@@ -1,0 +1,93 @@
+import Foundation
+
+/// What a low-latency deployment's resident worker runs and how.
+public struct ResidentWorkerSpec: Sendable {
+    public var deploymentID: String
+    public var deploymentName: String
+    public var generation: Int
+    public var pythonExecutable: String
+    public var codeDirectory: URL
+    public var functionPath: String
+    public var functionName: String
+    /// Executions the worker runs at once (threads or asyncio tasks when above 1).
+    public var concurrency: Int
+    /// Executions that may wait for a free slot; more are refused.
+    public var queueLimit: Int
+    public var memoryLimitBytes: Int64?
+    public var executionTimeout: Duration
+    /// Process environment (API URLs, the deployment-scoped token, environment variables).
+    public var environment: [String: String]
+
+    public init(deploymentID: String, deploymentName: String, generation: Int, pythonExecutable: String,
+                codeDirectory: URL, functionPath: String, functionName: String, concurrency: Int, queueLimit: Int,
+                memoryLimitBytes: Int64?, executionTimeout: Duration, environment: [String: String]) {
+        self.deploymentID = deploymentID
+        self.deploymentName = deploymentName
+        self.generation = generation
+        self.pythonExecutable = pythonExecutable
+        self.codeDirectory = codeDirectory
+        self.functionPath = functionPath
+        self.functionName = functionName
+        self.concurrency = concurrency
+        self.queueLimit = queueLimit
+        self.memoryLimitBytes = memoryLimitBytes
+        self.executionTimeout = executionTimeout
+        self.environment = environment
+    }
+}
+
+/// What a resident worker tells its deployment.
+public enum ResidentWorkerReport: Sendable, Equatable {
+    /// A status event for the deployment's state machine, with the line for its logs.
+    case status(DeploymentStateMachine.Event, LogLine)
+    /// Output not tied to an execution (module import, worker diagnostics).
+    case log(LogLine)
+}
+
+/// A reserved place for one execution at a resident worker.
+public struct ResidentTicket: Sendable, Hashable {
+    public var deploymentID: String
+    public var number: UInt64
+
+    public init(deploymentID: String, number: UInt64) {
+        self.deploymentID = deploymentID
+        self.number = number
+    }
+}
+
+public enum ResidentAdmission: Sendable, Equatable {
+    case admitted(ResidentTicket)
+    /// Every slot is busy and the queue is full.
+    case queueFull(limit: Int)
+    /// The deployment has no worker (stopped, disabled or failed).
+    case notRunning
+}
+
+/// A process the platform runs, for resource metrics.
+public struct WorkerProcess: Sendable, Equatable {
+    public var name: String
+    public var pid: Int32
+
+    public init(name: String, pid: Int32) {
+        self.name = name
+        self.pid = pid
+    }
+}
+
+/// Resident workers of low-latency deployments: one per deployment, started ahead of executions,
+/// replaced when it dies.
+public protocol ResidentWorkerPool: Sendable {
+    /// Starts the worker of a deployment, replacing (after draining) any previous one.
+    func start(_ spec: ResidentWorkerSpec, report: @escaping @Sendable (ResidentWorkerReport) async -> Void) async
+    /// Stops the worker; running and queued executions fail.
+    func stop(deploymentID: String) async
+    /// Reserves a place (running or queued) for one execution, before anything is recorded.
+    func admit(deploymentID: String) async -> ResidentAdmission
+    /// Runs the job in the reserved place; waits in the queue when needed.
+    func run(_ ticket: ResidentTicket, job: WorkerJob, log: @escaping @Sendable (LogLine) -> Void) async -> WorkerOutcome
+    /// Gives a reserved place back unused.
+    func release(_ ticket: ResidentTicket) async
+    func pods(deploymentID: String) async -> [PodInfo]
+    /// Live worker processes (resident and elastic), for resource sampling.
+    func processes() async -> [WorkerProcess]
+}

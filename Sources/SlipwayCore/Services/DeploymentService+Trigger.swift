@@ -1,0 +1,104 @@
+import Foundation
+
+extension DeploymentService {
+    /// The deployment behind a public endpoint path, if `token` is its current endpoint token.
+    /// A wrong, rotated or other deployment's token is refused the same way.
+    public func authenticateEndpoint(workspaceID: String, path: String, token: String?) async throws -> Deployment {
+        guard let token, !token.isEmpty else {
+            throw SlipwayError.unauthorized("missing endpoint token: send 'Authorization: EndpointToken <token>'")
+        }
+        guard token.utf8.count <= 512,
+              let deployment = try await platform.store.deployment(workspaceID: workspaceID, endpointPath: path),
+              let expected = deployment.endpointTokenHash,
+              Self.constantTimeEqual(AccountService.hash(token), expected)
+        else { throw SlipwayError.unauthorized("the endpoint token is not valid for this endpoint") }
+        return deployment
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+
+    /// Starts one execution of the deployment. Everything is checked before anything is stored:
+    /// a refused call leaves no execution behind. Returns the execution and the task running it.
+    public func trigger(_ deployment: Deployment, values: [String: JSONValue], files: [String: UploadedFile],
+                        trigger: ExecutionTrigger) async throws -> (Execution, Task<Void, Never>) {
+        guard deployment.isEnabled else {
+            throw SlipwayError.forbidden("deployment '\(deployment.name)' is disabled; enable it with update_deployment")
+        }
+        if deployment.mode == .lowLatency, deployment.status == .creationFailed {
+            throw SlipwayError(.unavailable, "deployment '\(deployment.name)' has no worker: it failed to start; "
+                + "see get_deployment_logs, fix the code and update the deployment")
+        }
+        guard let step = try await platform.store.step(id: deployment.stepID), step.status == .ready else {
+            throw SlipwayError(.unavailable, "the pipeline of deployment '\(deployment.name)' is not ready")
+        }
+        let resolver = InputResolver(inputs: step.inputs, outputs: step.outputs, maxIOBytes: platform.limits.maxIOBytes)
+        var variables: [String: String] = [:]
+        if deployment.inputsMapping.contains(where: { $0.environmentVariableName != nil }) {
+            for variable in try await platform.store.variables(workspaceID: deployment.workspaceID) {
+                variables[variable.name] = variable.value
+            }
+        }
+        var inputs = try resolver.resolveDeploymentInputs(mappings: deployment.inputsMapping, values: values, files: files,
+                                                          variables: variables)
+        let outputs = resolver.resolveDeploymentOutputs(deployment.outputsMapping)
+        for file in files.values where file.size > platform.limits.maxFileInputBytes {
+            throw SlipwayError.tooLarge("file '\(NameRules.printable(file.fileName))' exceeds \(platform.limits.maxFileInputBytes) bytes")
+        }
+        for input in inputs where input.source == .datastore {
+            let path = input.mappingValue["datastore_path"]?.stringValue ?? ""
+            guard try await platform.store.object(workspaceID: deployment.workspaceID, path: path) != nil else {
+                throw SlipwayError.notFound("data store object", path)
+            }
+        }
+        var route = ExecutionRunner.Route.elastic
+        if deployment.mode == .lowLatency {
+            switch await platform.residents.admit(deploymentID: deployment.id) {
+            case .admitted(let ticket): route = .resident(ticket)
+            case .queueFull(let limit):
+                throw SlipwayError(.tooManyRequests, "deployment '\(deployment.name)' is busy: every execution slot is taken "
+                    + "and \(limit) executions are already waiting; retry later")
+            case .notRunning:
+                throw SlipwayError(.unavailable, "deployment '\(deployment.name)' has no running worker (status "
+                    + "\(deployment.status.rawValue)); retry in a moment or see get_deployment_logs")
+            }
+        }
+        var imported: [String] = []
+        do {
+            guard let workspace = try await platform.store.workspace(id: deployment.workspaceID) else {
+                throw SlipwayError.notFound("environment", deployment.workspaceID)
+            }
+            for index in inputs.indices where inputs[index].source == .endpoint && inputs[index].dataType == .file {
+                let exposed = inputs[index].mappingValue["endpoint_input_name"]?.stringValue ?? inputs[index].name
+                if let file = files[exposed] {
+                    let blob = try platform.blobs.importFile(at: file.url)
+                    imported.append(blob.key)
+                    inputs[index].fileBlob = blob.key
+                }
+            }
+            let execution = Execution(
+                id: "\(deployment.pipelineName)-\(SecretTokens.shortID())", workspaceID: deployment.workspaceID,
+                pipelineID: deployment.pipelineID, pipelineName: deployment.pipelineName, stepID: step.id,
+                deploymentName: deployment.name, trigger: trigger, status: .pending, createdAt: platform.now(),
+                createdBy: deployment.createdBy)
+            try await platform.store.insertExecution(execution, inputs: inputs, outputs: outputs)
+            let runner = ExecutionRunner(platform: platform, accounts: accounts, dataStore: dataStore)
+            let stored = inputs
+            let timeout = self.timeout(of: deployment)
+            let task = Task {
+                await runner.execute(execution, step: step, workspace: workspace, inputs: stored, outputs: outputs,
+                                     route: route, timeout: timeout)
+            }
+            return (execution, task)
+        } catch {
+            if case .resident(let ticket) = route { await platform.residents.release(ticket) }
+            for key in imported { try? platform.blobs.delete(key) }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// Fires periodic deployments on time. A thin driver over `SchedulePlan`: each slot is claimed
+/// in the store with a compare-and-set before it runs, so it fires at most once, and the last
+/// claimed slot survives restarts (missed slots are coalesced, see `SchedulePlan`).
+public actor PeriodicScheduler {
+    let platform: Platform
+    let deployments: DeploymentService
+    private var loop: Task<Void, Never>?
+    private var wake: CheckedContinuation<Void, Never>?
+
+    public init(platform: Platform, deployments: DeploymentService) {
+        self.platform = platform
+        self.deployments = deployments
+    }
+
+    public func start() {
+        guard loop == nil else { return }
+        loop = Task { await self.run() }
+    }
+
+    public func stop() {
+        loop?.cancel()
+        loop = nil
+        wake?.resume()
+        wake = nil
+    }
+
+    private func run() async {
+        while !Task.isCancelled {
+            let next = await tick()
+            let now = platform.now()
+            // Wake up at the next due slot, but at least every 30 s to see new deployments.
+            let wait = max(0.05, min(30, (next ?? now.addingTimeInterval(30)).timeIntervalSince(now) + 0.01))
+            try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+        }
+    }
+
+    /// Fires what is due; returns the earliest next slot of any periodic deployment.
+    @discardableResult
+    public func tick() async -> Date? {
+        let now = platform.now()
+        var earliest: Date?
+        let all: [Deployment]
+        do {
+            all = try await platform.store.allDeployments()
+        } catch {
+            platform.logger.error("scheduler could not list deployments: \(error)")
+            return nil
+        }
+        for deployment in all where deployment.rule == .periodic && deployment.isEnabled {
+            guard let text = deployment.schedule, let cron = try? CronExpression(text) else { continue }
+            let last = deployment.lastScheduledAt ?? DeploymentService.minute(deployment.createdAt)
+            let plan = SchedulePlan.plan(cron: cron, lastScheduled: last, now: now)
+            if let fire = plan.fire {
+                await fireSlot(fire, coalesced: plan.coalesced, deployment: deployment, previous: deployment.lastScheduledAt)
+            }
+            if let next = plan.nextCheck, earliest.map({ next < $0 }) ?? true { earliest = next }
+        }
+        return earliest
+    }
+
+    private func fireSlot(_ slot: Date, coalesced: Int, deployment: Deployment, previous: Date?) async {
+        guard (try? await platform.store.claimScheduleSlot(id: deployment.id, previous: previous, slot: slot)) == true else {
+            return
+        }
+        let stamp = ISO8601DateFormatter().string(from: slot)
+        if coalesced > 0 {
+            await deployments.log(deployment, "\(coalesced + 1) scheduled runs were missed while the server was down; "
+                + "running once now for \(stamp)")
+        }
+        do {
+            let (execution, _) = try await deployments.trigger(deployment, values: [:], files: [:], trigger: .periodic)
+            await deployments.log(deployment, "Scheduled run for \(stamp) started: execution \"\(execution.id)\"")
+        } catch {
+            await deployments.log(deployment, "Scheduled run for \(stamp) could not start: \(error)")
+        }
+    }
+}

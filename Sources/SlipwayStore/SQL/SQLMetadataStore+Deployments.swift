@@ -1,0 +1,158 @@
+import Foundation
+import SQLKit
+import SlipwayCore
+
+extension SQLMetadataStore: DeploymentStore {
+    public func insertDeployment(_ d: Deployment) async throws {
+        try await withDatabase { db in
+            try await db.raw("""
+                INSERT INTO deployments (id, workspace_id, name, pipeline_id, pipeline_name, step_id, rule, mode, description,
+                    is_enabled, status, endpoint_path, endpoint_token_hash, endpoint_token_sealed, schedule,
+                    inputs_mapping_json, outputs_mapping_json, parallel_executions, max_parallel_executions,
+                    ram_request_bytes, gpu_request, execution_timeout_s, generation, last_scheduled_at,
+                    created_at, created_by, updated_at, updated_by)
+                VALUES (\(bind: d.id), \(bind: d.workspaceID), \(bind: d.name), \(bind: d.pipelineID), \(bind: d.pipelineName),
+                    \(bind: d.stepID), \(bind: d.rule.rawValue), \(bind: d.mode.rawValue), \(bind: d.description),
+                    \(bind: d.isEnabled ? 1 : 0), \(bind: d.status.rawValue), \(bind: d.endpointPath),
+                    \(bind: d.endpointTokenHash), \(bind: d.endpointTokenSealed), \(bind: d.schedule),
+                    \(bind: Self.mappingsJSON(d.inputsMapping.map(\.json))), \(bind: Self.mappingsJSON(d.outputsMapping.map(\.json))),
+                    \(bind: d.parallelExecutions ? 1 : 0), \(bind: d.maxParallelExecutions), \(bind: d.ramRequestBytes),
+                    \(bind: d.gpuRequest), \(bind: d.executionTimeoutSeconds), \(bind: d.generation),
+                    \(bind: d.lastScheduledAt?.timeIntervalSince1970), \(bind: d.createdAt.timeIntervalSince1970),
+                    \(bind: d.createdBy), \(bind: d.updatedAt.timeIntervalSince1970), \(bind: d.updatedBy))
+                """).run()
+        }
+    }
+
+    public func deployment(workspaceID: String, name: String) async throws -> Deployment? {
+        try await withDatabase { db in
+            try await db.raw("SELECT * FROM deployments WHERE workspace_id = \(bind: workspaceID) AND name = \(bind: name)")
+                .first().map(Self.deployment(from:))
+        }
+    }
+
+    public func deployment(workspaceID: String, endpointPath: String) async throws -> Deployment? {
+        try await withDatabase { db in
+            try await db.raw("""
+                SELECT * FROM deployments WHERE workspace_id = \(bind: workspaceID) AND endpoint_path = \(bind: endpointPath)
+                """).first().map(Self.deployment(from:))
+        }
+    }
+
+    public func listDeployments(workspaceID: String) async throws -> [Deployment] {
+        try await withDatabase { db in
+            try await db.raw("SELECT * FROM deployments WHERE workspace_id = \(bind: workspaceID) ORDER BY created_at")
+                .all().map(Self.deployment(from:))
+        }
+    }
+
+    public func allDeployments() async throws -> [Deployment] {
+        try await withDatabase { db in
+            try await db.raw("SELECT * FROM deployments ORDER BY created_at").all().map(Self.deployment(from:))
+        }
+    }
+
+    public func deployments(pipelineID: String) async throws -> [Deployment] {
+        try await withDatabase { db in
+            try await db.raw("SELECT * FROM deployments WHERE pipeline_id = \(bind: pipelineID) ORDER BY created_at")
+                .all().map(Self.deployment(from:))
+        }
+    }
+
+    public func updateDeployment(_ d: Deployment) async throws {
+        try await withDatabase { db in
+            try await db.raw("""
+                UPDATE deployments SET description = \(bind: d.description), is_enabled = \(bind: d.isEnabled ? 1 : 0),
+                    status = \(bind: d.status.rawValue), endpoint_path = \(bind: d.endpointPath),
+                    endpoint_token_hash = \(bind: d.endpointTokenHash), endpoint_token_sealed = \(bind: d.endpointTokenSealed),
+                    schedule = \(bind: d.schedule),
+                    inputs_mapping_json = \(bind: Self.mappingsJSON(d.inputsMapping.map(\.json))),
+                    outputs_mapping_json = \(bind: Self.mappingsJSON(d.outputsMapping.map(\.json))),
+                    generation = \(bind: d.generation), last_scheduled_at = \(bind: d.lastScheduledAt?.timeIntervalSince1970),
+                    updated_at = \(bind: d.updatedAt.timeIntervalSince1970), updated_by = \(bind: d.updatedBy)
+                WHERE id = \(bind: d.id)
+                """).run()
+        }
+    }
+
+    public func updateDeploymentStatus(id: String, from: DeploymentStatus, to: DeploymentStatus, at: Date) async throws -> Bool {
+        try await withDatabase { db in
+            try await db.raw("""
+                UPDATE deployments SET status = \(bind: to.rawValue), updated_at = \(bind: at.timeIntervalSince1970)
+                WHERE id = \(bind: id) AND status = \(bind: from.rawValue) RETURNING id
+                """).first() != nil
+        }
+    }
+
+    public func claimScheduleSlot(id: String, previous: Date?, slot: Date) async throws -> Bool {
+        try await withDatabase { db in
+            if let previous {
+                return try await db.raw("""
+                    UPDATE deployments SET last_scheduled_at = \(bind: slot.timeIntervalSince1970)
+                    WHERE id = \(bind: id) AND last_scheduled_at = \(bind: previous.timeIntervalSince1970) RETURNING id
+                    """).first() != nil
+            }
+            return try await db.raw("""
+                UPDATE deployments SET last_scheduled_at = \(bind: slot.timeIntervalSince1970)
+                WHERE id = \(bind: id) AND last_scheduled_at IS NULL RETURNING id
+                """).first() != nil
+        }
+    }
+
+    public func deleteDeployment(id: String) async throws {
+        try await withDatabase { db in
+            try await db.raw("DELETE FROM deployments WHERE id = \(bind: id)").run()
+        }
+    }
+
+    public func listExecutions(workspaceID: String, deploymentName: String) async throws -> [Execution] {
+        try await withDatabase { db in
+            try await db.raw("""
+                SELECT * FROM executions WHERE workspace_id = \(bind: workspaceID) AND deployment_name = \(bind: deploymentName)
+                ORDER BY created_at DESC
+                """).all().map(Self.execution(from:))
+        }
+    }
+
+    public func latestExecution(workspaceID: String, deploymentName: String) async throws -> Execution? {
+        try await withDatabase { db in
+            try await db.raw("""
+                SELECT * FROM executions WHERE workspace_id = \(bind: workspaceID) AND deployment_name = \(bind: deploymentName)
+                ORDER BY created_at DESC LIMIT 1
+                """).first().map(Self.execution(from:))
+        }
+    }
+
+    static func mappingsJSON(_ items: [JSONValue]) -> String {
+        JSONValue.array(items).jsonString()
+    }
+
+    static func deployment(from row: any SQLRow) throws -> Deployment {
+        let inputs = try JSONValue.parse(try row.string("inputs_mapping_json")).arrayValue ?? []
+        let outputs = try JSONValue.parse(try row.string("outputs_mapping_json")).arrayValue ?? []
+        var deployment = Deployment(
+            id: try row.string("id"), workspaceID: try row.string("workspace_id"), name: try row.string("name"),
+            pipelineID: try row.string("pipeline_id"), pipelineName: try row.string("pipeline_name"),
+            stepID: try row.string("step_id"),
+            rule: ExecutionRule(rawValue: try row.string("rule")) ?? .endpoint,
+            mode: DeploymentMode(rawValue: try row.string("mode")) ?? .elastic,
+            description: try row.optionalString("description"), isEnabled: try row.bool("is_enabled"),
+            status: DeploymentStatus(rawValue: try row.string("status")) ?? .creationFailed,
+            endpointPath: try row.optionalString("endpoint_path"),
+            endpointTokenHash: try row.optionalString("endpoint_token_hash"),
+            endpointTokenSealed: try row.optionalString("endpoint_token_sealed"),
+            schedule: try row.optionalString("schedule"),
+            inputsMapping: try inputs.map { try InputMapping(json: $0) },
+            outputsMapping: try outputs.map { try OutputMapping(json: $0) },
+            parallelExecutions: try row.bool("parallel_executions"),
+            maxParallelExecutions: try row.int("max_parallel_executions"),
+            ramRequestBytes: try row.decode(column: "ram_request_bytes", as: Int64?.self),
+            gpuRequest: try row.decode(column: "gpu_request", as: Int?.self),
+            executionTimeoutSeconds: try row.decode(column: "execution_timeout_s", as: Int?.self),
+            generation: try row.int("generation"), lastScheduledAt: try row.optionalDate("last_scheduled_at"),
+            createdAt: try row.date("created_at"), createdBy: try row.string("created_by"))
+        deployment.updatedAt = try row.date("updated_at")
+        deployment.updatedBy = try row.string("updated_by")
+        return deployment
+    }
+}
