@@ -183,12 +183,11 @@ struct InputResolverTests {
         }
     }
 
-    @Test func isNullOnRequiredRefused() throws {
-        expectBadRequest("cannot be mapped to null") {
-            _ = try resolver().resolveInputs(
-                RunRequest(values: [:], files: [:], inputsMapping: [InputMapping(pipelineInputName: "a", isNull: true)]),
-                variables: [:])
-        }
+    @Test func isNullMappingIsExplicitEvenForRequiredInputs() throws {
+        let required = try resolver().resolveInputs(
+            RunRequest(values: [:], files: [:], inputsMapping: [InputMapping(pipelineInputName: "a", isNull: true)]),
+            variables: [:])
+        #expect(required.first { $0.name == "a" }?.value == .null)
         let resolved = try resolver().resolveInputs(
             RunRequest(values: ["a": .number(1)], files: [:],
                        inputsMapping: [InputMapping(pipelineInputName: "flag", isNull: true)]),

@@ -238,3 +238,14 @@ def pytest_runtest_makereport(item, call):
             (f"slipway server log (last {LOG_TAIL_LINES} lines of {_SERVER.log_path})",
              _SERVER.log_tail())
         )
+
+
+@pytest.fixture
+def deployments(sdk):
+    """Creates deployments (`deployments.create(**create_deployment kwargs)`) and deletes every
+    one of them after the test, so that no endpoint, schedule or resident worker outlives it."""
+    from compat_helpers import DeploymentTracker
+
+    tracker = DeploymentTracker(sdk)
+    yield tracker
+    tracker.cleanup()

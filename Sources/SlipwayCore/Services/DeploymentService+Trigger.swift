@@ -7,9 +7,13 @@ extension DeploymentService {
         guard let token, !token.isEmpty else {
             throw SlipwayError.unauthorized("missing endpoint token: send 'Authorization: EndpointToken <token>'")
         }
-        guard token.utf8.count <= 512,
-              let deployment = try await platform.store.deployment(workspaceID: workspaceID, endpointPath: path),
-              let expected = deployment.endpointTokenHash,
+        var found = directory.deployment(workspaceID: workspaceID, path: path)
+        if found == nil {
+            let epoch = directory.currentEpoch
+            found = try await platform.store.deployment(workspaceID: workspaceID, endpointPath: path)
+            if let found { directory.remember(found, readAt: epoch) }
+        }
+        guard token.utf8.count <= 512, let deployment = found, let expected = deployment.endpointTokenHash,
               Self.constantTimeEqual(AccountService.hash(token), expected)
         else { throw SlipwayError.unauthorized("the endpoint token is not valid for this endpoint") }
         return deployment
@@ -26,7 +30,7 @@ extension DeploymentService {
     /// Starts one execution of the deployment. Everything is checked before anything is stored:
     /// a refused call leaves no execution behind. Returns the execution and the task running it.
     public func trigger(_ deployment: Deployment, values: [String: JSONValue], files: [String: UploadedFile],
-                        trigger: ExecutionTrigger) async throws -> (Execution, Task<Void, Never>) {
+                        trigger: ExecutionTrigger) async throws -> (Execution, Task<ExecutionResult, Never>) {
         guard deployment.isEnabled else {
             throw SlipwayError.forbidden("deployment '\(deployment.name)' is disabled; enable it with update_deployment")
         }
@@ -34,7 +38,12 @@ extension DeploymentService {
             throw SlipwayError(.unavailable, "deployment '\(deployment.name)' has no worker: it failed to start; "
                 + "see get_deployment_logs, fix the code and update the deployment")
         }
-        guard let step = try await platform.store.step(id: deployment.stepID), step.status == .ready else {
+        var cachedStep = directory.step(id: deployment.stepID)
+        if cachedStep == nil, let stored = try await platform.store.step(id: deployment.stepID) {
+            directory.remember(stored)
+            cachedStep = stored
+        }
+        guard let step = cachedStep, step.status == .ready else {
             throw SlipwayError(.unavailable, "the pipeline of deployment '\(deployment.name)' is not ready")
         }
         let resolver = InputResolver(inputs: step.inputs, outputs: step.outputs, maxIOBytes: platform.limits.maxIOBytes)
@@ -70,7 +79,12 @@ extension DeploymentService {
         }
         var imported: [String] = []
         do {
-            guard let workspace = try await platform.store.workspace(id: deployment.workspaceID) else {
+            var cachedWorkspace = directory.workspace(id: deployment.workspaceID)
+            if cachedWorkspace == nil, let stored = try await platform.store.workspace(id: deployment.workspaceID) {
+                directory.remember(stored)
+                cachedWorkspace = stored
+            }
+            guard let workspace = cachedWorkspace else {
                 throw SlipwayError.notFound("environment", deployment.workspaceID)
             }
             for index in inputs.indices where inputs[index].source == .endpoint && inputs[index].dataType == .file {

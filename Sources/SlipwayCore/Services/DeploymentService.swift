@@ -7,6 +7,7 @@ public struct DeploymentService: Sendable {
     let accounts: AccountService
     let executions: ExecutionService
     let dataStore: DataStoreService
+    let directory = DeploymentDirectory()
 
     public init(platform: Platform, accounts: AccountService, executions: ExecutionService, dataStore: DataStoreService) {
         self.platform = platform
@@ -212,6 +213,7 @@ public struct DeploymentService: Sendable {
         }
         deployment.updatedAt = platform.now()
         deployment.updatedBy = principal.userID
+        directory.forget(deployment)
         if changed { try await platform.store.updateDeployment(deployment) }
 
         if enabled == false, deployment.isEnabled {
@@ -233,6 +235,7 @@ public struct DeploymentService: Sendable {
             await log(deployment, "Reloading the worker")
             await startWorker(deployment, step: step)
         }
+        directory.forget(deployment)
         return try await get(workspaceID: workspaceID, name: name)
     }
 
@@ -247,7 +250,9 @@ public struct DeploymentService: Sendable {
         deployment.endpointTokenHash = AccountService.hash(token)
         deployment.endpointTokenSealed = try platform.sealer.seal(token)
         deployment.updatedAt = platform.now()
+        directory.forget(deployment)
         try await platform.store.updateDeployment(deployment)
+        directory.forget(deployment)
         await log(deployment, "A new endpoint token was generated; the previous one no longer works")
         return token
     }
@@ -255,6 +260,7 @@ public struct DeploymentService: Sendable {
     /// Deletes the deployment with its executions (running ones are refused unless they end first).
     public func delete(workspaceID: String, name: String) async throws -> Deployment {
         let deployment = try await get(workspaceID: workspaceID, name: name)
+        directory.forget(deployment)
         if deployment.mode == .lowLatency { await platform.residents.stop(deploymentID: deployment.id) }
         try await platform.store.deleteDeployment(id: deployment.id)
         try? await platform.store.revokeTokens(executionID: deployment.id)
@@ -334,7 +340,9 @@ public struct DeploymentService: Sendable {
                   current.id == deployment.id else { return }
             var machine = DeploymentStateMachine(status: current.status)
             guard case .transition(let from, let to, let message) = machine.handle(event) else { return }
+            directory.forget(current)
             if (try? await platform.store.updateDeploymentStatus(id: current.id, from: from, to: to, at: platform.now())) == true {
+                directory.forget(current)
                 if let message { await log(current, "Status \(to.rawValue): \(message)") }
                 await platform.signals.signal("deployment:\(current.id)")
                 return

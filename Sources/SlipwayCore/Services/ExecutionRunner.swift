@@ -15,43 +15,62 @@ struct ExecutionRunner: Sendable {
         case resident(ResidentTicket)
     }
 
+    @discardableResult
     func execute(_ execution: Execution, step: Step, workspace: Workspace, inputs: [ExecutionInput],
-                 outputs: [ExecutionOutput], route: Route = .elastic, timeout: Duration? = nil) async {
+                 outputs: [ExecutionOutput], route: Route = .elastic, timeout: Duration? = nil) async -> ExecutionResult {
         let logs = LogBuffer(store: platform.store, subject: .execution(execution.id))
         var machine = ExecutionStateMachine(status: .pending)
         guard await propose(.start, machine: &machine, execution: execution) else {
             if case .resident(let ticket) = route { await platform.residents.release(ticket) }
-            return
+            return ExecutionResult(status: machine.status, outputs: [], failureMessage: "the execution could not start")
         }
         let outcome = await call(execution, step: step, workspace: workspace, inputs: inputs, outputs: outputs,
                                  route: route, timeout: timeout ?? platform.limits.executionTimeout, logs: logs)
         // Gives back a place reserved but never used (no-op when the worker ran the job).
         if case .resident(let ticket) = route { await platform.residents.release(ticket) }
+        var produced: [ExecutionOutput] = []
         let event: ExecutionStateMachine.Event
         switch outcome {
-        case .success(let outputs):
-            do {
-                try await platform.store.saveOutputs(executionID: execution.id, outputs: outputs)
-                event = .succeed
-            } catch {
-                event = .error("could not store the outputs: \(error)")
-            }
+        case .success(let values):
+            produced = values
+            event = .succeed
         case .failure(let failure):
             event = failure
         }
+        var message: String?
         switch event {
-        case .fail(let message), .error(let message):
-            await logs.add(LogLine(timestamp: platform.now(), stream: .system, message: message))
+        case .fail(let text), .error(let text):
+            message = text
+            await logs.add(LogLine(timestamp: platform.now(), stream: .system, message: text))
         default: break
         }
-        await logs.flush()
-        _ = await propose(event, machine: &machine, execution: execution)
+        let remaining = await logs.takeRemaining()
+        var finalStatus = machine.status
+        if case .transition(let from, let to, let text) = machine.handle(event) {
+            do {
+                if try await platform.store.finishExecution(id: execution.id, from: from, to: to, at: platform.now(),
+                                                            message: text, outputs: produced, logs: remaining) {
+                    finalStatus = to
+                }
+            } catch {
+                platform.logger.error("could not persist the end of execution \(execution.id): \(error)")
+                var fallback = ExecutionStateMachine(status: from)
+                if case .transition(let f, let t, let m) = fallback.handle(.error("could not store the outputs: \(error)")),
+                   (try? await platform.store.updateExecutionStatus(id: execution.id, from: f, to: t, at: platform.now(),
+                                                                    message: m)) == true {
+                    finalStatus = t
+                    message = m
+                }
+                produced = []
+            }
+        }
         if case .elastic = route { try? await platform.store.revokeTokens(executionID: execution.id) }
         if inputs.contains(where: { $0.dataType == .file }) || outputs.contains(where: { $0.dataType == .file })
             || { if case .elastic = route { true } else { false } }() {
             platform.launcher.cleanUp(executionID: execution.id)
         }
         await platform.signals.signal("execution:\(execution.id)")
+        return ExecutionResult(status: finalStatus, outputs: produced, failureMessage: message)
     }
 
     private func propose(_ event: ExecutionStateMachine.Event, machine: inout ExecutionStateMachine,

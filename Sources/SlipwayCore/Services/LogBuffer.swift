@@ -46,6 +46,17 @@ public actor LogBuffer {
 
     private var inFlight: Task<Void, Never>?
 
+    /// Waits for earlier writes and hands over the lines not yet written (the caller stores them
+    /// with the execution's final state, in the same transaction).
+    public func takeRemaining() async -> [LogLine] {
+        flushTask?.cancel()
+        flushTask = nil
+        await inFlight?.value
+        let rest = pending
+        pending = []
+        return rest
+    }
+
     /// Writes everything added so far and waits for it.
     public func flush() async {
         flushTask?.cancel()

@@ -47,6 +47,10 @@ public protocol ExecutionStore: Sendable {
     func updateExecutionStatus(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date,
                                message: String?) async throws -> Bool
     func saveOutputs(executionID: String, outputs: [ExecutionOutput]) async throws
+    /// The last write of an execution, atomically: final status (compare-and-set), then, when it
+    /// applied, its outputs and last log lines.
+    func finishExecution(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?,
+                         outputs: [ExecutionOutput], logs: [LogLine]) async throws -> Bool
     func deleteExecution(id: String) async throws
     /// Executions left Pending or Running (by a crash), for recovery at start-up.
     func unfinishedExecutions() async throws -> [Execution]

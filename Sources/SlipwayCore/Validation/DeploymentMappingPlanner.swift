@@ -90,10 +90,6 @@ public struct DeploymentMappingPlanner: Sendable {
                     + "can only feed a file input")
             }
             _ = try ObjectPath(path)
-        } else if mapping.isNull == true {
-            guard !input.isRequired || input.defaultValue != nil else {
-                throw .badRequest("input '\(input.name)' is required and cannot be mapped to null")
-            }
         }
     }
 

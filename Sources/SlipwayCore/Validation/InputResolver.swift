@@ -109,9 +109,7 @@ public struct InputResolver: Sendable {
                                   fileName: objectPath.value.split(separator: "/").last.map(String.init))
         }
         if mapping.isNull == true {
-            guard !input.isRequired || input.defaultValue != nil else {
-                throw .badRequest("input '\(input.name)' is required and cannot be mapped to null")
-            }
+            // An explicit null mapping is the caller's choice, even for a required input.
             return ExecutionInput(name: input.name, dataType: input.dataType, source: .isNull,
                                   mappingValue: ["is_null": .bool(true)], value: .null)
         }

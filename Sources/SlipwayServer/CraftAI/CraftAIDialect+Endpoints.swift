@@ -52,16 +52,17 @@ extension CraftAIDialect {
         if request.headers[HTTPField.Name("craft-ai-client")!] != nil || request.query("wait_for_completion") == "false" {
             return JSONResponse.make(.object(["execution_id": .string(execution.id)]))
         }
-        let finished = await Self.wait(for: task, upTo: platform.limits.longPollHold)
         let resultsURL = "\(environmentBase(request, workspace: workspace))/endpoints/v1/\(path)/executions/\(execution.id)"
-        guard finished else {
+        guard let result = await Self.wait(for: task, upTo: platform.limits.longPollHold) else {
             return JSONResponse.make(.object(["execution_id": .string(execution.id), "status": .string("Running"),
                                               "results_url": .string(resultsURL)]),
                                      status: .seeOther, headers: [.location: resultsURL])
         }
-        let done = try await executions.get(workspaceID: workspace.id, id: execution.id)
+        var done = execution
+        done.status = result.status
+        done.failureMessage = result.failureMessage
         try Self.checkSucceeded(done)
-        let outputs = try await executions.outputs(of: done).filter { $0.destination == .endpoint }
+        let outputs = result.outputs.filter { $0.destination == .endpoint }
         if outputs.count == 1, outputs[0].dataType == .file, let blob = outputs[0].fileBlob {
             var response = try fileResponse(blob: blob, fileName: outputs[0].fileName)
             response.headers[HTTPField.Name("x-execution-id")!] = done.id
@@ -77,12 +78,12 @@ extension CraftAIDialect {
                                           "outputs": .object(results)]))
     }
 
-    /// Waits for the execution task, at most `limit`; true when it finished.
-    static func wait(for task: Task<Void, Never>, upTo limit: Duration) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await task.value; return true }
-            group.addTask { try? await Task.sleep(for: limit); return false }
-            let first = await group.next() ?? false
+    /// Waits for the execution task, at most `limit`; its result when it finished.
+    static func wait(for task: Task<ExecutionResult, Never>, upTo limit: Duration) async -> ExecutionResult? {
+        await withTaskGroup(of: ExecutionResult?.self) { group in
+            group.addTask { await task.value }
+            group.addTask { try? await Task.sleep(for: limit); return nil }
+            let first = await group.next() ?? nil
             group.cancelAll()
             return first
         }

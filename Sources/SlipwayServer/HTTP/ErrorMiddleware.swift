@@ -59,9 +59,12 @@ struct ErrorMiddleware: RouterMiddleware {
             message = "the server failed to handle this request; see its log for request \(requestID)"
             logger.error("unhandled error: \(String(reflecting: error))", metadata: ["request_id": .string(requestID)])
         }
-        return JSONResponse.make(.object([
+        var body: [String: JSONValue] = [
             "message": .string(message), "name": .string(name), "request_id": .string(requestID),
             "additional_data": details,
-        ]), status: status, headers: [.init("x-request-id")!: requestID])
+        ]
+        // An error about one execution names it at the top level too (endpoint callers read it there).
+        if let executionID = details.objectValue?["execution_id"] { body["execution_id"] = executionID }
+        return JSONResponse.make(.object(body), status: status, headers: [.init("x-request-id")!: requestID])
     }
 }

@@ -4,36 +4,7 @@ import SlipwayCore
 
 extension SQLMetadataStore: ExecutionStore {
     public func insertExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput]) async throws {
-        try await transaction { db in
-            try await db.raw("""
-                INSERT INTO executions (id, workspace_id, pipeline_id, pipeline_name, step_id, deployment_name, trigger,
-                    status, created_at, created_by, started_at, ended_at, failure_message)
-                VALUES (\(bind: execution.id), \(bind: execution.workspaceID), \(bind: execution.pipelineID),
-                    \(bind: execution.pipelineName), \(bind: execution.stepID), \(bind: execution.deploymentName),
-                    \(bind: execution.trigger.rawValue), \(bind: execution.status.rawValue),
-                    \(bind: execution.createdAt.timeIntervalSince1970), \(bind: execution.createdBy),
-                    \(bind: execution.startedAt?.timeIntervalSince1970), \(bind: execution.endedAt?.timeIntervalSince1970),
-                    \(bind: execution.failureMessage))
-                """).run()
-            for (position, input) in inputs.enumerated() {
-                try await db.raw("""
-                    INSERT INTO execution_inputs (execution_id, position, name, data_type, source, mapping_json, value_json,
-                        file_blob, file_name)
-                    VALUES (\(bind: execution.id), \(bind: position), \(bind: input.name), \(bind: input.dataType.rawValue),
-                        \(bind: input.source.rawValue), \(bind: encodeJSON(input.mappingValue)),
-                        \(bind: input.value.map { $0.jsonString() }), \(bind: input.fileBlob), \(bind: input.fileName))
-                    """).run()
-            }
-            for (position, output) in outputs.enumerated() {
-                try await db.raw("""
-                    INSERT INTO execution_outputs (execution_id, position, name, data_type, destination, mapping_json,
-                        value_json, file_blob, file_name)
-                    VALUES (\(bind: execution.id), \(bind: position), \(bind: output.name), \(bind: output.dataType.rawValue),
-                        \(bind: output.destination.rawValue), \(bind: encodeJSON(output.mappingValue)),
-                        \(bind: output.value.map { $0.jsonString() }), \(bind: output.fileBlob), \(bind: output.fileName))
-                    """).run()
-            }
-        }
+        _ = try await writes.submit(.insert(execution, inputs, outputs), store: self)
     }
 
     public func execution(workspaceID: String, id: String) async throws -> Execution? {
@@ -115,31 +86,17 @@ extension SQLMetadataStore: ExecutionStore {
 
     public func updateExecutionStatus(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date,
                                       message: String?) async throws -> Bool {
-        try await withDatabase { db in
-            let time = at.timeIntervalSince1970
-            let started: Double? = to == .running ? time : nil
-            let ended: Double? = to.isFinal ? time : nil
-            let rows = try await db.raw("""
-                UPDATE executions SET status = \(bind: to.rawValue),
-                    started_at = COALESCE(\(bind: started), started_at), ended_at = COALESCE(\(bind: ended), ended_at),
-                    failure_message = COALESCE(\(bind: message), failure_message)
-                WHERE id = \(bind: id) AND status = \(bind: from.rawValue) RETURNING id
-                """).all()
-            return !rows.isEmpty
-        }
+        try await writes.submit(.status(id: id, from: from, to: to, at: at, message: message), store: self)
+    }
+
+    public func finishExecution(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?,
+                                outputs: [ExecutionOutput], logs: [LogLine]) async throws -> Bool {
+        try await writes.submit(.finish(id: id, from: from, to: to, at: at, message: message, outputs: outputs, logs: logs),
+                                store: self)
     }
 
     public func saveOutputs(executionID: String, outputs: [ExecutionOutput]) async throws {
-        try await transaction { db in
-            for output in outputs {
-                try await db.raw("""
-                    UPDATE execution_outputs SET value_json = \(bind: output.value.map { $0.jsonString() }),
-                        file_blob = \(bind: output.fileBlob), file_name = \(bind: output.fileName),
-                        mapping_json = \(bind: encodeJSON(output.mappingValue))
-                    WHERE execution_id = \(bind: executionID) AND name = \(bind: output.name)
-                    """).run()
-            }
-        }
+        _ = try await writes.submit(.outputs(executionID: executionID, outputs), store: self)
     }
 
     public func deleteExecution(id: String) async throws {
@@ -159,17 +116,7 @@ extension SQLMetadataStore: ExecutionStore {
 
     public func appendLogs(_ lines: [LogLine], subject: LogSubject) async throws {
         guard !lines.isEmpty else { return }
-        try await transaction { db in
-            for chunk in stride(from: 0, to: lines.count, by: 200) {
-                let slice = lines[chunk..<min(chunk + 200, lines.count)]
-                var query = SQLQueryString("INSERT INTO log_lines (subject_type, subject_id, ts, stream, message) VALUES ")
-                for (index, line) in slice.enumerated() {
-                    if index > 0 { query.appendLiteral(", ") }
-                    query += "(\(bind: subject.type), \(bind: subject.id), \(bind: line.timestamp.timeIntervalSince1970), \(bind: line.stream.rawValue), \(bind: line.message))" as SQLQueryString
-                }
-                try await db.raw(query).run()
-            }
-        }
+        _ = try await writes.submit(.logs(lines, subject), store: self)
     }
 
     public func logs(subject: LogSubject, query: LogQuery) async throws -> [LogLine] {

@@ -12,6 +12,7 @@ public final class SQLMetadataStore: Sendable {
     let database: any SQLDatabase
     private let connection: SQLiteConnection?
     private let lock = AsyncLock()
+    let writes = ExecutionWriteBatcher()
     let logger: Logger
 
     init(database: any SQLDatabase, connection: SQLiteConnection?, logger: Logger) {

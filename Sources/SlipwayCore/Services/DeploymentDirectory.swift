@@ -1,0 +1,47 @@
+import Foundation
+
+/// In-memory lookups for the endpoint hot path: deployments by public path, their (ready, so
+/// immutable) steps and workspaces. `DeploymentService` is the only writer of deployments and
+/// forgets an entry on every change, so the directory never serves a stale deployment.
+final class DeploymentDirectory: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byPath: [String: Deployment] = [:]
+    private var steps: [String: Step] = [:]
+    private var workspaces: [String: Workspace] = [:]
+    /// Bumped by every `forget`: a deployment read before a change is not remembered after it.
+    private var epoch: UInt64 = 0
+
+    var currentEpoch: UInt64 { lock.withLock { epoch } }
+
+    func deployment(workspaceID: String, path: String) -> Deployment? {
+        lock.withLock { byPath[workspaceID + "\n" + path] }
+    }
+
+    /// Keeps a deployment read from the store when nothing changed since `epoch` (taken before the read).
+    func remember(_ deployment: Deployment, readAt epoch: UInt64) {
+        guard let path = deployment.endpointPath else { return }
+        lock.withLock {
+            if self.epoch == epoch { byPath[deployment.workspaceID + "\n" + path] = deployment }
+        }
+    }
+
+    func forget(_ deployment: Deployment) {
+        lock.withLock {
+            epoch &+= 1
+            byPath = byPath.filter { $0.value.id != deployment.id }
+        }
+    }
+
+    func step(id: String) -> Step? { lock.withLock { steps[id] } }
+
+    func remember(_ step: Step) {
+        guard step.status == .ready else { return }
+        lock.withLock { steps[step.id] = step }
+    }
+
+    func workspace(id: String) -> Workspace? { lock.withLock { workspaces[id] } }
+
+    func remember(_ workspace: Workspace) {
+        lock.withLock { workspaces[workspace.id] = workspace }
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import SQLKit
+import SlipwayCore
+
+/// Group commit for the execution write path. Concurrent executions submit their writes
+/// (new execution with its I/O, status changes, outputs, log lines); whoever finds no batch
+/// running drains everything pending into **one** transaction, with one multi-row statement
+/// per table for inserts. Every caller resumes only after the transaction that holds its write
+/// has committed, so what a call returned is durable and visible to later reads, as before.
+final class ExecutionWriteBatcher: @unchecked Sendable {
+    enum Operation {
+        case insert(Execution, [ExecutionInput], [ExecutionOutput])
+        case status(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?)
+        case outputs(executionID: String, [ExecutionOutput])
+        case logs([LogLine], LogSubject)
+        case finish(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?,
+                    outputs: [ExecutionOutput], logs: [LogLine])
+    }
+
+    private struct Pending {
+        var operation: Operation
+        var continuation: CheckedContinuation<Bool, any Error>
+    }
+
+    private let lock = NSLock()
+    private var pending: [Pending] = []
+    private var draining = false
+    /// Most operations per transaction.
+    let maxBatch = 512
+
+    /// Submits one write; returns after its batch committed (`status` returns whether it applied).
+    func submit(_ operation: Operation, store: SQLMetadataStore) async throws -> Bool {
+        try await withCheckedThrowingContinuation { continuation in
+            let start = lock.withLock {
+                pending.append(Pending(operation: operation, continuation: continuation))
+                if draining { return false }
+                draining = true
+                return true
+            }
+            if start { Task { await self.drain(store: store) } }
+        }
+    }
+
+    private func drain(store: SQLMetadataStore) async {
+        while true {
+            let batch: [Pending] = lock.withLock {
+                let taken = Array(pending.prefix(maxBatch))
+                pending.removeFirst(taken.count)
+                if taken.isEmpty { draining = false }
+                return taken
+            }
+            if batch.isEmpty { return }
+            do {
+                let results = try await store.transaction { db in try await Self.apply(batch.map(\.operation), db: db) }
+                for (item, applied) in zip(batch, results) { item.continuation.resume(returning: applied) }
+            } catch {
+                // Isolate the failing write: each one again in its own transaction.
+                for item in batch {
+                    do {
+                        let result = try await store.transaction { db in try await Self.apply([item.operation], db: db) }
+                        item.continuation.resume(returning: result.first ?? false)
+                    } catch {
+                        item.continuation.resume(throwing: error)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Applies a batch in order of kind: inserts first (an update always follows its insert in
+    /// time), then status changes in submission order, then outputs and logs.
+    static func apply(_ operations: [Operation], db: any SQLDatabase) async throws -> [Bool] {
+        var results = Array(repeating: true, count: operations.count)
+        var executions: [Execution] = []
+        var inputs: [(String, Int, ExecutionInput)] = []
+        var outputs: [(String, Int, ExecutionOutput)] = []
+        var logs: [(LogLine, LogSubject)] = []
+        for operation in operations {
+            switch operation {
+            case .insert(let execution, let executionInputs, let executionOutputs):
+                executions.append(execution)
+                inputs += executionInputs.enumerated().map { (execution.id, $0.offset, $0.element) }
+                outputs += executionOutputs.enumerated().map { (execution.id, $0.offset, $0.element) }
+            case .logs(let lines, let subject):
+                logs += lines.map { ($0, subject) }
+            default:
+                break
+            }
+        }
+        for chunk in chunks(executions, size: 100) {
+            var query = SQLQueryString("""
+                INSERT INTO executions (id, workspace_id, pipeline_id, pipeline_name, step_id, deployment_name, trigger,
+                    status, created_at, created_by, started_at, ended_at, failure_message) VALUES 
+                """)
+            for (index, e) in chunk.enumerated() {
+                if index > 0 { query.appendLiteral(", ") }
+                query += """
+                    (\(bind: e.id), \(bind: e.workspaceID), \(bind: e.pipelineID), \(bind: e.pipelineName), \(bind: e.stepID),
+                     \(bind: e.deploymentName), \(bind: e.trigger.rawValue), \(bind: e.status.rawValue),
+                     \(bind: e.createdAt.timeIntervalSince1970), \(bind: e.createdBy), \(bind: e.startedAt?.timeIntervalSince1970),
+                     \(bind: e.endedAt?.timeIntervalSince1970), \(bind: e.failureMessage))
+                    """ as SQLQueryString
+            }
+            try await db.raw(query).run()
+        }
+        for chunk in chunks(inputs, size: 100) {
+            var query = SQLQueryString("""
+                INSERT INTO execution_inputs (execution_id, position, name, data_type, source, mapping_json, value_json,
+                    file_blob, file_name) VALUES 
+                """)
+            for (index, (id, position, input)) in chunk.enumerated() {
+                if index > 0 { query.appendLiteral(", ") }
+                query += """
+                    (\(bind: id), \(bind: position), \(bind: input.name), \(bind: input.dataType.rawValue),
+                     \(bind: input.source.rawValue), \(bind: encodeJSON(input.mappingValue)),
+                     \(bind: input.value.map { $0.jsonString() }), \(bind: input.fileBlob), \(bind: input.fileName))
+                    """ as SQLQueryString
+            }
+            try await db.raw(query).run()
+        }
+        for chunk in chunks(outputs, size: 100) {
+            var query = SQLQueryString("""
+                INSERT INTO execution_outputs (execution_id, position, name, data_type, destination, mapping_json,
+                    value_json, file_blob, file_name) VALUES 
+                """)
+            for (index, (id, position, output)) in chunk.enumerated() {
+                if index > 0 { query.appendLiteral(", ") }
+                query += """
+                    (\(bind: id), \(bind: position), \(bind: output.name), \(bind: output.dataType.rawValue),
+                     \(bind: output.destination.rawValue), \(bind: encodeJSON(output.mappingValue)),
+                     \(bind: output.value.map { $0.jsonString() }), \(bind: output.fileBlob), \(bind: output.fileName))
+                    """ as SQLQueryString
+            }
+            query.appendLiteral(" ON CONFLICT (execution_id, name) DO NOTHING")
+            try await db.raw(query).run()
+        }
+        var finalOutputs: [(String, Int, ExecutionOutput)] = outputs
+        var finishLogs: [(LogLine, LogSubject)] = []
+        for (index, operation) in operations.enumerated() {
+            switch operation {
+            case .status(let id, let from, let to, let at, let message):
+                let time = at.timeIntervalSince1970
+                let started: Double? = to == .running ? time : nil
+                let ended: Double? = to.isFinal ? time : nil
+                results[index] = try await db.raw("""
+                    UPDATE executions SET status = \(bind: to.rawValue),
+                        started_at = COALESCE(\(bind: started), started_at), ended_at = COALESCE(\(bind: ended), ended_at),
+                        failure_message = COALESCE(\(bind: message), failure_message)
+                    WHERE id = \(bind: id) AND status = \(bind: from.rawValue) RETURNING id
+                    """).first() != nil
+            case .outputs(let id, let produced):
+                finalOutputs += produced.enumerated().map { (id, $0.offset, $0.element) }
+            case .finish(let id, let from, let to, let at, let message, let produced, let lines):
+                let time = at.timeIntervalSince1970
+                let ended: Double? = to.isFinal ? time : nil
+                let applied = try await db.raw("""
+                    UPDATE executions SET status = \(bind: to.rawValue), ended_at = COALESCE(\(bind: ended), ended_at),
+                        failure_message = COALESCE(\(bind: message), failure_message)
+                    WHERE id = \(bind: id) AND status = \(bind: from.rawValue) RETURNING id
+                    """).first() != nil
+                results[index] = applied
+                if applied {
+                    finalOutputs += produced.enumerated().map { (id, $0.offset, $0.element) }
+                    finishLogs += lines.map { ($0, LogSubject.execution(id)) }
+                }
+            default:
+                break
+            }
+        }
+        // Outputs are written whole: planned ones at insert, produced ones replace them.
+        for chunk in chunks(Array(finalOutputs.dropFirst(outputs.count)), size: 100) {
+            var query = SQLQueryString("""
+                INSERT INTO execution_outputs (execution_id, position, name, data_type, destination, mapping_json,
+                    value_json, file_blob, file_name) VALUES 
+                """)
+            for (index, (id, position, output)) in chunk.enumerated() {
+                if index > 0 { query.appendLiteral(", ") }
+                query += """
+                    (\(bind: id), \(bind: position), \(bind: output.name), \(bind: output.dataType.rawValue),
+                     \(bind: output.destination.rawValue), \(bind: encodeJSON(output.mappingValue)),
+                     \(bind: output.value.map { $0.jsonString() }), \(bind: output.fileBlob), \(bind: output.fileName))
+                    """ as SQLQueryString
+            }
+            query.appendLiteral("""
+                 ON CONFLICT (execution_id, name) DO UPDATE SET value_json = excluded.value_json,
+                    file_blob = excluded.file_blob, file_name = excluded.file_name, mapping_json = excluded.mapping_json
+                """)
+            try await db.raw(query).run()
+        }
+        for chunk in chunks(logs + finishLogs, size: 200) {
+            var query = SQLQueryString("INSERT INTO log_lines (subject_type, subject_id, ts, stream, message) VALUES ")
+            for (index, (line, subject)) in chunk.enumerated() {
+                if index > 0 { query.appendLiteral(", ") }
+                query += """
+                    (\(bind: subject.type), \(bind: subject.id), \(bind: line.timestamp.timeIntervalSince1970),
+                     \(bind: line.stream.rawValue), \(bind: line.message))
+                    """ as SQLQueryString
+            }
+            try await db.raw(query).run()
+        }
+        return results
+    }
+
+    static func chunks<T>(_ items: [T], size: Int) -> [ArraySlice<T>] {
+        stride(from: 0, to: items.count, by: size).map { items[$0..<min($0 + size, items.count)] }
+    }
+}
