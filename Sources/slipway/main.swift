@@ -32,6 +32,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest total of non-file inputs (and of outputs) per execution, in bytes.") var maxIOBytes = 1 << 20
     @Option(help: "Per-execution timeout, in seconds.") var executionTimeout = 3600
     @Option(help: "Longest hold of a wait_for_completion request, in seconds.") var longPoll = 30
+    @Option(help: "Executions that may wait for a low-latency deployment's worker before calls get 429.")
+    var maxQueuedExecutions = 512
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
 
     func run() async throws {
@@ -42,7 +44,8 @@ struct Serve: AsyncParsableCommand {
         let configuration = ServerConfiguration(
             host: host, port: port, dataDirectory: data.url, publicURL: publicURL,
             limits: Limits(maxStepArchiveBytes: maxStepArchiveBytes, maxIOBytes: maxIOBytes,
-                           executionTimeout: .seconds(executionTimeout), longPollHold: .seconds(longPoll)),
+                           executionTimeout: .seconds(executionTimeout), longPollHold: .seconds(longPoll),
+                           maxQueuedExecutions: maxQueuedExecutions),
             adminToken: environment["SLIPWAY_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
         let app = try await SlipwayApp.build(configuration, logger: logger)
         var banner = "Slipway environment URL: \(configuration.baseURL)\n"

@@ -28,10 +28,20 @@ public struct SchedulePlan: Sendable, Equatable {
             latest = next
             count += 1
         }
-        if count == maxCounted {
-            // Very frequent schedule after a long outage: jump straight to the newest slot.
-            let minute = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
-            if cron.matches(minute) { latest = minute }
+        if count == maxCounted, let after = cron.nextFire(after: latest), after <= now {
+            // Very frequent schedule after a long outage: jump straight to the newest slot, found by
+            // bisection over the minutes in [latest, now] (a slot follows `low`, none follows `high`).
+            var low = latest.timeIntervalSince1970 / 60
+            var high = (now.timeIntervalSince1970 / 60).rounded(.down)
+            while high - low > 1 {
+                let middle = ((low + high) / 2).rounded(.down)
+                if let next = cron.nextFire(after: Date(timeIntervalSince1970: middle * 60)), next <= now {
+                    low = middle
+                } else {
+                    high = middle
+                }
+            }
+            latest = cron.nextFire(after: Date(timeIntervalSince1970: low * 60)) ?? after
         }
         return SchedulePlan(fire: latest, coalesced: count - 1, nextCheck: cron.nextFire(after: latest))
     }

@@ -64,6 +64,9 @@ public struct DeploymentRequest: Sendable {
             throw .badRequest("ram_request must be at least 64MiB (a Python worker needs more to start)")
         }
         gpuRequest = try integer("gpu_request")
+        if let gpus = gpuRequest, gpus < 0 {
+            throw .badRequest("gpu_request must not be negative")
+        }
         if let gpus = gpuRequest, gpus > 0 {
             throw .badRequest("gpu_request: this Slipway node has no GPU to give")
         }

@@ -41,7 +41,7 @@ struct ExecutionRunner: Sendable {
         switch event {
         case .fail(let text), .error(let text):
             message = text
-            await logs.add(LogLine(timestamp: platform.now(), stream: .system, message: text))
+            logs.add(LogLine(timestamp: platform.now(), stream: .system, message: text))
         default: break
         }
         let remaining = await logs.takeRemaining()
@@ -131,7 +131,7 @@ struct ExecutionRunner: Sendable {
             // The resident process has its environment already; the execution id reaches the
             // SDK through the execution context.
             outcome = await platform.residents.run(ticket, job: job) { line in
-                Task { await logs.add(line) }
+                logs.add(line)
             }
         case .elastic:
             var environmentVariables: [String: String] = [:]
@@ -151,7 +151,7 @@ struct ExecutionRunner: Sendable {
             environmentVariables["CRAFT_AI_EXECUTION_ID"] = execution.id
             job.environment = environmentVariables
             outcome = await platform.launcher.run(job) { line in
-                Task { await logs.add(line) }
+                logs.add(line)
             }
         }
         switch outcome {
@@ -180,7 +180,7 @@ struct ExecutionRunner: Sendable {
                         workspace: Workspace, step: Step, logs: LogBuffer) async throws -> [ExecutionOutput] {
         let declared = Set(planned.map(\.name))
         for extra in values.keys.sorted() where !declared.contains(extra) {
-            await logs.add(LogLine(timestamp: platform.now(), stream: .system,
+            logs.add(LogLine(timestamp: platform.now(), stream: .system,
                                    message: "Warning: the function returned '\(extra)', which is not a declared output; it is ignored"))
         }
         var totalSize = 0

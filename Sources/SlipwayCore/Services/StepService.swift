@@ -104,19 +104,19 @@ public struct StepService: Sendable {
         Task {
             let subject = LogSubject.step(step.id)
             let logLines = LogBuffer(store: platform.store, subject: subject)
-            await logLines.add(LogLine(timestamp: platform.now(), stream: .system,
+            logLines.add(LogLine(timestamp: platform.now(), stream: .system,
                                        message: "Building Python \(spec.pythonVersion) environment"))
             let event: CreationStateMachine.Event
             do {
                 let handle = try await platform.environments.ensure(spec) { line in
-                    Task { await logLines.add(LogLine(timestamp: Date(), stream: .stdout, message: line)) }
+                    logLines.add(LogLine(timestamp: Date(), stream: .stdout, message: line))
                 }
-                await logLines.add(LogLine(timestamp: platform.now(), stream: .system,
+                logLines.add(LogLine(timestamp: platform.now(), stream: .system,
                                            message: "Environment \(handle.key.prefix(12)) ready"))
                 event = .environmentReady(environmentKey: handle.key)
             } catch {
                 let reason = (error as? SlipwayError)?.message ?? "\(error)"
-                await logLines.add(LogLine(timestamp: platform.now(), stream: .stderr, message: "Build failed: \(reason)"))
+                logLines.add(LogLine(timestamp: platform.now(), stream: .stderr, message: "Build failed: \(reason)"))
                 event = .buildFailed(reason: reason)
             }
             await logLines.flush()

@@ -49,6 +49,9 @@ extension InputResolver {
             if let value = values[name], value != .null {
                 throw .badRequest("input '\(name)' is a file: send it as a multipart file part, not as a value")
             }
+        } else if files[name] != nil {
+            // An upload for a value input would otherwise be dropped silently.
+            throw .badRequest("input '\(name)' is of type \(input.dataType.rawValue), not file")
         } else if let value = values[name] {
             try IOValueCoercion.check(value, as: input.dataType, name: name, role: "input")
             return ExecutionInput(name: input.name, dataType: input.dataType, source: .endpoint, mappingValue: mappingValue,
