@@ -48,10 +48,13 @@ public enum ResidentWorkerReport: Sendable, Equatable {
 public struct ResidentTicket: Sendable, Hashable {
     public var deploymentID: String
     public var number: UInt64
+    /// A slot was free: the execution starts at once rather than waiting in the queue.
+    public var startsNow: Bool
 
-    public init(deploymentID: String, number: UInt64) {
+    public init(deploymentID: String, number: UInt64, startsNow: Bool = false) {
         self.deploymentID = deploymentID
         self.number = number
+        self.startsNow = startsNow
     }
 }
 

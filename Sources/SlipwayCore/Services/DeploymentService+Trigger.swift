@@ -95,18 +95,28 @@ extension DeploymentService {
                     inputs[index].fileBlob = blob.key
                 }
             }
-            let execution = Execution(
+            var execution = Execution(
                 id: "\(deployment.pipelineName)-\(SecretTokens.shortID())", workspaceID: deployment.workspaceID,
                 pipelineID: deployment.pipelineID, pipelineName: deployment.pipelineName, stepID: step.id,
                 deploymentName: deployment.name, trigger: trigger, status: .pending, createdAt: platform.now(),
                 createdBy: deployment.createdBy)
+            // A free worker slot was reserved: the execution is recorded as started (one write less).
+            var started = false
+            if case .resident(let ticket) = route, ticket.startsNow {
+                var machine = ExecutionStateMachine(status: .pending)
+                if case .transition(_, let to, _) = machine.handle(.start) {
+                    execution.status = to
+                    execution.startedAt = execution.createdAt
+                    started = true
+                }
+            }
             try await platform.store.insertExecution(execution, inputs: inputs, outputs: outputs)
             let runner = ExecutionRunner(platform: platform, accounts: accounts, dataStore: dataStore)
             let stored = inputs
             let timeout = self.timeout(of: deployment)
             let task = Task {
                 await runner.execute(execution, step: step, workspace: workspace, inputs: stored, outputs: outputs,
-                                     route: route, timeout: timeout)
+                                     route: route, timeout: timeout, alreadyStarted: started)
             }
             return (execution, task)
         } catch {

@@ -17,10 +17,13 @@ struct ExecutionRunner: Sendable {
 
     @discardableResult
     func execute(_ execution: Execution, step: Step, workspace: Workspace, inputs: [ExecutionInput],
-                 outputs: [ExecutionOutput], route: Route = .elastic, timeout: Duration? = nil) async -> ExecutionResult {
+                 outputs: [ExecutionOutput], route: Route = .elastic, timeout: Duration? = nil,
+                 alreadyStarted: Bool = false) async -> ExecutionResult {
         let logs = LogBuffer(store: platform.store, subject: .execution(execution.id))
-        var machine = ExecutionStateMachine(status: .pending)
-        guard await propose(.start, machine: &machine, execution: execution) else {
+        var machine = ExecutionStateMachine(status: alreadyStarted ? .running : .pending)
+        var started = alreadyStarted
+        if !started { started = await propose(.start, machine: &machine, execution: execution) }
+        guard started else {
             if case .resident(let ticket) = route { await platform.residents.release(ticket) }
             return ExecutionResult(status: machine.status, outputs: [], failureMessage: "the execution could not start")
         }

@@ -265,12 +265,15 @@ actor ResidentWorker {
         }
         nextTicket += 1
         let ticket = nextTicket
+        var startsNow = false
         switch dispatch.submit(ticket) {
-        case .dispatch: cleared.insert(ticket)
+        case .dispatch:
+            cleared.insert(ticket)
+            startsNow = true
         case .queued: break
         case .rejected: return .queueFull(limit: spec.queueLimit)
         }
-        return .admitted(ResidentTicket(deploymentID: spec.deploymentID, number: ticket))
+        return .admitted(ResidentTicket(deploymentID: spec.deploymentID, number: ticket, startsNow: startsNow))
     }
 
     func release(_ ticket: UInt64) {
