@@ -825,3 +825,399 @@ def test_nested_module_with_sibling_and_relative_imports(spawn, tmp_path: Path) 
     )
     worker.ready()
     assert worker.run("e1", {"x": 3})["outputs"] == {"y": 18, "name": "src.main"}
+
+
+# -- throughput path: pipelining, batching, parallel readers --------------------------
+
+
+def send_batch(worker: WorkerProcess, requests: List[Dict[str, Any]]) -> None:
+    """Several requests in one write, as a pipelining supervisor does."""
+    assert worker.proc.stdin is not None
+    worker.proc.stdin.write(b"".join(json.dumps(r).encode("utf-8") + b"\n" for r in requests))
+    worker.proc.stdin.flush()
+
+
+def execute_request(execution_id: str, inputs: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    return {"type": "execute", "execution_id": execution_id, "inputs": inputs or {}}
+
+
+def wait_answers(worker: WorkerProcess, ids: List[str], timeout: float = 60.0) -> Dict[str, Dict[str, Any]]:
+    """The one result/error of each execution (fails on a second answer or a protocol error)."""
+    wanted = set(ids)
+    answers: Dict[str, Dict[str, Any]] = {}
+    deadline = time.monotonic() + timeout
+    while len(answers) < len(wanted):
+        worker.wait_for(lambda m: m["type"] in ("result", "error", "protocol_error"), max(0.1, deadline - time.monotonic()))
+        answers = {}
+        for m in worker.messages:
+            assert m["type"] != "protocol_error", m
+            if m["type"] in ("result", "error"):
+                assert m["execution_id"] not in answers, f"answered twice: {m}"
+                answers[m["execution_id"]] = m
+    assert set(answers) == wanted
+    return answers
+
+
+PIPELINE_SYNC = """
+import os, sys, threading
+import __craft_internal_execution_context as ctx
+
+def fn(a, b, fd=False):
+    mine = ctx.current_execution_id.get()
+    print("start", mine)
+    sys.stderr.write(f"err {mine}\\n")
+    if fd:
+        os.write(1, f"fd {mine}\\n".encode())
+    return {"sum": a + b, "id": mine, "again": ctx.current_execution_id.get(), "thread": threading.current_thread().name}
+"""
+
+PIPELINE_ASYNC = """
+import asyncio, os, sys
+import __craft_internal_execution_context as ctx
+
+async def fn(a, b, fd=False):
+    mine = ctx.current_execution_id.get()
+    print("start", mine)
+    if a % 3 == 0:
+        await asyncio.sleep(0)
+    sys.stderr.write(f"err {mine}\\n")
+    if fd:
+        os.write(1, f"fd {mine}\\n".encode())
+    return {"sum": a + b, "id": mine, "again": ctx.current_execution_id.get(), "thread": "loop"}
+"""
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize("max_parallel", ["1", "6"])
+def test_many_pipelined_requests_answered_once_with_attributed_logs(spawn, kind: str, max_parallel: str) -> None:
+    source = PIPELINE_SYNC if kind == "sync" else PIPELINE_ASYNC
+    worker = spawn(source, "fn", "--mode", "resident", "--max-parallel", max_parallel)
+    assert worker.ready()["is_async"] is (kind == "async")
+    ids = [f"p{i}" for i in range(600)]
+    # Batches of various sizes, far more than max_parallel in flight: the worker queues them.
+    batch: List[Dict[str, Any]] = []
+    for i, eid in enumerate(ids):
+        batch.append(execute_request(eid, {"a": i, "b": 1}))
+        if len(batch) == 1 + i % 37:
+            send_batch(worker, batch)
+            batch = []
+    send_batch(worker, batch)
+    answers = wait_answers(worker, ids)
+    positions = {m["execution_id"]: i for i, m in enumerate(worker.messages) if m["type"] == "result"}
+    for i, eid in enumerate(ids):
+        outputs = answers[eid]["outputs"]
+        assert outputs["sum"] == i + 1 and outputs["id"] == outputs["again"] == eid
+        assert worker.logs(eid, "stdout") == [f"start {eid}"]
+        assert worker.logs(eid, "stderr") == [f"err {eid}"]
+    for i, m in enumerate(worker.messages):
+        if m["type"] == "log":
+            assert m["execution_id"] in positions and i < positions[m["execution_id"]], m
+    worker.close_stdin()
+    assert worker.wait_exit() == 0
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_fd_output_precedes_result_when_pipelined(spawn, kind: str) -> None:
+    # One at a time, so that fd-level output can be attributed; the fast path
+    # (nothing pending on fds 1/2) and the slow one (output to drain) alternate.
+    source = PIPELINE_SYNC if kind == "sync" else PIPELINE_ASYNC
+    worker = spawn(source, "fn", "--mode", "resident", "--max-parallel", "1")
+    worker.ready()
+    ids = [f"f{i}" for i in range(200)]
+    send_batch(worker, [execute_request(eid, {"a": i, "b": 0, "fd": i % 2 == 0}) for i, eid in enumerate(ids)])
+    answers = wait_answers(worker, ids)
+    for i, eid in enumerate(ids):
+        assert answers[eid]["outputs"]["sum"] == i
+        expected = [f"start {eid}"] + ([f"fd {eid}"] if i % 2 == 0 else [])
+        assert worker.logs(eid, "stdout") == expected
+        result_at = worker.index(is_result(eid))
+        assert all(
+            j < result_at for j, m in enumerate(worker.messages) if m["type"] == "log" and m["execution_id"] == eid
+        )
+
+
+def test_partial_fd_line_is_flushed_with_its_execution(spawn) -> None:
+    worker = spawn(
+        """
+        import os
+        def fn(text):
+            os.write(1, text.encode())
+            return {}
+        """,
+        "fn",
+        "--mode",
+        "resident",
+    )
+    worker.ready()
+    worker.run("e1", {"text": "no newline"})
+    worker.run("e2", {"text": ""})
+    worker.run("e3", {"text": "line\n"})
+    assert worker.logs("e1", "stdout") == ["no newline"]
+    assert worker.logs("e2", "stdout") == []
+    assert worker.logs("e3", "stdout") == ["line"]
+
+
+def test_slow_sync_execution_does_not_hold_up_others(spawn) -> None:
+    worker = spawn(
+        """
+        import time
+        def fn(delay=0.0):
+            time.sleep(delay)
+            return {"delay": delay}
+        """,
+        "fn",
+        "--mode",
+        "resident",
+        "--max-parallel",
+        "3",
+    )
+    worker.ready()
+    worker.execute("slow1", {"delay": 3.0})
+    time.sleep(0.2)  # the next requests arrive while the first runs
+    worker.execute("slow2", {"delay": 3.0})
+    time.sleep(0.2)
+    start = time.monotonic()
+    for i in range(50):
+        assert worker.run(f"quick{i}")["type"] == "result"
+    assert time.monotonic() - start < 2.0
+    assert not any(m.get("execution_id") in ("slow1", "slow2") for m in worker.messages if m["type"] == "result")
+    assert worker.outcome("slow1")["type"] == worker.outcome("slow2")["type"] == "result"
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_max_parallel_respected_when_overloaded(spawn, kind: str) -> None:
+    sleep = "time.sleep(0.02)" if kind == "sync" else "await asyncio.sleep(0.02)"
+    definition = "def" if kind == "sync" else "async def"
+    worker = spawn(
+        f"""
+        import asyncio, threading, time
+        lock = threading.Lock()
+        active = 0
+        peak = 0
+        {definition} fn():
+            global active, peak
+            with lock:
+                active += 1
+                peak = max(peak, active)
+            {sleep}
+            with lock:
+                active -= 1
+            return {{"peak": peak}}
+        """,
+        "fn",
+        "--mode",
+        "resident",
+        "--max-parallel",
+        "3",
+    )
+    worker.ready()
+    ids = [f"o{i}" for i in range(60)]
+    send_batch(worker, [execute_request(eid) for eid in ids])
+    answers = wait_answers(worker, ids)
+    assert max(a["outputs"]["peak"] for a in answers.values()) == 3
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_shutdown_in_the_same_batch_runs_what_came_before(spawn, kind: str) -> None:
+    source = PIPELINE_SYNC if kind == "sync" else PIPELINE_ASYNC
+    worker = spawn(source, "fn", "--mode", "resident", "--max-parallel", "4")
+    worker.ready()
+    ids = [f"s{i}" for i in range(20)]
+    requests = [execute_request(eid, {"a": i, "b": 2}) for i, eid in enumerate(ids)]
+    send_batch(worker, requests + [{"type": "shutdown"}, execute_request("after-shutdown", {"a": 0, "b": 0})])
+    assert worker.wait_exit() == 0
+    results = [m for m in worker.messages if m["type"] == "result"]
+    assert sorted(m["execution_id"] for m in results) == sorted(ids)
+    assert all(m["outputs"]["sum"] == int(m["execution_id"][1:]) + 2 for m in results)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_duplicate_execution_id_while_in_flight_is_a_protocol_error(spawn, kind: str) -> None:
+    definition, sleep = ("def", "time.sleep(0.5)") if kind == "sync" else ("async def", "await asyncio.sleep(0.5)")
+    worker = spawn(
+        f"""
+        import asyncio, time
+        {definition} fn():
+            {sleep}
+            return {{"ok": True}}
+        """,
+        "fn",
+        "--mode",
+        "resident",
+        "--max-parallel",
+        "2",
+    )
+    worker.ready()
+    send_batch(worker, [execute_request("dup"), execute_request("dup")])
+    assert "already running" in worker.wait_for(lambda m: m["type"] == "protocol_error")["message"]
+    assert worker.outcome("dup")["type"] == "result"
+    time.sleep(0.2)
+    assert len([m for m in worker.messages if m["type"] == "result"]) == 1
+    assert worker.run("dup")["type"] == "result"  # the id is free again once answered
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_sigterm_answers_running_and_queued_executions_once(spawn, kind: str) -> None:
+    definition, sleep = ("def", "time.sleep(30)") if kind == "sync" else ("async def", "await asyncio.sleep(30)")
+    worker = spawn(
+        f"""
+        import asyncio, time
+        {definition} fn():
+            print("sleeping")
+            {sleep}
+            return {{}}
+        """,
+        "fn",
+        "--mode",
+        "resident",
+        "--max-parallel",
+        "2",
+    )
+    worker.ready()
+    ids = [f"t{i}" for i in range(5)]  # two run, three wait for a slot
+    send_batch(worker, [execute_request(eid) for eid in ids])
+    for _ in range(2):
+        worker.wait_for(lambda m: m["type"] == "log" and m["message"] == "sleeping")
+    time.sleep(0.1)
+    start = time.monotonic()
+    worker.proc.send_signal(signal.SIGTERM)
+    assert worker.wait_exit() == 128 + signal.SIGTERM
+    assert time.monotonic() - start < 5
+    errors = [m for m in worker.messages if m["type"] == "error"]
+    assert sorted(m["execution_id"] for m in errors) == ids
+    assert all(m["error"]["type"] == "Terminated" for m in errors)
+    assert not [m for m in worker.messages if m["type"] == "result"]
+    assert len([m for m in worker.messages if m["type"] == "log" and m["message"] == "sleeping"]) == 2
+
+
+def test_sync_function_returning_a_coroutine_in_threads(spawn) -> None:
+    worker = spawn(
+        """
+        import asyncio
+        import __craft_internal_execution_context as ctx
+
+        async def inner(x):
+            await asyncio.sleep(0.01)
+            return {"x": x, "id": ctx.current_execution_id.get()}
+
+        def fn(x):
+            return inner(x)
+        """,
+        "fn",
+        "--mode",
+        "resident",
+        "--max-parallel",
+        "3",
+    )
+    assert worker.ready()["is_async"] is False
+    ids = [f"c{i}" for i in range(20)]
+    send_batch(worker, [execute_request(eid, {"x": i}) for i, eid in enumerate(ids)])
+    answers = wait_answers(worker, ids)
+    assert all(answers[eid]["outputs"] == {"x": i, "id": eid} for i, eid in enumerate(ids))
+
+
+def test_module_level_context_variables_are_visible_in_executions(spawn) -> None:
+    worker = spawn(
+        """
+        import contextvars
+        setting = contextvars.ContextVar("setting")
+        setting.set("from module")
+        counter = contextvars.ContextVar("counter", default=0)
+
+        def fn():
+            counter.set(counter.get() + 1)  # stays inside this execution
+            return {"setting": setting.get(), "counter": counter.get()}
+        """,
+        "fn",
+        "--mode",
+        "resident",
+        "--max-parallel",
+        "2",
+    )
+    worker.ready()
+    for i in range(5):
+        assert worker.run(f"v{i}")["outputs"] == {"setting": "from module", "counter": 1}
+
+
+# -- in-process unit tests of the protocol helpers -------------------------------------
+
+
+@pytest.fixture
+def protocol_module():
+    sys.path.insert(0, str(PYTHON_DIR))
+    try:
+        from slipway_worker import protocol
+
+        yield protocol
+    finally:
+        sys.path.remove(str(PYTHON_DIR))
+
+
+def test_channel_keeps_lines_whole_and_in_order_across_threads(protocol_module) -> None:
+    read_fd, write_fd = os.pipe()
+    channel = protocol_module.Channel(write_fd)
+    received = bytearray()
+
+    def drain() -> None:
+        while True:
+            chunk = os.read(read_fd, 1 << 16)
+            if not chunk:
+                return
+            received.extend(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+
+    def send(n: int) -> None:
+        for i in range(2000):
+            channel.send({"thread": n, "i": i, "pad": "x" * (i % 300), "text": "é\u2028"})
+
+    senders = [threading.Thread(target=send, args=(n,)) for n in range(6)]
+    for t in senders:
+        t.start()
+    for t in senders:
+        t.join()
+    assert channel.flush(timeout=10)
+    os.close(write_fd)
+    reader.join(10)
+    os.close(read_fd)
+    lines = bytes(received).decode("utf-8").split("\n")
+    assert lines.pop() == ""
+    seen: Dict[int, int] = {}
+    for line in lines:
+        assert len(line.splitlines()) == 1
+        message = json.loads(line)
+        assert message["i"] == seen.get(message["thread"], -1) + 1
+        seen[message["thread"]] = message["i"]
+    assert seen == {n: 1999 for n in range(6)}
+
+
+def test_channel_broken_pipe_is_silent(protocol_module) -> None:
+    read_fd, write_fd = os.pipe()
+    os.close(read_fd)
+    channel = protocol_module.Channel(write_fd)
+    previous = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    try:
+        channel.send({"type": "log"})
+        channel.send({"type": "log"})
+        assert channel.broken
+        assert channel.flush(timeout=1)
+    finally:
+        signal.signal(signal.SIGPIPE, previous)
+        os.close(write_fd)
+
+
+def test_request_reader_splits_batches_and_keeps_partial_lines(protocol_module) -> None:
+    read_fd, write_fd = os.pipe()
+    reader = protocol_module.RequestReader(read_fd)
+    os.write(write_fd, b'{"a":1}\n{"b":2}\n{"c"')
+    assert reader.read_lines() == [b'{"a":1}', b'{"b":2}']
+    os.write(write_fd, b":3}\n\n")
+    assert reader.read_available() == [b'{"c":3}', b""]
+    os.write(write_fd, b"tail without newline")
+    assert reader.read_available() == []
+    os.close(write_fd)
+    assert reader.read_lines(poll=True) == [b"tail without newline"]
+    assert reader.read_lines() is None
+    assert reader.read_available() is None
+    os.close(read_fd)

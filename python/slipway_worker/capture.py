@@ -8,6 +8,9 @@ Two layers:
   threads, catching output of C extensions and child processes.
   ``drain()`` waits until every byte written before the call has been
   turned into log messages, so logs precede the result they belong to.
+  When both pipes are empty and their readers idle, that is already true
+  and ``drain()`` returns at once (the usual case: most executions never
+  write to fds 1 and 2).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import codecs
 import io
 import os
 import re
+import select
 import threading
 import time
 from typing import Callable, Dict, List, Optional
@@ -177,6 +181,9 @@ class _FdPump:
         self._cond = threading.Condition()
         self._requested = 0
         self._processed = 0
+        # True from the moment the reader may have taken bytes out of the pipe
+        # until it has emitted them all (a partial line kept back counts too).
+        self.busy = False
         self._thread = threading.Thread(target=self._run, name=f"slipway-{stream}-reader", daemon=True)
 
     def start(self) -> None:
@@ -199,11 +206,26 @@ class _FdPump:
                 self._cond.wait(min(remaining, 0.2))
             return True
 
+    @property
+    def read_fd(self) -> int:
+        return self._read_fd
+
     def _run(self) -> None:
         block_termination_signals()
         buffer = bytearray()
+        poller = select.poll() if hasattr(select, "poll") else None
+        if poller is not None:
+            poller.register(self._read_fd, select.POLLIN)
         try:
             while True:
+                # Wait for data before marking busy, so that "pipe empty and not
+                # busy" really means every byte written so far has been emitted.
+                if poller is not None:
+                    try:
+                        poller.poll()
+                    except OSError:
+                        break
+                self.busy = True
                 try:
                     chunk = os.read(self._read_fd, 1 << 16)
                 except InterruptedError:
@@ -218,6 +240,8 @@ class _FdPump:
                 except Exception:
                     # A lost fragment beats a stalled pipe that blocks every writer.
                     buffer.clear()
+                if poller is not None:
+                    self.busy = bool(buffer)
         finally:
             if buffer:
                 self._emit_line(bytes(_MARKER_RE.sub(b"", buffer)))
@@ -269,14 +293,30 @@ class FdCapture:
             _FdPump(1, "stdout", emit, resolve),
             _FdPump(2, "stderr", emit, resolve),
         ]
+        self._read_fds = [pump.read_fd for pump in self._pumps]
         for pump in self._pumps:
             pump.start()
 
     def drain(self, timeout: float = 5.0) -> bool:
         """Wait until output written to fds 1 and 2 so far has been emitted."""
+        if self._idle():
+            return True
         deadline = time.monotonic() + timeout
         try:
             tokens = [(pump, pump.request_drain()) for pump in self._pumps]
         except OSError:
             return False
         return all(pump.wait_drained(token, deadline) for pump, token in tokens)
+
+    def _idle(self) -> bool:
+        """True if nothing written to fds 1 and 2 so far is still waiting to be emitted.
+
+        The pipes are checked first: a byte that is no longer in its pipe has
+        been taken by a reader that was already busy and stays busy until the
+        byte is emitted.
+        """
+        try:
+            readable, _, _ = select.select(self._read_fds, [], [], 0)
+        except (OSError, ValueError):  # e.g. a descriptor above FD_SETSIZE
+            return False
+        return not readable and not any(pump.busy for pump in self._pumps)

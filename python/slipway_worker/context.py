@@ -24,6 +24,7 @@ def install_context_module() -> types.ModuleType:
     return module
 
 
+_QUEUED = "queued"
 _RUNNING = "running"
 _FINISHING = "finishing"
 
@@ -31,31 +32,56 @@ _FINISHING = "finishing"
 class InFlight:
     """Executions that have been accepted and have not yet sent their last message.
 
-    ``claim`` hands out the right to send an execution's terminal message
-    (result or error) exactly once; ``end`` removes it once that is sent.
+    ``begin`` accepts an execution (it may wait in a queue), ``start`` marks it
+    running. ``claim`` hands out the right to send an execution's terminal
+    message (result or error) exactly once; ``end`` removes it once that is
+    sent. After ``close`` no execution is accepted any more.
     """
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._states: Dict[str, str] = {}
+        # Started and not yet ended, for attributing output (see ``single``).
+        self._started: Dict[str, None] = {}
+        self._closed = False
+        self._emptiness_waiters = 0
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
 
     def begin(self, execution_id: str) -> bool:
+        """Accept a new execution; False if that id is in flight or the registry is closed."""
         with self._cond:
-            if execution_id in self._states:
+            if self._closed or execution_id in self._states:
+                return False
+            self._states[execution_id] = _QUEUED
+            return True
+
+    def start(self, execution_id: str) -> bool:
+        """Mark an accepted execution as running; False if it was answered meanwhile (terminating)."""
+        with self._cond:
+            if self._states.get(execution_id) != _QUEUED:
                 return False
             self._states[execution_id] = _RUNNING
+            self._started[execution_id] = None
             return True
 
     def claim(self, execution_id: str) -> bool:
         with self._cond:
-            if self._states.get(execution_id) != _RUNNING:
+            if self._states.get(execution_id) not in (_QUEUED, _RUNNING):
                 return False
             self._states[execution_id] = _FINISHING
             return True
 
     def claim_all(self) -> List[str]:
+        """Claim every execution not yet answered, queued ones included."""
         with self._cond:
-            claimed = [eid for eid, state in self._states.items() if state == _RUNNING]
+            claimed = [eid for eid, state in self._states.items() if state != _FINISHING]
             for eid in claimed:
                 self._states[eid] = _FINISHING
             return claimed
@@ -63,31 +89,37 @@ class InFlight:
     def end(self, execution_id: str) -> None:
         with self._cond:
             self._states.pop(execution_id, None)
-            self._cond.notify_all()
+            self._started.pop(execution_id, None)
+            if not self._states and self._emptiness_waiters:
+                self._cond.notify_all()
 
     def __contains__(self, execution_id: object) -> bool:
         with self._cond:
             return execution_id in self._states
 
     def single(self) -> Optional[str]:
-        """The only in-flight execution, or None if there are zero or several."""
+        """The only started execution, or None if there are zero or several (queued ones do not count)."""
         with self._cond:
-            if len(self._states) == 1:
-                return next(iter(self._states))
+            if len(self._started) == 1:
+                return next(iter(self._started))
             return None
 
     def wait_empty(self, timeout: Optional[float] = None, poll: float = 0.2) -> bool:
         """Wait until nothing is in flight; waits in slices so signals are handled."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
-            while self._states:
-                remaining = poll
-                if deadline is not None:
-                    remaining = min(poll, deadline - time.monotonic())
-                    if remaining <= 0:
-                        return False
-                self._cond.wait(remaining)
-            return True
+            self._emptiness_waiters += 1
+            try:
+                while self._states:
+                    remaining = poll
+                    if deadline is not None:
+                        remaining = min(poll, deadline - time.monotonic())
+                        if remaining <= 0:
+                            return False
+                    self._cond.wait(remaining)
+                return True
+            finally:
+                self._emptiness_waiters -= 1
 
 
 def resolve_execution_id(inflight: InFlight) -> Optional[str]:

@@ -116,10 +116,7 @@ class Worker:
 
     def _setup_io(self) -> None:
         """Protocol channel on a private copy of fd 1; fds 1/2 and sys.stdout/err captured."""
-        protocol_stream = os.fdopen(
-            os.dup(1), "w", buffering=1, encoding="utf-8", errors="replace", newline="\n"
-        )
-        self._channel = Channel(protocol_stream)
+        self._channel = Channel(os.dup(1))
 
         # Worker diagnostics and fatal-error tracebacks go to the original stderr.
         self._diagnostics = os.fdopen(os.dup(2), "w", buffering=1, encoding="utf-8", errors="replace")
@@ -169,10 +166,15 @@ class Worker:
 
     def _serve(self) -> None:
         """Handle requests until shutdown or end of input."""
-        while True:
-            raw = self._requests.readline()
-            if raw is None:
-                return
+        assert self._runner is not None
+        self._runner.serve(self._requests, self._handle_lines)
+
+    def _handle_lines(self, lines: List[bytes]) -> bool:
+        """Act on request lines, in order; False once a shutdown request is seen.
+
+        Called by whichever thread read them (see ``Runner``).
+        """
+        for raw in lines:
             if not raw.strip():
                 continue
             request = self._parse(raw)
@@ -182,9 +184,10 @@ class Worker:
             if kind == "execute":
                 self._execute(request)
             elif kind == "shutdown":
-                return
+                return False
             else:
                 self._channel.protocol_error(f"unknown request type {kind!r}")
+        return True
 
     def _parse(self, raw: bytes) -> Optional[Dict[str, Any]]:
         try:
@@ -222,7 +225,7 @@ class Worker:
                 }
             )
             return
-        if not self._runner.submit(execution_id, inputs):
+        if not self._runner.accept(execution_id, inputs) and not self._inflight.closed:
             self._channel.protocol_error(f"execution {execution_id!r} is already running")
 
     # -- shutdown ------------------------------------------------------------------
@@ -240,6 +243,7 @@ class Worker:
         """Answer in-flight executions with an error, flush, exit 128+signal."""
         install_exit_handlers()
         name = terminated.signal_name
+        self._inflight.close()  # threads still reading requests start nothing new
 
         def answer_and_flush() -> None:
             for execution_id in self._inflight.claim_all():
@@ -260,13 +264,13 @@ class Worker:
             self._flush_logs(timeout=1.0)
 
         _run_with_deadline(answer_and_flush, _TERMINATE_FLUSH_TIMEOUT)
-        self._channel.flush()
+        self._channel.flush(timeout=_TERMINATE_FLUSH_TIMEOUT)
         os._exit(128 + terminated.signum)
 
     def _exit(self, code: int) -> None:
         install_exit_handlers()
         _run_with_deadline(self._flush_logs, _FINAL_FLUSH_TIMEOUT)
-        self._channel.flush()
+        self._channel.flush(timeout=_FINAL_FLUSH_TIMEOUT)
         os._exit(code)
 
     def _flush_logs(self, timeout: float = _DRAIN_TIMEOUT) -> None:
