@@ -1,0 +1,135 @@
+import Testing
+
+@testable import SlipwayCore
+
+@Suite("DeploymentStateMachine")
+struct DeploymentStateMachineTests {
+    static let allEvents: [DeploymentStateMachine.Event] = [
+        .workerStarting, .workerReady, .workerFailed("import error"), .workerLost("killed"), .disable,
+        .enable(.elastic), .enable(.lowLatency),
+    ]
+
+    /// The full table of accepted transitions; every other (status, event) pair must be rejected.
+    static func expectedNext(_ status: DeploymentStatus, _ event: DeploymentStateMachine.Event) -> DeploymentStatus? {
+        switch (status, event) {
+        case (.disabled, .enable(.elastic)): .up
+        case (.disabled, .enable(.lowLatency)): .creationPending
+        case (.disabled, _): nil
+        case (_, .workerStarting): .creationPending
+        case (.creationPending, .workerReady), (.downRetrying, .workerReady): .up
+        case (.creationPending, .workerFailed), (.downRetrying, .workerFailed), (.up, .workerFailed): .creationFailed
+        case (.up, .workerLost): .downRetrying
+        case (_, .disable): .disabled
+        default: nil
+        }
+    }
+
+    static func message(of event: DeploymentStateMachine.Event) -> String? {
+        switch event {
+        case .workerFailed(let text), .workerLost(let text): text
+        default: nil
+        }
+    }
+
+    @Test(arguments: DeploymentStatus.allCases)
+    func transitionTable(_ status: DeploymentStatus) {
+        for event in Self.allEvents {
+            var machine = DeploymentStateMachine(status: status)
+            let action = machine.handle(event)
+            if let next = Self.expectedNext(status, event) {
+                #expect(action == .transition(from: status, to: next, message: Self.message(of: event)),
+                        "\(status) + \(event)")
+                #expect(machine.status == next, "\(status) + \(event)")
+            } else {
+                guard case .reject(let reason) = action else {
+                    Issue.record("\(status) + \(event) should be rejected, got \(action)")
+                    continue
+                }
+                #expect(!reason.isEmpty)
+                #expect(machine.status == status, "a rejected event must not change the status (\(status) + \(event))")
+            }
+        }
+    }
+
+    @Test func initialStatus() {
+        #expect(DeploymentStateMachine.initialStatus(mode: .elastic, enabled: true) == .up)
+        #expect(DeploymentStateMachine.initialStatus(mode: .lowLatency, enabled: true) == .creationPending)
+        #expect(DeploymentStateMachine.initialStatus(mode: .elastic, enabled: false) == .disabled)
+        #expect(DeploymentStateMachine.initialStatus(mode: .lowLatency, enabled: false) == .disabled)
+    }
+
+    @Test func disabledRejectsWorkerEventsWithAReason() {
+        for event: DeploymentStateMachine.Event in [.workerStarting, .workerReady, .workerFailed("x"), .workerLost("y")] {
+            var machine = DeploymentStateMachine(status: .disabled)
+            #expect(machine.handle(event) == .reject(reason: "the deployment is disabled"), "\(event)")
+            #expect(machine.status == .disabled)
+        }
+        var machine = DeploymentStateMachine(status: .disabled)
+        #expect(machine.handle(.disable) == .reject(reason: "the deployment is already disabled"))
+    }
+
+    @Test(arguments: DeploymentStatus.allCases.filter { $0 != .disabled })
+    func enableIsRejectedWhenAlreadyEnabled(_ status: DeploymentStatus) {
+        for mode in [DeploymentMode.elastic, .lowLatency] {
+            var machine = DeploymentStateMachine(status: status)
+            #expect(machine.handle(.enable(mode)) == .reject(reason: "the deployment is already enabled"))
+            #expect(machine.status == status)
+        }
+    }
+
+    @Test func otherRejectionsNameTheStatus() {
+        var up = DeploymentStateMachine(status: .up)
+        #expect(up.handle(.workerReady) == .reject(reason: "event not allowed in status up"))
+        var pending = DeploymentStateMachine(status: .creationPending)
+        #expect(pending.handle(.workerLost("x")) == .reject(reason: "event not allowed in status creation_pending"))
+        var failed = DeploymentStateMachine(status: .creationFailed)
+        #expect(failed.handle(.workerReady) == .reject(reason: "event not allowed in status creation_failed"))
+        #expect(failed.handle(.workerFailed("again")) == .reject(reason: "event not allowed in status creation_failed"))
+        var standby = DeploymentStateMachine(status: .standby)
+        #expect(standby.handle(.workerLost("x")) == .reject(reason: "event not allowed in status standby"))
+    }
+
+    @Test func lowLatencyLifecycle() {
+        var machine = DeploymentStateMachine(status: DeploymentStateMachine.initialStatus(mode: .lowLatency, enabled: true))
+        #expect(machine.status == .creationPending)
+        #expect(machine.handle(.workerReady) == .transition(from: .creationPending, to: .up, message: nil))
+        #expect(machine.handle(.workerLost("OOM")) == .transition(from: .up, to: .downRetrying, message: "OOM"))
+        #expect(machine.handle(.workerReady) == .transition(from: .downRetrying, to: .up, message: nil))
+        // A reload restarts the worker on purpose.
+        #expect(machine.handle(.workerStarting) == .transition(from: .up, to: .creationPending, message: nil))
+        #expect(machine.handle(.workerFailed("SyntaxError")) ==
+            .transition(from: .creationPending, to: .creationFailed, message: "SyntaxError"))
+        // A failed deployment can be started again (reload) or disabled.
+        #expect(machine.handle(.workerStarting) == .transition(from: .creationFailed, to: .creationPending, message: nil))
+        #expect(machine.handle(.disable) == .transition(from: .creationPending, to: .disabled, message: nil))
+        // Late reports from the stopped worker change nothing.
+        if case .transition = machine.handle(.workerReady) { Issue.record("late ready accepted while disabled") }
+        if case .transition = machine.handle(.workerLost("late")) { Issue.record("late loss accepted while disabled") }
+        #expect(machine.status == .disabled)
+        #expect(machine.handle(.enable(.lowLatency)) == .transition(from: .disabled, to: .creationPending, message: nil))
+    }
+
+    @Test func elasticLifecycle() {
+        var machine = DeploymentStateMachine(status: DeploymentStateMachine.initialStatus(mode: .elastic, enabled: true))
+        #expect(machine.status == .up)
+        #expect(machine.handle(.disable) == .transition(from: .up, to: .disabled, message: nil))
+        #expect(machine.handle(.enable(.elastic)) == .transition(from: .disabled, to: .up, message: nil))
+        #expect(machine.status.isFinal)
+    }
+
+    @Test func finalFlags() {
+        #expect(DeploymentStatus.up.isFinal)
+        #expect(DeploymentStatus.creationFailed.isFinal)
+        #expect(DeploymentStatus.standby.isFinal)
+        #expect(DeploymentStatus.disabled.isFinal)
+        #expect(!DeploymentStatus.creationPending.isFinal)
+        #expect(!DeploymentStatus.downRetrying.isFinal)
+    }
+
+    @Test func rawValuesAreTheSDKSpelling() {
+        #expect(DeploymentStatus.allCases.map(\.rawValue) ==
+            ["creation_pending", "up", "creation_failed", "down_retrying", "standby", "disabled"])
+        #expect(DeploymentMode.lowLatency.rawValue == "low_latency")
+        #expect(DeploymentMode(rawValue: "elastic") == .elastic)
+    }
+}
