@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+@testable import SlipwayCore
+@testable import SlipwayStore
+
+@Suite("SQLMetadataStore deployments and group commit")
+struct SQLMetadataStoreDeploymentTests {
+    let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+
+    func withStore(_ body: (SQLMetadataStore) async throws -> Void) async throws {
+        let temp = try TempDatabase()
+        defer { temp.remove() }
+        let store = try await temp.open()
+        do { try await body(store) } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
+    func makeDeployment(_ name: String, path: String? = nil, rule: ExecutionRule = .endpoint) -> Deployment {
+        Deployment(id: UUID().uuidString.lowercased(), workspaceID: "ws1", name: name, pipelineID: "pid", pipelineName: "p1",
+                   stepID: "sid", rule: rule, mode: .lowLatency, status: .creationPending, endpointPath: path ?? name,
+                   endpointTokenHash: "h", endpointTokenSealed: "s", schedule: rule == .periodic ? "* * * * *" : nil,
+                   inputsMapping: [InputMapping(pipelineInputName: "a", endpointInputName: "x", isRequired: false,
+                                                defaultValue: .number(2))],
+                   outputsMapping: [OutputMapping(pipelineOutputName: "b", datastorePath: "out/{execution_id}.json")],
+                   parallelExecutions: true, maxParallelExecutions: 5, ramRequestBytes: 1 << 30, executionTimeoutSeconds: 9,
+                   createdAt: t0, createdBy: "u1")
+    }
+
+    @Test func deploymentRoundTripAndLookups() async throws {
+        try await withStore { store in
+            let deployment = makeDeployment("d1", path: "team/d1")
+            try await store.insertDeployment(deployment)
+            #expect(try await store.deployment(workspaceID: "ws1", name: "d1") == deployment)
+            #expect(try await store.deployment(workspaceID: "ws1", endpointPath: "team/d1")?.id == deployment.id)
+            #expect(try await store.deployment(workspaceID: "ws2", endpointPath: "team/d1") == nil)
+            #expect(try await store.deployments(pipelineID: "pid").count == 1)
+            // Unique name and path per workspace.
+            await #expect(throws: (any Error).self) { try await store.insertDeployment(makeDeployment("d1", path: "other")) }
+            await #expect(throws: (any Error).self) { try await store.insertDeployment(makeDeployment("d2", path: "team/d1")) }
+            var changed = deployment
+            changed.isEnabled = false
+            changed.endpointTokenHash = "h2"
+            try await store.updateDeployment(changed)
+            #expect(try await store.deployment(workspaceID: "ws1", name: "d1")?.endpointTokenHash == "h2")
+            try await store.deleteDeployment(id: deployment.id)
+            #expect(try await store.listDeployments(workspaceID: "ws1").isEmpty)
+        }
+    }
+
+    @Test func statusAndScheduleSlotsAreCompareAndSet() async throws {
+        try await withStore { store in
+            let deployment = makeDeployment("p", rule: .periodic)
+            try await store.insertDeployment(deployment)
+            #expect(try await store.updateDeploymentStatus(id: deployment.id, from: .creationPending, to: .up, at: t0))
+            #expect(try await !store.updateDeploymentStatus(id: deployment.id, from: .creationPending, to: .up, at: t0))
+            let slot1 = t0.addingTimeInterval(60)
+            let slot2 = t0.addingTimeInterval(120)
+            #expect(try await store.claimScheduleSlot(id: deployment.id, previous: nil, slot: slot1))
+            #expect(try await !store.claimScheduleSlot(id: deployment.id, previous: nil, slot: slot1))
+            #expect(try await store.claimScheduleSlot(id: deployment.id, previous: slot1, slot: slot2))
+            #expect(try await !store.claimScheduleSlot(id: deployment.id, previous: slot1, slot: slot2))
+        }
+    }
+
+    @Test func concurrentExecutionWritesAreGroupCommittedAndOrdered() async throws {
+        try await withStore { store in
+            let count = 200
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<count {
+                    group.addTask {
+                        let execution = Execution(
+                            id: "e\(index)", workspaceID: "ws1", pipelineID: "pid", pipelineName: "p1", stepID: "sid",
+                            deploymentName: "d1", trigger: .endpoint, status: .pending, createdAt: t0, createdBy: "u1")
+                        try await store.insertExecution(
+                            execution, inputs: [ExecutionInput(name: "a", dataType: .number, source: .endpoint,
+                                                               mappingValue: [:], value: .number(Double(index)))],
+                            outputs: [ExecutionOutput(name: "b", dataType: .number, destination: .endpoint, mappingValue: [:])])
+                        #expect(try await store.updateExecutionStatus(id: execution.id, from: .pending, to: .running, at: t0,
+                                                                      message: nil))
+                        let finished = try await store.finishExecution(
+                            id: execution.id, from: .running, to: .succeeded, at: t0, message: nil,
+                            outputs: [ExecutionOutput(name: "b", dataType: .number, destination: .endpoint, mappingValue: [:],
+                                                      value: .number(Double(index) * 2))],
+                            logs: [LogLine(timestamp: t0, stream: .stdout, message: "line \(index)")])
+                        #expect(finished)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let all = try await store.listExecutions(workspaceID: "ws1", deploymentName: "d1")
+            #expect(all.count == count)
+            #expect(all.allSatisfy { $0.status == .succeeded && $0.endedAt != nil && $0.startedAt != nil })
+            #expect(try await store.outputs(executionID: "e7").first?.value == .number(14))
+            #expect(try await store.logs(subject: .execution("e9"), query: LogQuery()).map(\.message) == ["line 9"])
+            // A finish whose compare-and-set fails stores neither outputs nor logs.
+            #expect(try await !store.finishExecution(
+                id: "e7", from: .running, to: .failed, at: t0, message: "late",
+                outputs: [ExecutionOutput(name: "b", dataType: .number, destination: .endpoint, mappingValue: [:],
+                                          value: .number(-1))],
+                logs: [LogLine(timestamp: t0, stream: .stdout, message: "late")]))
+            #expect(try await store.outputs(executionID: "e7").first?.value == .number(14))
+            #expect(try await store.logs(subject: .execution("e7"), query: LogQuery()).count == 1)
+        }
+    }
+
+    @Test func aFailingWriteDoesNotFailItsBatch() async throws {
+        try await withStore { store in
+            let execution = Execution(id: "dup", workspaceID: "ws1", pipelineID: "pid", pipelineName: "p1", stepID: "sid",
+                                      deploymentName: nil, trigger: .run, status: .pending, createdAt: t0, createdBy: "u1")
+            try await store.insertExecution(execution, inputs: [], outputs: [])
+            let duplicate = Task { try await store.insertExecution(execution, inputs: [], outputs: []) }
+            let other = Task {
+                try await store.insertExecution(
+                    Execution(id: "ok", workspaceID: "ws1", pipelineID: "pid", pipelineName: "p1", stepID: "sid",
+                              deploymentName: nil, trigger: .run, status: .pending, createdAt: t0, createdBy: "u1"),
+                    inputs: [], outputs: [])
+            }
+            await #expect(throws: (any Error).self) { try await duplicate.value }
+            try await other.value
+            #expect(try await store.execution(id: "ok") != nil)
+        }
+    }
+}
