@@ -124,4 +124,26 @@ struct SQLMetadataStoreDeploymentTests {
             #expect(try await store.execution(id: "ok") != nil)
         }
     }
+
+    @Test func deferredWritesAreOrderedAndSeenByLaterReads() async throws {
+        try await withStore { (store: SQLMetadataStore) async throws in
+            for index in 0..<50 {
+                let execution = Execution(id: "q\(index)", workspaceID: "ws1", pipelineID: "pid", pipelineName: "p1",
+                                          stepID: "sid", deploymentName: "d1", trigger: .endpoint, status: .running,
+                                          createdAt: t0, createdBy: "u1", startedAt: t0)
+                store.enqueueExecution(execution, inputs: [], outputs: [
+                    ExecutionOutput(name: "b", dataType: .number, destination: .endpoint, mappingValue: [:])])
+                // Queued right after its insert, without waiting: order is kept.
+                store.enqueueFinish(id: execution.id, from: .running, to: .succeeded, at: t0, message: nil,
+                                    outputs: [ExecutionOutput(name: "b", dataType: .number, destination: .endpoint,
+                                                              mappingValue: [:], value: .number(Double(index)))],
+                                    logs: [LogLine(timestamp: t0, stream: .stdout, message: "q\(index)")])
+            }
+            // Reads wait for the queued writes.
+            #expect(try await store.execution(id: "q49")?.status == .succeeded)
+            #expect(try await store.listExecutions(workspaceID: "ws1", deploymentName: "d1").count == 50)
+            #expect(try await store.outputs(executionID: "q3").first?.value == .number(3))
+            #expect(try await store.logs(subject: .execution("q7"), query: LogQuery()).map(\.message) == ["q7"])
+        }
+    }
 }

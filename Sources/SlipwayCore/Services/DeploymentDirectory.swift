@@ -8,6 +8,7 @@ final class DeploymentDirectory: @unchecked Sendable {
     private var byPath: [String: Deployment] = [:]
     private var steps: [String: Step] = [:]
     private var workspaces: [String: Workspace] = [:]
+    private var workspacesByName: [String: Workspace] = [:]
     /// Bumped by every `forget`: a deployment read before a change is not remembered after it.
     private var epoch: UInt64 = 0
 
@@ -42,6 +43,11 @@ final class DeploymentDirectory: @unchecked Sendable {
     func workspace(id: String) -> Workspace? { lock.withLock { workspaces[id] } }
 
     func remember(_ workspace: Workspace) {
-        lock.withLock { workspaces[workspace.id] = workspace }
+        lock.withLock {
+            workspaces[workspace.id] = workspace
+            workspacesByName[workspace.name] = workspace
+        }
     }
+
+    func workspace(named name: String) -> Workspace? { lock.withLock { workspacesByName[name] } }
 }

@@ -1,6 +1,14 @@
 import Foundation
 
 extension DeploymentService {
+    /// A workspace by name, for the public endpoint routes (workspaces are never renamed).
+    public func workspace(named name: String) async throws -> Workspace? {
+        if let known = directory.workspace(named: name) { return known }
+        guard let stored = try await platform.store.workspace(named: name) else { return nil }
+        directory.remember(stored)
+        return stored
+    }
+
     /// The deployment behind a public endpoint path, if `token` is its current endpoint token.
     /// A wrong, rotated or other deployment's token is refused the same way.
     public func authenticateEndpoint(workspaceID: String, path: String, token: String?) async throws -> Deployment {
@@ -110,13 +118,21 @@ extension DeploymentService {
                     started = true
                 }
             }
-            try await platform.store.insertExecution(execution, inputs: inputs, outputs: outputs)
+            // Low-latency executions do not wait for their record to commit: it is queued in order
+            // (group commit) and every read of execution data waits for it.
+            let deferred = deployment.mode == .lowLatency
+            if deferred {
+                platform.store.enqueueExecution(execution, inputs: inputs, outputs: outputs)
+            } else {
+                try await platform.store.insertExecution(execution, inputs: inputs, outputs: outputs)
+            }
             let runner = ExecutionRunner(platform: platform, accounts: accounts, dataStore: dataStore)
             let stored = inputs
             let timeout = self.timeout(of: deployment)
             let task = Task {
                 await runner.execute(execution, step: step, workspace: workspace, inputs: stored, outputs: outputs,
-                                     route: route, timeout: timeout, alreadyStarted: started)
+                                     route: route, timeout: timeout, alreadyStarted: started,
+                                     deferredWrites: deferred)
             }
             return (execution, task)
         } catch {

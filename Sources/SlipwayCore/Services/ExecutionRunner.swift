@@ -18,7 +18,7 @@ struct ExecutionRunner: Sendable {
     @discardableResult
     func execute(_ execution: Execution, step: Step, workspace: Workspace, inputs: [ExecutionInput],
                  outputs: [ExecutionOutput], route: Route = .elastic, timeout: Duration? = nil,
-                 alreadyStarted: Bool = false) async -> ExecutionResult {
+                 alreadyStarted: Bool = false, deferredWrites: Bool = false) async -> ExecutionResult {
         let logs = LogBuffer(store: platform.store, subject: .execution(execution.id))
         var machine = ExecutionStateMachine(status: alreadyStarted ? .running : .pending)
         var started = alreadyStarted
@@ -49,7 +49,12 @@ struct ExecutionRunner: Sendable {
         }
         let remaining = await logs.takeRemaining()
         var finalStatus = machine.status
-        if case .transition(let from, let to, let text) = machine.handle(event) {
+        let action = machine.handle(event)
+        if case .transition(let from, let to, let text) = action, deferredWrites {
+            platform.store.enqueueFinish(id: execution.id, from: from, to: to, at: platform.now(), message: text,
+                                         outputs: produced, logs: remaining)
+            finalStatus = to
+        } else if case .transition(let from, let to, let text) = action {
             do {
                 if try await platform.store.finishExecution(id: execution.id, from: from, to: to, at: platform.now(),
                                                             message: text, outputs: produced, logs: remaining) {

@@ -37,6 +37,12 @@ public protocol CatalogStore: Sendable {
 /// Executions, their I/O and logs.
 public protocol ExecutionStore: Sendable {
     func insertExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput]) async throws
+    /// Queues the insert without waiting for its commit. Writes keep their order and every later
+    /// read of execution data waits for queued writes (the low-latency path uses this).
+    func enqueueExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput])
+    /// `finishExecution` without waiting for the commit.
+    func enqueueFinish(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?,
+                       outputs: [ExecutionOutput], logs: [LogLine])
     func execution(workspaceID: String, id: String) async throws -> Execution?
     func execution(id: String) async throws -> Execution?
     func listExecutions(workspaceID: String, pipelineName: String?) async throws -> [Execution]

@@ -20,7 +20,7 @@ extension CraftAIDialect {
 
     private func publicWorkspace(_ context: SlipwayRequestContext) async throws -> Workspace {
         let name = context.parameters.get("workspace") ?? AccountService.defaultWorkspaceName
-        guard let workspace = try await platform.store.workspace(named: name) else {
+        guard let workspace = try await deployments.workspace(named: name) else {
             throw SlipwayError.notFound("environment", name)
         }
         return workspace

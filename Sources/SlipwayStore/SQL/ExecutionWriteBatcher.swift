@@ -15,11 +15,14 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
         case logs([LogLine], LogSubject)
         case finish(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?,
                     outputs: [ExecutionOutput], logs: [LogLine])
+        /// Writes nothing: resolves once everything submitted before it has committed.
+        case barrier
     }
 
     private struct Pending {
         var operation: Operation
-        var continuation: CheckedContinuation<Bool, any Error>
+        /// Nil for writes whose caller does not wait (`enqueue`).
+        var continuation: CheckedContinuation<Bool, any Error>?
     }
 
     private let lock = NSLock()
@@ -41,6 +44,24 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
         }
     }
 
+    /// Queues a write without waiting for its commit. It keeps its place in the order of writes;
+    /// reads made through `barrier` see it. A failure is logged.
+    func enqueue(_ operation: Operation, store: SQLMetadataStore) {
+        let start = lock.withLock {
+            pending.append(Pending(operation: operation, continuation: nil))
+            if draining { return false }
+            draining = true
+            return true
+        }
+        if start { Task { await self.drain(store: store) } }
+    }
+
+    /// Returns once every write queued so far has committed (at once when none is queued).
+    func barrier(store: SQLMetadataStore) async throws {
+        guard lock.withLock({ draining || !pending.isEmpty }) else { return }
+        _ = try await submit(.barrier, store: store)
+    }
+
     private func drain(store: SQLMetadataStore) async {
         while true {
             let batch: [Pending] = lock.withLock {
@@ -52,15 +73,19 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
             if batch.isEmpty { return }
             do {
                 let results = try await store.transaction { db in try await Self.apply(batch.map(\.operation), db: db) }
-                for (item, applied) in zip(batch, results) { item.continuation.resume(returning: applied) }
+                for (item, applied) in zip(batch, results) { item.continuation?.resume(returning: applied) }
             } catch {
                 // Isolate the failing write: each one again in its own transaction.
                 for item in batch {
                     do {
                         let result = try await store.transaction { db in try await Self.apply([item.operation], db: db) }
-                        item.continuation.resume(returning: result.first ?? false)
+                        item.continuation?.resume(returning: result.first ?? false)
                     } catch {
-                        item.continuation.resume(throwing: error)
+                        if let continuation = item.continuation {
+                            continuation.resume(throwing: error)
+                        } else {
+                            store.logger.error("a deferred execution write failed: \(error)")
+                        }
                     }
                 }
             }

@@ -106,7 +106,7 @@ extension SQLMetadataStore: DeploymentStore {
     }
 
     public func listExecutions(workspaceID: String, deploymentName: String) async throws -> [Execution] {
-        try await withDatabase { db in
+        try await readingExecutions { db in
             try await db.raw("""
                 SELECT * FROM executions WHERE workspace_id = \(bind: workspaceID) AND deployment_name = \(bind: deploymentName)
                 ORDER BY created_at DESC
@@ -115,7 +115,7 @@ extension SQLMetadataStore: DeploymentStore {
     }
 
     public func latestExecution(workspaceID: String, deploymentName: String) async throws -> Execution? {
-        try await withDatabase { db in
+        try await readingExecutions { db in
             try await db.raw("""
                 SELECT * FROM executions WHERE workspace_id = \(bind: workspaceID) AND deployment_name = \(bind: deploymentName)
                 ORDER BY created_at DESC LIMIT 1

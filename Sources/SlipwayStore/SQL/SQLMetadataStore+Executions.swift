@@ -3,25 +3,35 @@ import SQLKit
 import SlipwayCore
 
 extension SQLMetadataStore: ExecutionStore {
+    public func enqueueExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput]) {
+        writes.enqueue(.insert(execution, inputs, outputs), store: self)
+    }
+
+    public func enqueueFinish(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?,
+                              outputs: [ExecutionOutput], logs: [LogLine]) {
+        writes.enqueue(.finish(id: id, from: from, to: to, at: at, message: message, outputs: outputs, logs: logs),
+                       store: self)
+    }
+
     public func insertExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput]) async throws {
         _ = try await writes.submit(.insert(execution, inputs, outputs), store: self)
     }
 
     public func execution(workspaceID: String, id: String) async throws -> Execution? {
-        try await withDatabase { db in
+        try await readingExecutions { db in
             try await db.raw("SELECT * FROM executions WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)")
                 .first().map(Self.execution(from:))
         }
     }
 
     public func execution(id: String) async throws -> Execution? {
-        try await withDatabase { db in
+        try await readingExecutions { db in
             try await db.raw("SELECT * FROM executions WHERE id = \(bind: id)").first().map(Self.execution(from:))
         }
     }
 
     public func listExecutions(workspaceID: String, pipelineName: String?) async throws -> [Execution] {
-        try await withDatabase { db in
+        try await readingExecutions { db in
             let rows: [any SQLRow]
             if let pipelineName {
                 rows = try await db.raw("""
@@ -37,7 +47,7 @@ extension SQLMetadataStore: ExecutionStore {
     }
 
     public func latestExecution(workspaceID: String, pipelineName: String) async throws -> Execution? {
-        try await withDatabase { db in
+        try await readingExecutions { db in
             try await db.raw("""
                 SELECT * FROM executions WHERE workspace_id = \(bind: workspaceID) AND pipeline_name = \(bind: pipelineName)
                 ORDER BY created_at DESC LIMIT 1
@@ -57,7 +67,7 @@ extension SQLMetadataStore: ExecutionStore {
     }
 
     public func inputs(executionID: String) async throws -> [ExecutionInput] {
-        try await withDatabase { db in
+        try await readingExecutions { db in
             try await db.raw("SELECT * FROM execution_inputs WHERE execution_id = \(bind: executionID) ORDER BY position")
                 .all().map { row in
                     ExecutionInput(
@@ -71,7 +81,7 @@ extension SQLMetadataStore: ExecutionStore {
     }
 
     public func outputs(executionID: String) async throws -> [ExecutionOutput] {
-        try await withDatabase { db in
+        try await readingExecutions { db in
             try await db.raw("SELECT * FROM execution_outputs WHERE execution_id = \(bind: executionID) ORDER BY position")
                 .all().map { row in
                     ExecutionOutput(
@@ -100,6 +110,7 @@ extension SQLMetadataStore: ExecutionStore {
     }
 
     public func deleteExecution(id: String) async throws {
+        try await writes.barrier(store: self)
         try await transaction { db in
             for table in ["execution_inputs", "execution_outputs", "metrics", "list_metric_batches", "tokens"] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table) WHERE execution_id = \(bind: id)").run()
@@ -109,7 +120,7 @@ extension SQLMetadataStore: ExecutionStore {
     }
 
     public func unfinishedExecutions() async throws -> [Execution] {
-        try await withDatabase { db in
+        try await readingExecutions { db in
             try await db.raw("SELECT * FROM executions WHERE status IN ('Pending', 'Running')").all().map(Self.execution(from:))
         }
     }
@@ -120,7 +131,7 @@ extension SQLMetadataStore: ExecutionStore {
     }
 
     public func logs(subject: LogSubject, query: LogQuery) async throws -> [LogLine] {
-        try await withDatabase { db in
+        try await readingExecutions { db in
             let from = query.from?.timeIntervalSince1970 ?? -1
             let to = query.to?.timeIntervalSince1970 ?? 1e12
             let limit = min(max(query.limit ?? 100_000, 0), 100_000)

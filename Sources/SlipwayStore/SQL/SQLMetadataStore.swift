@@ -51,6 +51,13 @@ public final class SQLMetadataStore: Sendable {
         }
     }
 
+    /// Runs a read of execution data after every queued execution write has committed, so that a
+    /// deferred write is never missed.
+    func readingExecutions<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writes.barrier(store: self)
+        return try await withDatabase(body)
+    }
+
     /// Runs `body` in one transaction.
     func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await withDatabase { db in
