@@ -183,14 +183,7 @@ public struct DeploymentService: Sendable {
             let given = try DeploymentRequest.list(value, key: "inputs_mapping").map { item throws(SlipwayError) in
                 try InputMapping(json: item)
             }
-            var merged = deployment.inputsMapping
-            for mapping in given {
-                guard let index = merged.firstIndex(where: { $0.pipelineInputName == mapping.pipelineInputName }) else {
-                    throw SlipwayError.badRequest("inputs_mapping names '\(NameRules.printable(mapping.pipelineInputName))', "
-                        + "which is not an input of this pipeline")
-                }
-                merged[index] = mapping
-            }
+            let merged = try Self.merge(given, into: deployment.inputsMapping, key: \.pipelineInputName, kind: "input")
             try DeploymentMappingPlanner.checkSameKinds(old: deployment.inputsMapping, new: merged)
             deployment.inputsMapping = try planner.planInputs(merged)
             changed = true
@@ -199,14 +192,7 @@ public struct DeploymentService: Sendable {
             let given = try DeploymentRequest.list(value, key: "outputs_mapping").map { item throws(SlipwayError) in
                 try OutputMapping(json: item)
             }
-            var merged = deployment.outputsMapping
-            for mapping in given {
-                guard let index = merged.firstIndex(where: { $0.pipelineOutputName == mapping.pipelineOutputName }) else {
-                    throw SlipwayError.badRequest("outputs_mapping names '\(NameRules.printable(mapping.pipelineOutputName))', "
-                        + "which is not an output of this pipeline")
-                }
-                merged[index] = mapping
-            }
+            let merged = try Self.merge(given, into: deployment.outputsMapping, key: \.pipelineOutputName, kind: "output")
             try DeploymentMappingPlanner.checkSameKinds(old: deployment.outputsMapping, new: merged)
             deployment.outputsMapping = try planner.planOutputs(merged)
             changed = true
@@ -237,6 +223,19 @@ public struct DeploymentService: Sendable {
         }
         directory.forget(deployment)
         return try await get(workspaceID: workspaceID, name: name)
+    }
+
+    /// Replaces the mappings named in `given`, keeping the others.
+    static func merge<M>(_ given: [M], into current: [M], key: KeyPath<M, String>, kind: String) throws(SlipwayError) -> [M] {
+        var merged = current
+        for mapping in given {
+            guard let index = merged.firstIndex(where: { $0[keyPath: key] == mapping[keyPath: key] }) else {
+                throw .badRequest("\(kind)s_mapping names '\(NameRules.printable(mapping[keyPath: key]))', "
+                    + "which is not an \(kind) of this pipeline")
+            }
+            merged[index] = mapping
+        }
+        return merged
     }
 
     /// Sets (or generates) a new endpoint token; the previous one stops working at once.

@@ -144,18 +144,7 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
             try await db.raw(query).run()
         }
         for chunk in chunks(outputs, size: 100) {
-            var query = SQLQueryString("""
-                INSERT INTO execution_outputs (execution_id, position, name, data_type, destination, mapping_json,
-                    value_json, file_blob, file_name) VALUES 
-                """)
-            for (index, (id, position, output)) in chunk.enumerated() {
-                if index > 0 { query.appendLiteral(", ") }
-                query += """
-                    (\(bind: id), \(bind: position), \(bind: output.name), \(bind: output.dataType.rawValue),
-                     \(bind: output.destination.rawValue), \(bind: encodeJSON(output.mappingValue)),
-                     \(bind: output.value.map { $0.jsonString() }), \(bind: output.fileBlob), \(bind: output.fileName))
-                    """ as SQLQueryString
-            }
+            var query = outputRows(chunk)
             query.appendLiteral(" ON CONFLICT (execution_id, name) DO NOTHING")
             try await db.raw(query).run()
         }
@@ -194,18 +183,7 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
         }
         // Outputs are written whole: planned ones at insert, produced ones replace them.
         for chunk in chunks(Array(finalOutputs.dropFirst(outputs.count)), size: 100) {
-            var query = SQLQueryString("""
-                INSERT INTO execution_outputs (execution_id, position, name, data_type, destination, mapping_json,
-                    value_json, file_blob, file_name) VALUES 
-                """)
-            for (index, (id, position, output)) in chunk.enumerated() {
-                if index > 0 { query.appendLiteral(", ") }
-                query += """
-                    (\(bind: id), \(bind: position), \(bind: output.name), \(bind: output.dataType.rawValue),
-                     \(bind: output.destination.rawValue), \(bind: encodeJSON(output.mappingValue)),
-                     \(bind: output.value.map { $0.jsonString() }), \(bind: output.fileBlob), \(bind: output.fileName))
-                    """ as SQLQueryString
-            }
+            var query = outputRows(chunk)
             query.appendLiteral("""
                  ON CONFLICT (execution_id, name) DO UPDATE SET value_json = excluded.value_json,
                     file_blob = excluded.file_blob, file_name = excluded.file_name, mapping_json = excluded.mapping_json
@@ -224,6 +202,23 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
             try await db.raw(query).run()
         }
         return results
+    }
+
+    /// `INSERT INTO execution_outputs … VALUES (…), (…)` for a chunk of rows, without a conflict clause.
+    static func outputRows(_ chunk: ArraySlice<(String, Int, ExecutionOutput)>) -> SQLQueryString {
+        var query = SQLQueryString("""
+            INSERT INTO execution_outputs (execution_id, position, name, data_type, destination, mapping_json,
+                value_json, file_blob, file_name) VALUES 
+            """)
+        for (index, (id, position, output)) in chunk.enumerated() {
+            if index > 0 { query.appendLiteral(", ") }
+            query += """
+                (\(bind: id), \(bind: position), \(bind: output.name), \(bind: output.dataType.rawValue),
+                 \(bind: output.destination.rawValue), \(bind: encodeJSON(output.mappingValue)),
+                 \(bind: output.value.map { $0.jsonString() }), \(bind: output.fileBlob), \(bind: output.fileName))
+                """ as SQLQueryString
+        }
+        return query
     }
 
     static func chunks<T>(_ items: [T], size: Int) -> [ArraySlice<T>] {
