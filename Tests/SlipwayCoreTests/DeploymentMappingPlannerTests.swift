@@ -23,21 +23,6 @@ struct DeploymentMappingPlannerTests {
         DeploymentMappingPlanner(inputs: inputs, outputs: outputs, rule: rule)
     }
 
-    func expectBadRequest(_ message: String? = nil, _ body: () throws -> Void,
-                          sourceLocation: SourceLocation = #_sourceLocation) {
-        do {
-            try body()
-            Issue.record("expected a BadRequest error", sourceLocation: sourceLocation)
-        } catch let error as SlipwayError {
-            #expect(error.kind == .badRequest, "\(error)", sourceLocation: sourceLocation)
-            if let message {
-                #expect(error.message.contains(message), "\(error.message)", sourceLocation: sourceLocation)
-            }
-        } catch {
-            Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
-        }
-    }
-
     /// A complete, valid periodic mapping of `inputs`, with `override` replacing one entry.
     func periodicInputs(_ override: InputMapping? = nil) -> [InputMapping] {
         var mappings = [

@@ -21,21 +21,6 @@ struct InputResolverTests {
         InputResolver(inputs: inputs, outputs: outputs, maxIOBytes: maxIOBytes)
     }
 
-    func expectBadRequest(_ message: String? = nil, _ body: () throws -> Void,
-                          sourceLocation: SourceLocation = #_sourceLocation) {
-        do {
-            try body()
-            Issue.record("expected a BadRequest error", sourceLocation: sourceLocation)
-        } catch let error as SlipwayError {
-            #expect(error.kind == .badRequest, "\(error)", sourceLocation: sourceLocation)
-            if let message {
-                #expect(error.message.contains(message), "\(error.message)", sourceLocation: sourceLocation)
-            }
-        } catch {
-            Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
-        }
-    }
-
     @Test func resolvesValuesAndDefaults() throws {
         let resolved = try resolver().resolveInputs(RunRequest(values: ["a": .number(2)], files: [:]), variables: [:])
         #expect(resolved.map(\.name) == ["a", "label", "flag", "doc", "cfg"])
