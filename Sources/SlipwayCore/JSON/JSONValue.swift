@@ -74,21 +74,19 @@ extension JSONValue {
 
     /// Parses JSON text (any top-level value).
     public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try JSONTextParser.parse(data)
     }
 
     public static func parse(_ text: String) throws -> JSONValue {
-        try parse(Data(text.utf8))
+        try JSONTextParser.parse(text)
     }
 
     /// Compact JSON text with sorted keys (stable for storage and hashing).
     public func jsonData() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
+        Data(JSONTextWriter.bytes(of: self))
     }
 
     public func jsonString() -> String {
-        String(decoding: jsonData(), as: UTF8.self)
+        String(decoding: JSONTextWriter.bytes(of: self), as: UTF8.self)
     }
 }

@@ -15,7 +15,7 @@ public struct AccountService: Sendable {
     public static let adminUserName = "admin"
 
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(secret.utf8)))
     }
 
     /// Creates the default workspace and the admin user with an SDK token on first start.

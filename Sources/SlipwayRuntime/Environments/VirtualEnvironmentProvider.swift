@@ -59,7 +59,7 @@ public final class VirtualEnvironmentProvider: EnvironmentProvider, @unchecked S
     public static func key(for spec: EnvironmentSpec) -> String {
         let text = "python=\(spec.pythonVersion)\nsystem=\(spec.systemDependencies.joined(separator: ","))\n"
             + "requirements=\n\(spec.requirements.trimmingCharacters(in: .whitespacesAndNewlines))\n"
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: Data(text.utf8)))
     }
 
     func directory(key: String) -> URL { root.appendingPathComponent(key) }

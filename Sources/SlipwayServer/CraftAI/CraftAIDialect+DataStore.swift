@@ -92,7 +92,7 @@ extension CraftAIDialect {
     static func pathField(_ request: Request) async throws -> String {
         let buffer = try await request.collectBody(limit: 64 * 1024)
         if request.contentType.lowercased().hasPrefix("application/json") {
-            guard let value = try? JSONValue.parse(Data(buffer.readableBytesView)), let path = value["path_to_object"]?.stringValue else {
+            guard let value = try? JSONValue.parse(buffer), let path = value["path_to_object"]?.stringValue else {
                 throw SlipwayError.badRequest("path_to_object is required")
             }
             return path

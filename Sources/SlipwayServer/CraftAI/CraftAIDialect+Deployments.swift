@@ -119,7 +119,7 @@ extension CraftAIDialect {
         }
         let body = try await request.collectBody(limit: platform.limits.maxIOBytes + 64 * 1024)
         guard body.readableBytes > 0 else { return ([:], [:]) }
-        guard let value = try? JSONValue.parse(Data(body.readableBytesView)) else {
+        guard let value = try? JSONValue.parse(body) else {
             throw SlipwayError.badRequest("the request body is not valid JSON")
         }
         guard let object = value.objectValue else {

@@ -8,7 +8,7 @@ enum JSONResponse {
     static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(data: value.jsonData())))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: JSONTextWriter.bytes(of: value))))
     }
 
     static func bytes(_ data: Data, contentType: String = "application/octet-stream", status: HTTPResponse.Status = .ok) -> Response {
@@ -39,6 +39,13 @@ extension Optional where Wrapped == Date {
     var json: JSONValue { map { $0.json } ?? .null }
 }
 
+extension JSONValue {
+    /// Parses JSON text held in a buffer, without copying it.
+    static func parse(_ buffer: ByteBuffer) throws -> JSONValue {
+        try buffer.withUnsafeReadableBytes { try JSONTextParser.parse($0.bindMemory(to: UInt8.self)) }
+    }
+}
+
 extension Request {
     /// Collects a bounded body; an oversized one is a 413.
     func collectBody(limit: Int) async throws -> ByteBuffer {
@@ -53,7 +60,7 @@ extension Request {
     func jsonObject(limit: Int = 4 << 20) async throws -> [String: JSONValue] {
         let buffer = try await collectBody(limit: limit)
         guard buffer.readableBytes > 0 else { return [:] }
-        guard let value = try? JSONValue.parse(Data(buffer.readableBytesView)) else {
+        guard let value = try? JSONValue.parse(buffer) else {
             throw SlipwayError.badRequest("the request body is not valid JSON")
         }
         guard let object = value.objectValue else { throw SlipwayError.badRequest("the request body must be a JSON object") }

@@ -109,7 +109,7 @@ final class FileBlobWriter: BlobWriter, @unchecked Sendable {
             throw SlipwayError.internal("could not flush to disk (errno \(errno))")
         }
         close(descriptor)
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(hasher.finalize())
         let key = UUID().uuidString.lowercased()
         do {
             try store.install(temporary: temporary, key: key)

@@ -93,9 +93,13 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
     }
 
     /// Applies a batch in order of kind: inserts first (an update always follows its insert in
-    /// time), then status changes in submission order, then outputs and logs.
+    /// time), then status changes in submission order, then outputs and logs. An execution
+    /// inserted and finished in the same batch is inserted finished (one write instead of three),
+    /// and runs of finishes become one multi-row statement.
     static func apply(_ operations: [Operation], db: any SQLDatabase) async throws -> [Bool] {
         var results = Array(repeating: true, count: operations.count)
+        var operations = operations
+        let folded = foldFinishesIntoInserts(&operations)
         var executions: [Execution] = []
         var inputs: [(String, Int, ExecutionInput)] = []
         var outputs: [(String, Int, ExecutionOutput)] = []
@@ -112,6 +116,7 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
                 break
             }
         }
+        logs += folded
         for chunk in chunks(executions, size: 100) {
             var query = SQLQueryString("""
                 INSERT INTO executions (id, workspace_id, pipeline_id, pipeline_name, step_id, deployment_name, trigger,
@@ -148,11 +153,26 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
             query.appendLiteral(" ON CONFLICT (execution_id, name) DO NOTHING")
             try await db.raw(query).run()
         }
-        var finalOutputs: [(String, Int, ExecutionOutput)] = outputs
+        var finalOutputs: [(String, Int, ExecutionOutput)] = []
         var finishLogs: [(LogLine, LogSubject)] = []
+        // Consecutive finishes of distinct executions, applied together.
+        var run: [(index: Int, Finish)] = []
+        func flushRun() async throws {
+            guard !run.isEmpty else { return }
+            let applied = try await applyFinishes(run.map(\.1), db: db)
+            for (index, finish) in run {
+                results[index] = applied.contains(finish.id)
+                if results[index] {
+                    finalOutputs += finish.outputs.enumerated().map { (finish.id, $0.offset, $0.element) }
+                    finishLogs += finish.logs.map { ($0, LogSubject.execution(finish.id)) }
+                }
+            }
+            run.removeAll()
+        }
         for (index, operation) in operations.enumerated() {
             switch operation {
             case .status(let id, let from, let to, let at, let message):
+                try await flushRun()
                 let time = at.timeIntervalSince1970
                 let started: Double? = to == .running ? time : nil
                 let ended: Double? = to.isFinal ? time : nil
@@ -165,24 +185,16 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
             case .outputs(let id, let produced):
                 finalOutputs += produced.enumerated().map { (id, $0.offset, $0.element) }
             case .finish(let id, let from, let to, let at, let message, let produced, let lines):
-                let time = at.timeIntervalSince1970
-                let ended: Double? = to.isFinal ? time : nil
-                let applied = try await db.raw("""
-                    UPDATE executions SET status = \(bind: to.rawValue), ended_at = COALESCE(\(bind: ended), ended_at),
-                        failure_message = COALESCE(\(bind: message), failure_message)
-                    WHERE id = \(bind: id) AND status = \(bind: from.rawValue) RETURNING id
-                    """).first() != nil
-                results[index] = applied
-                if applied {
-                    finalOutputs += produced.enumerated().map { (id, $0.offset, $0.element) }
-                    finishLogs += lines.map { ($0, LogSubject.execution(id)) }
-                }
+                if run.count >= 100 || run.contains(where: { $0.1.id == id }) { try await flushRun() }
+                run.append((index, Finish(id: id, from: from, to: to, at: at, message: message, outputs: produced,
+                                          logs: lines)))
             default:
                 break
             }
         }
+        try await flushRun()
         // Outputs are written whole: planned ones at insert, produced ones replace them.
-        for chunk in chunks(Array(finalOutputs.dropFirst(outputs.count)), size: 100) {
+        for chunk in chunks(finalOutputs, size: 100) {
             var query = outputRows(chunk)
             query.appendLiteral("""
                  ON CONFLICT (execution_id, name) DO UPDATE SET value_json = excluded.value_json,
@@ -202,6 +214,80 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
             try await db.raw(query).run()
         }
         return results
+    }
+
+    struct Finish {
+        var id: String
+        var from: ExecutionStatus
+        var to: ExecutionStatus
+        var at: Date
+        var message: String?
+        var outputs: [ExecutionOutput]
+        var logs: [LogLine]
+    }
+
+    /// One `UPDATE … FROM (VALUES …)` for finishes of distinct executions, each applied only
+    /// if the execution is still in its `from` status. Returns the ids it applied to.
+    static func applyFinishes(_ finishes: [Finish], db: any SQLDatabase) async throws -> Set<String> {
+        var query = SQLQueryString("""
+            UPDATE executions SET status = v.column3, ended_at = COALESCE(v.column4, executions.ended_at),
+                failure_message = COALESCE(v.column5, executions.failure_message)
+            FROM (VALUES 
+            """)
+        for (index, finish) in finishes.enumerated() {
+            if index > 0 { query.appendLiteral(", ") }
+            let ended: Double? = finish.to.isFinal ? finish.at.timeIntervalSince1970 : nil
+            query += """
+                (\(bind: finish.id), \(bind: finish.from.rawValue), \(bind: finish.to.rawValue), \(bind: ended),
+                 \(bind: finish.message))
+                """ as SQLQueryString
+        }
+        query.appendLiteral(") AS v WHERE executions.id = v.column1 AND executions.status = v.column2 RETURNING id")
+        var applied: Set<String> = []
+        for row in try await db.raw(query).all() {
+            applied.insert(try row.decode(column: "id", as: String.self))
+        }
+        return applied
+    }
+
+    /// An execution whose insert and finish are both in this batch, with nothing else touching
+    /// it, is inserted in its final state: the finish is folded into the insert (its outputs
+    /// replace the planned ones, by name) and removed from the list. Returns the folded finishes'
+    /// log lines, to be written with the batch's other lines.
+    static func foldFinishesIntoInserts(_ operations: inout [Operation]) -> [(LogLine, LogSubject)] {
+        var insertAt: [String: Int] = [:]
+        var touches: [String: Int] = [:]
+        for (index, operation) in operations.enumerated() {
+            switch operation {
+            case .insert(let execution, _, _): insertAt[execution.id] = index
+            case .status(let id, _, _, _, _), .outputs(let id, _), .finish(let id, _, _, _, _, _, _):
+                touches[id, default: 0] += 1
+            default: break
+            }
+        }
+        guard !insertAt.isEmpty else { return [] }
+        var logs: [(LogLine, LogSubject)] = []
+        for index in operations.indices {
+            guard case .finish(let id, let from, let to, let at, let message, let produced, let lines) = operations[index],
+                  touches[id] == 1, let position = insertAt[id], position < index,
+                  case .insert(var execution, let inputs, var planned) = operations[position],
+                  execution.status == from
+            else { continue }
+            execution.status = to
+            if to.isFinal { execution.endedAt = at }
+            if let message { execution.failureMessage = message }
+            for output in produced {
+                if let slot = planned.firstIndex(where: { $0.name == output.name }) {
+                    planned[slot] = output
+                } else {
+                    planned.append(output)
+                }
+            }
+            operations[position] = .insert(execution, inputs, planned)
+            operations[index] = .barrier
+            logs += lines.map { ($0, LogSubject.execution(id)) }
+        }
+        return logs
     }
 
     /// `INSERT INTO execution_outputs … VALUES (…), (…)` for a chunk of rows, without a conflict clause.
