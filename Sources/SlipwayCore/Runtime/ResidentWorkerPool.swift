@@ -58,6 +58,23 @@ public struct ResidentTicket: Sendable, Hashable {
     }
 }
 
+/// One execution for a resident worker: the process already has its code and environment.
+public struct ResidentJob: Sendable {
+    public var executionID: String
+    /// Arguments; file inputs are given separately and added as `{"path": …}`.
+    public var arguments: [String: JSONValue]
+    public var fileArguments: [String: WorkerJob.FileArgument]
+    public var timeout: Duration
+
+    public init(executionID: String, arguments: [String: JSONValue], fileArguments: [String: WorkerJob.FileArgument],
+                timeout: Duration) {
+        self.executionID = executionID
+        self.arguments = arguments
+        self.fileArguments = fileArguments
+        self.timeout = timeout
+    }
+}
+
 public enum ResidentAdmission: Sendable, Equatable {
     case admitted(ResidentTicket)
     /// Every slot is busy and the queue is full.
@@ -85,11 +102,11 @@ public protocol ResidentWorkerPool: Sendable {
     /// Stops the worker; running and queued executions fail.
     func stop(deploymentID: String) async
     /// Reserves a place (running or queued) for one execution, before anything is recorded.
-    func admit(deploymentID: String) async -> ResidentAdmission
+    func admit(deploymentID: String) -> ResidentAdmission
     /// Runs the job in the reserved place; waits in the queue when needed.
-    func run(_ ticket: ResidentTicket, job: WorkerJob, log: @escaping @Sendable (LogLine) -> Void) async -> WorkerOutcome
-    /// Gives a reserved place back unused.
-    func release(_ ticket: ResidentTicket) async
+    func run(_ ticket: ResidentTicket, job: ResidentJob, log: @escaping @Sendable (LogLine) -> Void) async -> WorkerOutcome
+    /// Gives a reserved place back unused (no-op once the job ran).
+    func release(_ ticket: ResidentTicket)
     func pods(deploymentID: String) async -> [PodInfo]
     /// Live worker processes (resident and elastic), for resource sampling.
     func processes() async -> [WorkerProcess]

@@ -14,10 +14,22 @@ public enum SecretTokens {
         return prefix + encoded
     }
 
+    private static let idAlphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+
     /// A short lowercase id suffix such as `k3x9q2`.
     public static func shortID(length: Int = 8) -> String {
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
         var generator = SystemRandomNumberGenerator()
-        return String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+        var text: [UInt8] = []
+        text.reserveCapacity(length)
+        while text.count < length {
+            // One draw gives ten 6-bit indexes; rejecting those past the alphabet keeps it uniform.
+            var bits = generator.next() as UInt64
+            for _ in 0..<10 where text.count < length {
+                let index = bits & 0x3f
+                bits >>= 6
+                if index < 36 { text.append(idAlphabet[Int(index)]) }
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -1,45 +1,57 @@
 import Foundation
+import Synchronization
 
-/// Lets long-polling requests wait for a state change without polling the store.
-public actor CompletionSignals {
+/// Lets long-polling requests wait for a state change without polling the store. Signalling
+/// costs one lock when nobody waits; timeouts share `DeadlineTimer`.
+public final class CompletionSignals: Sendable {
     private struct Waiter {
         var continuation: CheckedContinuation<Bool, Never>
-        var timer: Task<Void, Never>?
+        var timer: DeadlineTimer.Token?
     }
 
-    private var waiters: [String: [UUID: Waiter]] = [:]
+    private let waiters = Mutex<[String: [UInt64: Waiter]]>([:])
+    private let nextID = Atomic<UInt64>(0)
+    private let timer: DeadlineTimer
 
-    public init() {}
+    public init(timer: DeadlineTimer = .shared) {
+        self.timer = timer
+    }
 
     /// Waits until `signal(key)` or the timeout; returns true when signalled.
     public func wait(_ key: String, timeout: Duration) async -> Bool {
-        let id = UUID()
+        let id = nextID.add(1, ordering: .relaxed).newValue
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-                let timer = Task { [weak self] in
-                    try? await Task.sleep(for: timeout)
-                    guard !Task.isCancelled else { return }
-                    await self?.resume(key: key, id: id, with: false)
+                waiters.withLock { $0[key, default: [:]][id] = Waiter(continuation: continuation, timer: nil) }
+                let token = timer.schedule(after: timeout) { [weak self] in self?.resume(key: key, id: id, with: false) }
+                let stillWaiting = waiters.withLock { all -> Bool in
+                    guard all[key]?[id] != nil else { return false }
+                    all[key]?[id]?.timer = token
+                    return true
                 }
-                waiters[key, default: [:]][id] = Waiter(continuation: continuation, timer: timer)
+                if !stillWaiting { timer.cancel(token) }
             }
         } onCancel: {
-            Task { await self.resume(key: key, id: id, with: false) }
+            self.resume(key: key, id: id, with: false)
         }
     }
 
     public func signal(_ key: String) {
-        guard let pending = waiters.removeValue(forKey: key) else { return }
+        guard let pending = waiters.withLock({ $0.removeValue(forKey: key) }) else { return }
         for waiter in pending.values {
-            waiter.timer?.cancel()
+            if let token = waiter.timer { timer.cancel(token) }
             waiter.continuation.resume(returning: true)
         }
     }
 
-    private func resume(key: String, id: UUID, with value: Bool) {
-        guard let waiter = waiters[key]?.removeValue(forKey: id) else { return }
-        if waiters[key]?.isEmpty == true { waiters[key] = nil }
-        waiter.timer?.cancel()
+    private func resume(key: String, id: UInt64, with value: Bool) {
+        let waiter = waiters.withLock { all -> Waiter? in
+            guard let waiter = all[key]?.removeValue(forKey: id) else { return nil }
+            if all[key]?.isEmpty == true { all[key] = nil }
+            return waiter
+        }
+        guard let waiter else { return }
+        if let token = waiter.timer { timer.cancel(token) }
         waiter.continuation.resume(returning: value)
     }
 }

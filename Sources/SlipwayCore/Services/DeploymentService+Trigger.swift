@@ -36,9 +36,9 @@ extension DeploymentService {
     }
 
     /// Starts one execution of the deployment. Everything is checked before anything is stored:
-    /// a refused call leaves no execution behind. Returns the execution and the task running it.
+    /// a refused call leaves no execution behind. Returns the execution and a handle on its result.
     public func trigger(_ deployment: Deployment, values: [String: JSONValue], files: [String: UploadedFile],
-                        trigger: ExecutionTrigger) async throws -> (Execution, Task<ExecutionResult, Never>) {
+                        trigger: ExecutionTrigger) async throws -> (Execution, ExecutionHandle) {
         guard deployment.isEnabled else {
             throw SlipwayError.forbidden("deployment '\(deployment.name)' is disabled; enable it with update_deployment")
         }
@@ -75,7 +75,7 @@ extension DeploymentService {
         }
         var route = ExecutionRunner.Route.elastic
         if deployment.mode == .lowLatency {
-            switch await platform.residents.admit(deploymentID: deployment.id) {
+            switch platform.residents.admit(deploymentID: deployment.id) {
             case .admitted(let ticket): route = .resident(ticket)
             case .queueFull(let limit):
                 throw SlipwayError(.tooManyRequests, "deployment '\(deployment.name)' is busy: every execution slot is taken "
@@ -129,14 +129,15 @@ extension DeploymentService {
             let runner = ExecutionRunner(platform: platform, accounts: accounts, dataStore: dataStore)
             let stored = inputs
             let timeout = self.timeout(of: deployment)
-            let task = Task {
-                await runner.execute(execution, step: step, workspace: workspace, inputs: stored, outputs: outputs,
-                                     route: route, timeout: timeout, alreadyStarted: started,
-                                     deferredWrites: deferred)
+            let handle = ExecutionHandle()
+            Task {
+                handle.complete(await runner.execute(execution, step: step, workspace: workspace, inputs: stored,
+                                                     outputs: outputs, route: route, timeout: timeout,
+                                                     alreadyStarted: started, deferredWrites: deferred))
             }
-            return (execution, task)
+            return (execution, handle)
         } catch {
-            if case .resident(let ticket) = route { await platform.residents.release(ticket) }
+            if case .resident(let ticket) = route { platform.residents.release(ticket) }
             for key in imported { try? platform.blobs.delete(key) }
             throw error
         }

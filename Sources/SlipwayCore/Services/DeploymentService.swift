@@ -270,7 +270,7 @@ public struct DeploymentService: Sendable {
             try? await ExecutionService.purge(execution, platform: platform)
         }
         try await platform.store.deleteLogs(subject: .deployment(deployment.id))
-        await platform.signals.signal("deployment:\(deployment.id)")
+        platform.signals.signal("deployment:\(deployment.id)")
         return deployment
     }
 
@@ -343,7 +343,7 @@ public struct DeploymentService: Sendable {
             if (try? await platform.store.updateDeploymentStatus(id: current.id, from: from, to: to, at: platform.now())) == true {
                 directory.forget(current)
                 if let message { await log(current, "Status \(to.rawValue): \(message)") }
-                await platform.signals.signal("deployment:\(current.id)")
+                platform.signals.signal("deployment:\(current.id)")
                 return
             }
         }

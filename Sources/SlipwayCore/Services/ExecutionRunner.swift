@@ -22,15 +22,20 @@ struct ExecutionRunner: Sendable {
         let logs = LogBuffer(store: platform.store, subject: .execution(execution.id))
         var machine = ExecutionStateMachine(status: alreadyStarted ? .running : .pending)
         var started = alreadyStarted
-        if !started { started = await propose(.start, machine: &machine, execution: execution) }
+        if !started, deferredWrites, case .transition(let from, let to, let message) = machine.handle(.start) {
+            platform.store.enqueueExecutionStatus(id: execution.id, from: from, to: to, at: platform.now(), message: message)
+            started = true
+        } else if !started {
+            started = await propose(.start, machine: &machine, execution: execution)
+        }
         guard started else {
-            if case .resident(let ticket) = route { await platform.residents.release(ticket) }
+            if case .resident(let ticket) = route { platform.residents.release(ticket) }
             return ExecutionResult(status: machine.status, outputs: [], failureMessage: "the execution could not start")
         }
         let outcome = await call(execution, step: step, workspace: workspace, inputs: inputs, outputs: outputs,
                                  route: route, timeout: timeout ?? platform.limits.executionTimeout, logs: logs)
         // Gives back a place reserved but never used (no-op when the worker ran the job).
-        if case .resident(let ticket) = route { await platform.residents.release(ticket) }
+        if case .resident(let ticket) = route { platform.residents.release(ticket) }
         var produced: [ExecutionOutput] = []
         let event: ExecutionStateMachine.Event
         switch outcome {
@@ -77,7 +82,7 @@ struct ExecutionRunner: Sendable {
             || { if case .elastic = route { true } else { false } }() {
             platform.launcher.cleanUp(executionID: execution.id)
         }
-        await platform.signals.signal("execution:\(execution.id)")
+        platform.signals.signal("execution:\(execution.id)")
         return ExecutionResult(status: finalStatus, outputs: produced, failureMessage: message)
     }
 
@@ -104,12 +109,6 @@ struct ExecutionRunner: Sendable {
 
     private func call(_ execution: Execution, step: Step, workspace: Workspace, inputs: [ExecutionInput],
                       outputs: [ExecutionOutput], route: Route, timeout: Duration, logs: LogBuffer) async -> Outcome {
-        guard let environmentKey = step.environmentKey,
-              let environment = platform.environments.environment(key: environmentKey)
-        else {
-            if case .resident(let ticket) = route { await platform.residents.release(ticket) }
-            return .failure(.error("the Python environment of this pipeline is not available; recreate the pipeline"))
-        }
         var arguments: [String: JSONValue] = [:]
         var files: [String: WorkerJob.FileArgument] = [:]
         for input in inputs {
@@ -128,20 +127,21 @@ struct ExecutionRunner: Sendable {
                 arguments[input.name] = input.value ?? .null
             }
         }
-        var job = WorkerJob(
-            executionID: execution.id, pythonExecutable: environment.pythonExecutable,
-            codeDirectory: platform.bundles.codeDirectory(stepID: step.id), functionPath: step.functionPath,
-            functionName: step.functionName, arguments: arguments, fileArguments: files, environment: [:],
-            timeout: timeout)
         let outcome: WorkerOutcome
         switch route {
         case .resident(let ticket):
-            // The resident process has its environment already; the execution id reaches the
-            // SDK through the execution context.
+            // The resident process has its code and environment already; the execution id
+            // reaches the SDK through the execution context.
+            let job = ResidentJob(executionID: execution.id, arguments: arguments, fileArguments: files, timeout: timeout)
             outcome = await platform.residents.run(ticket, job: job) { line in
                 logs.add(line)
             }
         case .elastic:
+            guard let environmentKey = step.environmentKey,
+                  let environment = platform.environments.environment(key: environmentKey)
+            else {
+                return .failure(.error("the Python environment of this pipeline is not available; recreate the pipeline"))
+            }
             var environmentVariables: [String: String] = [:]
             for variable in (try? await platform.store.variables(workspaceID: workspace.id)) ?? [] {
                 environmentVariables[variable.name] = variable.value
@@ -157,7 +157,11 @@ struct ExecutionRunner: Sendable {
             environmentVariables["CRAFT_AI_ENVIRONMENT_URL"] = urls.environmentURL
             environmentVariables["CRAFT_AI_CONTROL_URL"] = urls.controlURL
             environmentVariables["CRAFT_AI_EXECUTION_ID"] = execution.id
-            job.environment = environmentVariables
+            let job = WorkerJob(
+                executionID: execution.id, pythonExecutable: environment.pythonExecutable,
+                codeDirectory: platform.bundles.codeDirectory(stepID: step.id), functionPath: step.functionPath,
+                functionName: step.functionName, arguments: arguments, fileArguments: files,
+                environment: environmentVariables, timeout: timeout)
             outcome = await platform.launcher.run(job) { line in
                 logs.add(line)
             }

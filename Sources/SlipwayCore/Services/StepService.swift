@@ -126,7 +126,7 @@ public struct StepService: Sendable {
                 if case .environmentReady(let environmentKey) = event { key = environmentKey }
                 _ = try? await platform.store.updateStepStatus(id: step.id, from: .pending, to: status, environmentKey: key)
             }
-            await platform.signals.signal("step:\(step.id)")
+            platform.signals.signal("step:\(step.id)")
         }
     }
 

@@ -40,6 +40,9 @@ public protocol ExecutionStore: Sendable {
     /// Queues the insert without waiting for its commit. Writes keep their order and every later
     /// read of execution data waits for queued writes (the low-latency path uses this).
     func enqueueExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput])
+    /// `updateExecutionStatus` without waiting for the commit (the caller's state machine is
+    /// the only writer of the execution's status while it runs).
+    func enqueueExecutionStatus(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?)
     /// `finishExecution` without waiting for the commit.
     func enqueueFinish(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?,
                        outputs: [ExecutionOutput], logs: [LogLine])

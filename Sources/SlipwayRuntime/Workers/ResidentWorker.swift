@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SlipwayCore
 import Subprocess
+import Synchronization
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -9,105 +10,175 @@ import Glibc
 
 /// The resident worker process of one low-latency deployment, driven by
 /// `ResidentWorkerStateMachine` (life of the process) and `ResidentDispatchState` (admission).
-/// A thin actor: it performs the machines' decisions and moves messages between the
-/// process's pipes and the waiting executions.
-actor ResidentWorker {
+///
+/// A thin driver: every decision is the machines'; this type keeps them behind one lock and
+/// performs their effects outside it. It is not an actor because the execution path must not
+/// hop between threads: admission, sending a request (`ResidentChannel.send`, one `write`) and
+/// delivering a result (on the channel's reader thread) each take the lock once and resume
+/// the waiting execution directly. Reports to the deployment go through an ordered stream.
+final class ResidentWorker: Sendable {
     let spec: ResidentWorkerSpec
-    let report: @Sendable (ResidentWorkerReport) async -> Void
     let runsRoot: URL
     let workerPythonPath: String
     let logger: Logger
+    private let reports: AsyncStream<ResidentWorkerReport>.Continuation
+    private let state: Mutex<State>
 
-    private var machine = ResidentWorkerStateMachine()
-    private var dispatch: ResidentDispatchState<UInt64>
-    private var nextTicket: UInt64 = 0
-    /// Queued tickets waiting to be sent: resumed with true to go, false to give up.
-    private var waiters: [UInt64: CheckedContinuation<Bool, Never>] = [:]
-    /// Tickets moved to running before their `run` call arrived.
-    private var cleared: Set<UInt64> = []
-    private var calls: [String: Call] = [:]
-    private var link: ProcessLink?
-    private var processCount = 0
-    private var stopRequested = false
+    /// Largest line the worker may write (a result with big outputs).
+    static let maxLineLength = 64 << 20
+    /// How often running executions are checked against their timeout.
+    static let timeoutSweep: Duration = .milliseconds(200)
+
+    struct State {
+        var machine = ResidentWorkerStateMachine()
+        var dispatch: ResidentDispatchState<UInt64>
+        var nextTicket: UInt64 = 0
+        /// Queued executions, ready to be sent the moment they get a slot (by whichever thread
+        /// frees it, without waking their task first).
+        var queued: [UInt64: QueuedSend] = [:]
+        /// Tickets given a slot, whose request is not sent yet.
+        var cleared: Set<UInt64> = []
+        var calls: [String: Call] = [:]
+        var link: ProcessLink?
+        var processCount = 0
+        var stopRequested = false
+        var sweeping = false
+    }
 
     struct Call {
         var ticket: UInt64
         var continuation: CheckedContinuation<WorkerOutcome, Never>
         var log: @Sendable (LogLine) -> Void
-        var watchdog: Task<Void, Never>?
+        var deadline: ContinuousClock.Instant
+    }
+
+    struct QueuedSend {
+        var executionID: String
+        var request: [UInt8]
+        var continuation: CheckedContinuation<WorkerOutcome, Never>
+        var log: @Sendable (LogLine) -> Void
+        var timeout: Duration
     }
 
     struct ProcessLink {
         var number: Int
-        var requests: AsyncStream<String>.Continuation
+        var channel: ResidentChannel
         var pid: Int32?
         var startedAt: Date
         /// Execution whose timeout caused the kill, if any.
         var timedOut: String?
     }
 
+    /// What to do once the lock is released.
+    enum Effect {
+        case send(ResidentChannel, [UInt8])
+        case complete(CheckedContinuation<WorkerOutcome, Never>, WorkerOutcome)
+        case report(ResidentWorkerReport)
+        case spawn(number: Int, channel: ResidentChannel, delay: Duration)
+        case terminate(ResidentChannel, pid: Int32?)
+        case sweep
+    }
+
     init(spec: ResidentWorkerSpec, runsRoot: URL, workerPythonPath: String, logger: Logger,
          report: @escaping @Sendable (ResidentWorkerReport) async -> Void) {
         self.spec = spec
-        self.report = report
         self.runsRoot = runsRoot
         self.workerPythonPath = workerPythonPath
         self.logger = logger
-        self.dispatch = ResidentDispatchState(capacity: spec.concurrency, queueLimit: spec.queueLimit)
+        self.state = Mutex(State(dispatch: ResidentDispatchState(capacity: spec.concurrency, queueLimit: spec.queueLimit)))
+        let (stream, continuation) = AsyncStream<ResidentWorkerReport>.makeStream()
+        self.reports = continuation
+        Task {
+            for await item in stream { await report(item) }
+        }
+    }
+
+    deinit {
+        reports.finish()
     }
 
     // MARK: - Life cycle
 
-    func start() async {
-        await perform(machine.handle(.start))
+    func start() {
+        perform(state.withLock { state in apply(state.machine.handle(.start), to: &state) })
     }
 
-    func stop() async {
-        stopRequested = true
-        await perform(machine.handle(.stop))
-        for ticket in dispatch.close() { waiters.removeValue(forKey: ticket)?.resume(returning: false) }
+    func stop() {
+        perform(state.withLock { state in
+            state.stopRequested = true
+            var effects = apply(state.machine.handle(.stop), to: &state)
+            return effects + giveUp(state.dispatch.close(), in: &state)
+        })
     }
 
     var pod: PodInfo {
-        let status: String
-        switch machine.state {
-        case .idle, .starting: status = "pending"
-        case .ready: status = "running"
-        case .stopping, .stopped: status = "terminated"
-        case .failed: status = "failed"
+        state.withLock { state in
+            let status: String
+            switch state.machine.state {
+            case .idle, .starting: status = "pending"
+            case .ready: status = "running"
+            case .stopping, .stopped: status = "terminated"
+            case .failed: status = "failed"
+            }
+            return PodInfo(id: "\(spec.deploymentName)-\(spec.generation)-\(state.processCount)", status: status,
+                           pid: state.link?.pid, startedAt: state.link?.startedAt)
         }
-        let pid = link?.pid
-        return PodInfo(id: "\(spec.deploymentName)-\(spec.generation)-\(processCount)", status: status, pid: pid,
-                       startedAt: link?.startedAt)
     }
 
-    var pid: Int32? { link?.pid }
+    var pid: Int32? { state.withLock { $0.link?.pid } }
 
-    private func perform(_ actions: [ResidentWorkerStateMachine.Action]) async {
+    /// Turns the machine's actions into state changes and effects (under the lock).
+    private func apply(_ actions: [ResidentWorkerStateMachine.Action], to state: inout State) -> [Effect] {
+        var effects: [Effect] = []
         for action in actions {
             switch action {
             case .spawn(let delay):
-                spawn(after: delay)
+                state.processCount += 1
+                do {
+                    let channel = try ResidentChannel()
+                    state.link = ProcessLink(number: state.processCount, channel: channel, pid: nil, startedAt: Date())
+                    effects.append(.spawn(number: state.processCount, channel: channel, delay: delay))
+                } catch {
+                    // No pipes (descriptor limit): the attempt counts as a process that died at once.
+                    state.link = nil
+                    effects += apply(state.machine.handle(.exited("could not create the worker's pipes: \(error)")),
+                                     to: &state)
+                }
             case .report(let event, let text):
-                await report(.status(event, LogLine(timestamp: Date(), stream: .system, message: text)))
+                effects.append(.report(.status(event, LogLine(timestamp: Date(), stream: .system, message: text))))
             case .failInFlight(let reason):
-                failInFlight(reason)
-                if case .failed = machine.state {
-                    for ticket in dispatch.close() { waiters.removeValue(forKey: ticket)?.resume(returning: false) }
+                _ = state.dispatch.workerLost()
+                let inFlight = state.calls
+                state.calls.removeAll()
+                for (_, call) in inFlight { effects.append(.complete(call.continuation, .crashed(reason))) }
+                if case .failed = state.machine.state {
+                    effects += giveUp(state.dispatch.close(), in: &state)
                 }
             case .terminateProcess:
-                terminate()
+                if let link = state.link { effects.append(.terminate(link.channel, pid: link.pid)) }
             case .none:
                 break
             }
         }
+        return effects
     }
 
-    private func spawn(after delay: Duration) {
-        processCount += 1
-        let number = processCount
-        let (requests, continuation) = AsyncStream<String>.makeStream()
-        link = ProcessLink(number: number, requests: continuation, pid: nil, startedAt: Date())
+    private func perform(_ effects: [Effect]) {
+        for effect in effects {
+            switch effect {
+            case .send(let channel, let request):
+                // A refused write means the process is gone: its exit fails the call with the others.
+                channel.send(request)
+            case .complete(let continuation, let outcome): continuation.resume(returning: outcome)
+            case .report(let report): reports.yield(report)
+            case .spawn(let number, let channel, let delay): spawn(number, channel: channel, after: delay)
+            case .terminate(let channel, let pid): terminate(channel, pid: pid)
+            case .sweep: startSweeping()
+            }
+        }
+    }
+
+    private func spawn(_ number: Int, channel: ResidentChannel, after delay: Duration) {
         let spec = spec
         let work = runsRoot.appendingPathComponent("deployment-\(spec.deploymentID)")
         var env = SubprocessElasticLauncher.processEnvironment(
@@ -119,6 +190,14 @@ actor ResidentWorker {
                          "--mode", "resident", "--max-parallel", String(spec.concurrency)]
         if let limit = spec.memoryLimitBytes { arguments += ["--memory-limit-bytes", String(limit)] }
         let environment = env
+        let outputEnded = Mutex(false)
+        channel.startReading(maxLineLength: Self.maxLineLength, onLine: { [weak self] line in
+            self?.received(line, from: number)
+        }, onDiagnostic: { [weak self] line in
+            self?.reports.yield(.log(LogLine(timestamp: Date(), stream: .stderr, message: line)))
+        }, onEnd: {
+            outputEnded.withLock { $0 = true }
+        })
         Task.detached { [weak self] in
             if delay > .zero { try? await Task.sleep(for: delay) }
             try? FileManager.default.createDirectory(at: work.appendingPathComponent("tmp"), withIntermediateDirectories: true)
@@ -132,30 +211,11 @@ actor ResidentWorker {
                         (Environment.Key(stringLiteral: $0.key), $0.value)
                     })),
                     workingDirectory: FilePath(spec.codeDirectory.path), platformOptions: options,
-                    input: .inputWriter, output: .sequence, error: .sequence
+                    input: .fileDescriptor(channel.childInput, closeAfterSpawningProcess: true),
+                    output: .fileDescriptor(channel.childOutput, closeAfterSpawningProcess: true),
+                    error: .fileDescriptor(channel.childError, closeAfterSpawningProcess: true)
                 ) { execution in
-                    await self?.attached(number, pid: execution.processIdentifier.value)
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask {
-                            for try await line in execution.standardOutput.strings(bufferingPolicy: .maxLineLength(64 << 20)) {
-                                guard !line.isEmpty else { continue }
-                                await self?.received(line, from: number)
-                            }
-                            continuation.finish()
-                        }
-                        group.addTask {
-                            for try await line in execution.standardError.strings() {
-                                await self?.diagnostic(line, from: number)
-                            }
-                        }
-                        group.addTask {
-                            for await request in requests {
-                                _ = try await execution.standardInputWriter.write(request)
-                            }
-                            try await execution.standardInputWriter.finish()
-                        }
-                        try await group.waitForAll()
-                    }
+                    self?.attached(number, pid: execution.processIdentifier.value)
                 }
                 switch result.terminationStatus {
                 case .exited(let code): description = "the worker process exited with code \(code)"
@@ -166,186 +226,226 @@ actor ResidentWorker {
             } catch {
                 description = "the worker process could not run: \(error)"
             }
-            continuation.finish()
-            await self?.exited(number, description: description)
+            channel.closeInput()
+            // Lines written just before the exit are still being read: let them arrive first
+            // (bounded, in case a child process of the worker keeps the pipes open).
+            for _ in 0..<200 where !outputEnded.withLock({ $0 }) {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            self?.exited(number, description: description)
         }
     }
 
     private func attached(_ number: Int, pid: Int32) {
-        guard link?.number == number else { return }
-        link?.pid = pid
+        state.withLock { state in
+            guard state.link?.number == number else { return }
+            state.link?.pid = pid
+        }
     }
 
-    private func terminate() {
-        guard let link else { return }
-        link.requests.yield("{\"type\":\"shutdown\"}\n")
-        link.requests.finish()
-        let pid = link.pid
+    /// Asks the worker to finish, and kills its process group if it has not after a grace period.
+    private func terminate(_ channel: ResidentChannel, pid: Int32?) {
+        channel.send(Array("{\"type\":\"shutdown\"}\n".utf8))
+        channel.closeInput()
         let grace = spec.executionTimeout
         Task.detached { [weak self] in
             try? await Task.sleep(for: min(grace, .seconds(30)))
-            if let pid, await self?.isCurrent(pid: pid) == true { kill(-pid, SIGKILL) }
+            if let pid, self?.isCurrent(pid: pid) == true { kill(-pid, SIGKILL) }
         }
     }
 
-    private func isCurrent(pid: Int32) -> Bool { link?.pid == pid }
+    private func isCurrent(pid: Int32) -> Bool { state.withLock { $0.link?.pid == pid } }
 
-    private func exited(_ number: Int, description: String) async {
-        guard link?.number == number else { return }
-        let timedOut = link?.timedOut
-        link = nil
-        if stopRequested {
-            await perform(machine.handle(.stoppedCompletely))
-            return
-        }
-        if let timedOut, let call = calls.removeValue(forKey: timedOut) {
-            complete(call, outcome: .timedOut(spec.executionTimeout), executionID: timedOut, release: false)
-            await report(.log(LogLine(timestamp: Date(), stream: .system,
-                message: "Execution \"\(timedOut)\" exceeded its timeout of \(spec.executionTimeout.components.seconds) s; "
-                    + "the worker was stopped and is being replaced")))
-        }
-        await perform(machine.handle(.exited(description)))
+    private func exited(_ number: Int, description: String) {
+        perform(state.withLock { state -> [Effect] in
+            guard state.link?.number == number else { return [] }
+            let timedOut = state.link?.timedOut
+            state.link = nil
+            if state.stopRequested { return apply(state.machine.handle(.stoppedCompletely), to: &state) }
+            var effects: [Effect] = []
+            if let timedOut, let call = state.calls.removeValue(forKey: timedOut) {
+                effects.append(.complete(call.continuation, .timedOut(spec.executionTimeout)))
+                effects.append(.report(.log(LogLine(timestamp: Date(), stream: .system,
+                    message: "Execution \"\(timedOut)\" exceeded its timeout of \(spec.executionTimeout.components.seconds) s; "
+                        + "the worker was stopped and is being replaced"))))
+            }
+            return effects + apply(state.machine.handle(.exited(description)), to: &state)
+        })
     }
 
-    private func failInFlight(_ reason: String) {
-        let lost = dispatch.workerLost()
-        _ = lost
-        let inFlight = calls
-        calls.removeAll()
-        for (id, call) in inFlight {
-            complete(call, outcome: .crashed(reason), executionID: id, release: false)
-        }
-    }
+    // MARK: - Messages from the process (reader thread)
 
-    // MARK: - Messages from the process
-
-    private func received(_ line: String, from number: Int) async {
-        guard link?.number == number else { return }
-        guard let message = try? WorkerMessage(line: line) else {
-            await report(.log(LogLine(timestamp: Date(), stream: .stdout, message: line)))
+    private func received(_ bytes: UnsafeBufferPointer<UInt8>, from number: Int) {
+        guard let message = try? WorkerMessage(bytes: bytes) else {
+            reports.yield(.log(LogLine(timestamp: Date(), stream: .stdout, message: String(decoding: bytes, as: UTF8.self))))
             return
         }
         switch message {
-        case .ready:
-            await perform(machine.handle(.ready))
-            for ticket in dispatch.workerReady() { clear(ticket) }
-        case .loadError(let type, let text, let traceback):
-            for tracebackLine in (traceback ?? "").split(separator: "\n") {
-                await report(.log(LogLine(timestamp: Date(), stream: .stderr, message: String(tracebackLine))))
-            }
-            await perform(machine.handle(.loadFailed("\(type): \(text)")))
+        case .result(let id, let outputs):
+            finish(id, outcome: .returned(outputs), from: number)
+        case .error(let id, let type, let text, _):
+            finish(id, outcome: .raised(type: type, message: text), from: number)
         case .log(let executionID, let stream, let time, let text):
             let line = LogLine(timestamp: time, stream: stream, message: text)
-            if let executionID, let call = calls[executionID] {
-                call.log(line)
+            if let executionID, let log = state.withLock({ $0.calls[executionID]?.log }) {
+                log(line)
             } else {
-                await report(.log(line))
+                reports.yield(.log(line))
             }
-        case .result(let id, let outputs):
-            finish(id, outcome: .returned(outputs))
-        case .error(let id, let type, let text, _):
-            finish(id, outcome: .raised(type: type, message: text))
+        case .ready:
+            perform(state.withLock { state -> [Effect] in
+                guard state.link?.number == number else { return [] }
+                var effects = apply(state.machine.handle(.ready), to: &state)
+                for ticket in state.dispatch.workerReady() { effects += clear(ticket, in: &state) }
+                return effects
+            })
+        case .loadError(let type, let text, let traceback):
+            for tracebackLine in (traceback ?? "").split(separator: "\n") {
+                reports.yield(.log(LogLine(timestamp: Date(), stream: .stderr, message: String(tracebackLine))))
+            }
+            perform(state.withLock { state -> [Effect] in
+                guard state.link?.number == number else { return [] }
+                return apply(state.machine.handle(.loadFailed("\(type): \(text)")), to: &state)
+            })
         case .protocolError(let text):
-            await report(.log(LogLine(timestamp: Date(), stream: .system, message: "worker protocol error: \(text)")))
+            reports.yield(.log(LogLine(timestamp: Date(), stream: .system, message: "worker protocol error: \(text)")))
         }
-    }
-
-    private func diagnostic(_ line: String, from number: Int) async {
-        await report(.log(LogLine(timestamp: Date(), stream: .stderr, message: line)))
     }
 
     // MARK: - Executions
 
     func admit() -> ResidentAdmission {
-        switch machine.state {
-        case .failed, .stopping, .stopped, .idle:
-            return .notRunning
-        case .starting, .ready:
-            break
+        state.withLock { state in
+            switch state.machine.state {
+            case .failed, .stopping, .stopped, .idle:
+                return .notRunning
+            case .starting, .ready:
+                break
+            }
+            state.nextTicket += 1
+            let ticket = state.nextTicket
+            var startsNow = false
+            switch state.dispatch.submit(ticket) {
+            case .dispatch:
+                state.cleared.insert(ticket)
+                startsNow = true
+            case .queued: break
+            case .rejected: return .queueFull(limit: spec.queueLimit)
+            }
+            return .admitted(ResidentTicket(deploymentID: spec.deploymentID, number: ticket, startsNow: startsNow))
         }
-        nextTicket += 1
-        let ticket = nextTicket
-        var startsNow = false
-        switch dispatch.submit(ticket) {
-        case .dispatch:
-            cleared.insert(ticket)
-            startsNow = true
-        case .queued: break
-        case .rejected: return .queueFull(limit: spec.queueLimit)
-        }
-        return .admitted(ResidentTicket(deploymentID: spec.deploymentID, number: ticket, startsNow: startsNow))
     }
 
     func release(_ ticket: UInt64) {
-        if cleared.remove(ticket) != nil {
-            for next in dispatch.finish(ticket) { clear(next) }
-        } else if dispatch.withdraw(ticket) {
-            waiters.removeValue(forKey: ticket)?.resume(returning: false)
-        }
-    }
-
-    private func clear(_ ticket: UInt64) {
-        if let waiter = waiters.removeValue(forKey: ticket) {
-            cleared.insert(ticket)
-            waiter.resume(returning: true)
-        } else {
-            cleared.insert(ticket)
-        }
-    }
-
-    func run(_ ticket: UInt64, job: WorkerJob, log: @escaping @Sendable (LogLine) -> Void) async -> WorkerOutcome {
-        if !cleared.contains(ticket) {
-            guard dispatch.waiting.contains(ticket) else {
-                return .unavailable("the deployment's worker is not running")
+        perform(state.withLock { state -> [Effect] in
+            if state.cleared.remove(ticket) != nil {
+                return state.dispatch.finish(ticket).flatMap { clear($0, in: &state) }
             }
-            let go = await withCheckedContinuation { waiters[ticket] = $0 }
-            guard go else { return .unavailable("the deployment's worker stopped before the execution could start") }
+            return state.dispatch.withdraw(ticket) ? giveUp([ticket], in: &state) : []
+        })
+    }
+
+    /// A queued ticket got a slot: its execution is sent now if its request is ready, or as
+    /// soon as `run` brings it.
+    private func clear(_ ticket: UInt64, in state: inout State) -> [Effect] {
+        guard let queued = state.queued.removeValue(forKey: ticket) else {
+            state.cleared.insert(ticket)
+            return []
         }
-        cleared.remove(ticket)
-        guard let link, machine.acceptsExecutions else {
-            for next in dispatch.finish(ticket) { clear(next) }
-            return .unavailable("the deployment's worker is not running")
+        return startCall(ticket, queued, in: &state)
+    }
+
+    /// Tickets dropped without running (the worker stopped for good): their executions fail.
+    private func giveUp(_ tickets: [UInt64], in state: inout State) -> [Effect] {
+        var effects: [Effect] = []
+        for ticket in tickets {
+            state.cleared.remove(ticket)
+            if let queued = state.queued.removeValue(forKey: ticket) {
+                effects.append(.complete(queued.continuation,
+                                         .unavailable("the deployment's worker stopped before the execution could start")))
+            }
         }
+        return effects
+    }
+
+    /// Registers the call and sends its request (the ticket holds a slot).
+    private func startCall(_ ticket: UInt64, _ call: QueuedSend, in state: inout State) -> [Effect] {
+        guard let link = state.link, state.machine.acceptsExecutions else {
+            var effects = state.dispatch.finish(ticket).flatMap { clear($0, in: &state) }
+            effects.append(.complete(call.continuation, .unavailable("the deployment's worker is not running")))
+            return effects
+        }
+        state.calls[call.executionID] = Call(ticket: ticket, continuation: call.continuation, log: call.log,
+                                             deadline: ContinuousClock.now + call.timeout)
+        var effects: [Effect] = [.send(link.channel, call.request)]
+        if !state.sweeping {
+            state.sweeping = true
+            effects.append(.sweep)
+        }
+        return effects
+    }
+
+    func run(_ ticket: UInt64, job: ResidentJob, log: @escaping @Sendable (LogLine) -> Void) async -> WorkerOutcome {
         var arguments = job.arguments
         if !job.fileArguments.isEmpty {
             do {
                 arguments = try SubprocessElasticLauncher.prepareArguments(
-                    job, work: runsRoot.appendingPathComponent(job.executionID))
+                    arguments, files: job.fileArguments, work: runsRoot.appendingPathComponent(job.executionID))
             } catch {
-                for next in dispatch.finish(ticket) { clear(next) }
+                release(ticket)
                 return .unavailable("could not prepare the input files: \(error)")
             }
         }
-        let executionID = job.executionID
-        let timeout = job.timeout
+        let request = WorkerMessage.executeRequest(executionID: job.executionID, inputs: arguments)
         return await withCheckedContinuation { continuation in
-            let watchdog = Task { [weak self] in
-                try? await Task.sleep(for: timeout)
-                if !Task.isCancelled { await self?.timedOut(executionID) }
+            let call = QueuedSend(executionID: job.executionID, request: request, continuation: continuation, log: log,
+                                  timeout: job.timeout)
+            perform(state.withLock { state -> [Effect] in
+                if state.cleared.remove(ticket) != nil { return startCall(ticket, call, in: &state) }
+                if state.dispatch.waiting.contains(ticket) {
+                    state.queued[ticket] = call
+                    return []
+                }
+                return [.complete(continuation, .unavailable("the deployment's worker is not running"))]
+            })
+        }
+    }
+
+    private func finish(_ executionID: String, outcome: WorkerOutcome, from number: Int) {
+        perform(state.withLock { state -> [Effect] in
+            guard state.link?.number == number, let call = state.calls.removeValue(forKey: executionID) else { return [] }
+            var effects: [Effect] = [.complete(call.continuation, outcome)]
+            for next in state.dispatch.finish(call.ticket) { effects += clear(next, in: &state) }
+            return effects
+        })
+    }
+
+    /// Checks running executions against their timeout while there are any. A thread cannot be
+    /// stopped from outside: the whole process is killed and replaced.
+    private func startSweeping() {
+        Task.detached { [weak self] in
+            while true {
+                try? await Task.sleep(for: Self.timeoutSweep)
+                guard let self, self.sweep() else { return }
             }
-            calls[executionID] = Call(ticket: ticket, continuation: continuation, log: log, watchdog: watchdog)
-            link.requests.yield(WorkerMessage.executeRequest(executionID: executionID, inputs: arguments))
         }
     }
 
-    private func finish(_ executionID: String, outcome: WorkerOutcome) {
-        guard let call = calls.removeValue(forKey: executionID) else { return }
-        complete(call, outcome: outcome, executionID: executionID, release: true)
-    }
-
-    private func complete(_ call: Call, outcome: WorkerOutcome, executionID: String, release: Bool) {
-        call.watchdog?.cancel()
-        call.continuation.resume(returning: outcome)
-        if release {
-            for next in dispatch.finish(call.ticket) { clear(next) }
+    /// One timeout check; false once nothing runs (the sweeping stops until the next call).
+    private func sweep() -> Bool {
+        let now = ContinuousClock.now
+        return state.withLock { state in
+            guard !state.calls.isEmpty else {
+                state.sweeping = false
+                return false
+            }
+            guard var link = state.link, link.timedOut == nil, let pid = link.pid,
+                  let late = state.calls.first(where: { $0.value.deadline <= now })
+            else { return true }
+            link.timedOut = late.key
+            state.link = link
+            kill(-pid, SIGKILL)
+            return true
         }
-    }
-
-    /// A thread cannot be stopped from outside: the whole process is killed and replaced.
-    private func timedOut(_ executionID: String) {
-        guard calls[executionID] != nil, var current = link, let pid = current.pid else { return }
-        current.timedOut = executionID
-        link = current
-        kill(-pid, SIGKILL)
     }
 }

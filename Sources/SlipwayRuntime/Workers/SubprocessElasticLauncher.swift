@@ -54,11 +54,12 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
     }
 
     /// Copies file inputs into the execution's folder and returns the arguments with their paths.
-    static func prepareArguments(_ job: WorkerJob, work: URL) throws -> [String: JSONValue] {
-        var arguments = job.arguments
+    static func prepareArguments(_ arguments: [String: JSONValue], files: [String: WorkerJob.FileArgument],
+                                 work: URL) throws -> [String: JSONValue] {
+        var arguments = arguments
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: work.appendingPathComponent("tmp"), withIntermediateDirectories: true)
-        for (name, file) in job.fileArguments {
+        for (name, file) in files {
             let folder = work.appendingPathComponent("inputs").appendingPathComponent(name)
             try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
             let safeName = file.fileName.split(separator: "/").last.map(String.init) ?? name
@@ -73,7 +74,7 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
         let work = workDirectory(executionID: job.executionID)
         let arguments: [String: JSONValue]
         do {
-            arguments = try Self.prepareArguments(job, work: work)
+            arguments = try Self.prepareArguments(job.arguments, files: job.fileArguments, work: work)
         } catch {
             return .unavailable("could not prepare the input files: \(error)")
         }

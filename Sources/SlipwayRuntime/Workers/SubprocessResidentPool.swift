@@ -1,14 +1,14 @@
 import Foundation
 import Logging
 import SlipwayCore
+import Synchronization
 
-/// Resident workers of every low-latency deployment, one `ResidentWorker` actor each.
-public final class SubprocessResidentPool: ResidentWorkerPool, @unchecked Sendable {
+/// Resident workers of every low-latency deployment, one `ResidentWorker` each.
+public final class SubprocessResidentPool: ResidentWorkerPool, Sendable {
     let runsRoot: URL
     let workerPythonPath: String
     let logger: Logger
-    private let lock = NSLock()
-    private var workers: [String: ResidentWorker] = [:]
+    private let workers = Mutex<[String: ResidentWorker]>([:])
 
     public init(runsRoot: URL, workerPythonPath: String, logger: Logger) {
         self.runsRoot = runsRoot
@@ -17,57 +17,53 @@ public final class SubprocessResidentPool: ResidentWorkerPool, @unchecked Sendab
     }
 
     private func worker(_ deploymentID: String) -> ResidentWorker? {
-        lock.withLock { workers[deploymentID] }
+        workers.withLock { $0[deploymentID] }
     }
 
     public func start(_ spec: ResidentWorkerSpec, report: @escaping @Sendable (ResidentWorkerReport) async -> Void) async {
         let worker = ResidentWorker(spec: spec, runsRoot: runsRoot, workerPythonPath: workerPythonPath, logger: logger,
                                     report: report)
-        let previous = lock.withLock { workers.updateValue(worker, forKey: spec.deploymentID) }
-        await previous?.stop()
-        await worker.start()
+        let previous = workers.withLock { $0.updateValue(worker, forKey: spec.deploymentID) }
+        previous?.stop()
+        worker.start()
     }
 
     public func stop(deploymentID: String) async {
-        let worker = lock.withLock { workers.removeValue(forKey: deploymentID) }
-        await worker?.stop()
+        let worker = workers.withLock { $0.removeValue(forKey: deploymentID) }
+        worker?.stop()
     }
 
-    public func admit(deploymentID: String) async -> ResidentAdmission {
+    public func admit(deploymentID: String) -> ResidentAdmission {
         guard let worker = worker(deploymentID) else { return .notRunning }
-        return await worker.admit()
+        return worker.admit()
     }
 
-    public func run(_ ticket: ResidentTicket, job: WorkerJob, log: @escaping @Sendable (LogLine) -> Void) async -> WorkerOutcome {
+    public func run(_ ticket: ResidentTicket, job: ResidentJob, log: @escaping @Sendable (LogLine) -> Void) async -> WorkerOutcome {
         guard let worker = worker(ticket.deploymentID) else { return .unavailable("the deployment's worker is not running") }
         return await worker.run(ticket.number, job: job, log: log)
     }
 
-    public func release(_ ticket: ResidentTicket) async {
-        await worker(ticket.deploymentID)?.release(ticket.number)
+    public func release(_ ticket: ResidentTicket) {
+        worker(ticket.deploymentID)?.release(ticket.number)
     }
 
     public func pods(deploymentID: String) async -> [PodInfo] {
         guard let worker = worker(deploymentID) else { return [] }
-        return [await worker.pod]
+        return [worker.pod]
     }
 
     public func processes() async -> [WorkerProcess] {
-        let all = lock.withLock { Array(workers.values) }
-        var result: [WorkerProcess] = []
-        for worker in all {
-            if let pid = await worker.pid { result.append(WorkerProcess(name: worker.spec.deploymentName, pid: pid)) }
+        workers.withLock { Array($0.values) }.compactMap { worker in
+            worker.pid.map { WorkerProcess(name: worker.spec.deploymentName, pid: $0) }
         }
-        return result
     }
 
     /// Stops every worker (server shutdown).
     public func stopAll() async {
-        let all = lock.withLock {
-            let current = workers
-            workers.removeAll()
+        let all = workers.withLock { current in
+            defer { current.removeAll() }
             return current
         }
-        for worker in all.values { await worker.stop() }
+        for worker in all.values { worker.stop() }
     }
 }

@@ -11,7 +11,14 @@ enum WorkerMessage: Equatable {
     case protocolError(String)
 
     init(line: String) throws {
-        let json = try JSONValue.parse(line)
+        try self.init(json: JSONValue.parse(line))
+    }
+
+    init(bytes: UnsafeBufferPointer<UInt8>) throws {
+        try self.init(json: JSONTextParser.parse(bytes))
+    }
+
+    init(json: JSONValue) throws {
         guard let type = json["type"]?.stringValue else { throw SlipwayError.internal("worker message without a type") }
         let executionID = json["execution_id"]?.stringValue
         switch type {
@@ -43,8 +50,9 @@ enum WorkerMessage: Equatable {
     }
 
     /// The request line asking a worker to run one execution.
-    static func executeRequest(executionID: String, inputs: [String: JSONValue]) -> String {
-        JSONValue.object(["type": .string("execute"), "execution_id": .string(executionID), "inputs": .object(inputs)])
-            .jsonString() + "\n"
+    static func executeRequest(executionID: String, inputs: [String: JSONValue]) -> [UInt8] {
+        var writer = JSONTextWriter(reservingCapacity: 128)
+        writer.write(.object(["type": .string("execute"), "execution_id": .string(executionID), "inputs": .object(inputs)]))
+        return writer.bytes + [0x0A]
     }
 }

@@ -47,13 +47,13 @@ extension CraftAIDialect {
                                                                      token: Self.endpointToken(request))
         let (values, files) = try await endpointInputs(request)
         defer { for file in files.values { try? FileManager.default.removeItem(at: file.url) } }
-        let (execution, task) = try await deployments.trigger(deployment, values: values, files: files, trigger: .endpoint)
+        let (execution, handle) = try await deployments.trigger(deployment, values: values, files: files, trigger: .endpoint)
         // The SDK fetches results itself; answer it at once.
         if request.headers[HTTPField.Name("craft-ai-client")!] != nil || request.query("wait_for_completion") == "false" {
             return JSONResponse.make(.object(["execution_id": .string(execution.id)]))
         }
         let resultsURL = "\(environmentBase(request, workspace: workspace))/endpoints/v1/\(path)/executions/\(execution.id)"
-        guard let result = await Self.wait(for: task, upTo: platform.limits.longPollHold) else {
+        guard let result = await handle.result(within: platform.limits.longPollHold) else {
             return JSONResponse.make(.object(["execution_id": .string(execution.id), "status": .string("Running"),
                                               "results_url": .string(resultsURL)]),
                                      status: .seeOther, headers: [.location: resultsURL])
@@ -76,17 +76,6 @@ extension CraftAIDialect {
         }
         return JSONResponse.make(.object(["execution_id": .string(done.id), "status": .string(done.status.rawValue),
                                           "outputs": .object(results)]))
-    }
-
-    /// Waits for the execution task, at most `limit`; its result when it finished.
-    static func wait(for task: Task<ExecutionResult, Never>, upTo limit: Duration) async -> ExecutionResult? {
-        await withTaskGroup(of: ExecutionResult?.self) { group in
-            group.addTask { await task.value }
-            group.addTask { try? await Task.sleep(for: limit); return nil }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
     }
 
     static func checkSucceeded(_ execution: Execution) throws {

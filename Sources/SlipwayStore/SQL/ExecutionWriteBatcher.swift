@@ -62,8 +62,14 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
         _ = try await submit(.barrier, store: store)
     }
 
+    /// How long a batch of writes nobody waits for may wait for company: records of a busy
+    /// endpoint then share transactions and statements instead of paying for one each.
+    let linger: Duration = .milliseconds(2)
+
     private func drain(store: SQLMetadataStore) async {
         while true {
+            let lingers = lock.withLock { pending.count < 64 && !pending.contains { $0.continuation != nil } }
+            if lingers { try? await Task.sleep(for: linger) }
             let batch: [Pending] = lock.withLock {
                 let taken = Array(pending.prefix(maxBatch))
                 pending.removeFirst(taken.count)
@@ -99,7 +105,7 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
     static func apply(_ operations: [Operation], db: any SQLDatabase) async throws -> [Bool] {
         var results = Array(repeating: true, count: operations.count)
         var operations = operations
-        let folded = foldFinishesIntoInserts(&operations)
+        let folded = foldTransitionsIntoInserts(&operations)
         var executions: [Execution] = []
         var inputs: [(String, Int, ExecutionInput)] = []
         var outputs: [(String, Int, ExecutionOutput)] = []
@@ -155,42 +161,29 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
         }
         var finalOutputs: [(String, Int, ExecutionOutput)] = []
         var finishLogs: [(LogLine, LogSubject)] = []
-        // Consecutive finishes of distinct executions, applied together.
-        var run: [(index: Int, Finish)] = []
+        // Consecutive status changes of distinct executions, applied together in submission order.
+        var run: [(index: Int, Transition)] = []
         func flushRun() async throws {
             guard !run.isEmpty else { return }
-            let applied = try await applyFinishes(run.map(\.1), db: db)
-            for (index, finish) in run {
-                results[index] = applied.contains(finish.id)
+            let applied = try await applyTransitions(run.map(\.1), db: db)
+            for (index, transition) in run {
+                results[index] = applied.contains(transition.id)
                 if results[index] {
-                    finalOutputs += finish.outputs.enumerated().map { (finish.id, $0.offset, $0.element) }
-                    finishLogs += finish.logs.map { ($0, LogSubject.execution(finish.id)) }
+                    finalOutputs += transition.outputs.enumerated().map { (transition.id, $0.offset, $0.element) }
+                    finishLogs += transition.logs.map { ($0, LogSubject.execution(transition.id)) }
                 }
             }
             run.removeAll()
         }
         for (index, operation) in operations.enumerated() {
-            switch operation {
-            case .status(let id, let from, let to, let at, let message):
-                try await flushRun()
-                let time = at.timeIntervalSince1970
-                let started: Double? = to == .running ? time : nil
-                let ended: Double? = to.isFinal ? time : nil
-                results[index] = try await db.raw("""
-                    UPDATE executions SET status = \(bind: to.rawValue),
-                        started_at = COALESCE(\(bind: started), started_at), ended_at = COALESCE(\(bind: ended), ended_at),
-                        failure_message = COALESCE(\(bind: message), failure_message)
-                    WHERE id = \(bind: id) AND status = \(bind: from.rawValue) RETURNING id
-                    """).first() != nil
-            case .outputs(let id, let produced):
-                finalOutputs += produced.enumerated().map { (id, $0.offset, $0.element) }
-            case .finish(let id, let from, let to, let at, let message, let produced, let lines):
-                if run.count >= 100 || run.contains(where: { $0.1.id == id }) { try await flushRun() }
-                run.append((index, Finish(id: id, from: from, to: to, at: at, message: message, outputs: produced,
-                                          logs: lines)))
-            default:
-                break
+            guard let transition = Transition(operation) else {
+                if case .outputs(let id, let produced) = operation {
+                    finalOutputs += produced.enumerated().map { (id, $0.offset, $0.element) }
+                }
+                continue
             }
+            if run.count >= 100 || run.contains(where: { $0.1.id == transition.id }) { try await flushRun() }
+            run.append((index, transition))
         }
         try await flushRun()
         // Outputs are written whole: planned ones at insert, produced ones replace them.
@@ -216,30 +209,56 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
         return results
     }
 
-    struct Finish {
+    /// A compare-and-set status change: a plain one (`status`) or the end of an execution with
+    /// its outputs and last log lines (`finish`).
+    struct Transition {
         var id: String
         var from: ExecutionStatus
         var to: ExecutionStatus
-        var at: Date
+        var startedAt: Date?
+        var endedAt: Date?
         var message: String?
-        var outputs: [ExecutionOutput]
-        var logs: [LogLine]
+        var outputs: [ExecutionOutput] = []
+        var logs: [LogLine] = []
+
+        init?(_ operation: Operation) {
+            switch operation {
+            case .status(let id, let from, let to, let at, let message):
+                self.id = id
+                self.from = from
+                self.to = to
+                startedAt = to == .running ? at : nil
+                endedAt = to.isFinal ? at : nil
+                self.message = message
+            case .finish(let id, let from, let to, let at, let message, let outputs, let logs):
+                self.id = id
+                self.from = from
+                self.to = to
+                endedAt = to.isFinal ? at : nil
+                self.message = message
+                self.outputs = outputs
+                self.logs = logs
+            default:
+                return nil
+            }
+        }
     }
 
-    /// One `UPDATE … FROM (VALUES …)` for finishes of distinct executions, each applied only
-    /// if the execution is still in its `from` status. Returns the ids it applied to.
-    static func applyFinishes(_ finishes: [Finish], db: any SQLDatabase) async throws -> Set<String> {
+    /// One `UPDATE … FROM (VALUES …)` for transitions of distinct executions, each applied
+    /// only if the execution is still in its `from` status. Returns the ids it applied to.
+    static func applyTransitions(_ transitions: [Transition], db: any SQLDatabase) async throws -> Set<String> {
         var query = SQLQueryString("""
-            UPDATE executions SET status = v.column3, ended_at = COALESCE(v.column4, executions.ended_at),
-                failure_message = COALESCE(v.column5, executions.failure_message)
+            UPDATE executions SET status = v.column3, started_at = COALESCE(v.column4, executions.started_at),
+                ended_at = COALESCE(v.column5, executions.ended_at),
+                failure_message = COALESCE(v.column6, executions.failure_message)
             FROM (VALUES 
             """)
-        for (index, finish) in finishes.enumerated() {
+        for (index, transition) in transitions.enumerated() {
             if index > 0 { query.appendLiteral(", ") }
-            let ended: Double? = finish.to.isFinal ? finish.at.timeIntervalSince1970 : nil
             query += """
-                (\(bind: finish.id), \(bind: finish.from.rawValue), \(bind: finish.to.rawValue), \(bind: ended),
-                 \(bind: finish.message))
+                (\(bind: transition.id), \(bind: transition.from.rawValue), \(bind: transition.to.rawValue),
+                 \(bind: transition.startedAt?.timeIntervalSince1970), \(bind: transition.endedAt?.timeIntervalSince1970),
+                 \(bind: transition.message))
                 """ as SQLQueryString
         }
         query.appendLiteral(") AS v WHERE executions.id = v.column1 AND executions.status = v.column2 RETURNING id")
@@ -250,33 +269,35 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
         return applied
     }
 
-    /// An execution whose insert and finish are both in this batch, with nothing else touching
-    /// it, is inserted in its final state: the finish is folded into the insert (its outputs
-    /// replace the planned ones, by name) and removed from the list. Returns the folded finishes'
-    /// log lines, to be written with the batch's other lines.
-    static func foldFinishesIntoInserts(_ operations: inout [Operation]) -> [(LogLine, LogSubject)] {
+    /// An execution inserted in this batch is inserted in the state its following status
+    /// changes lead to, as long as each one's compare-and-set holds on the state so far and no
+    /// separate outputs write comes between: those changes are folded into the insert (finish
+    /// outputs replace the planned ones, by name) and removed from the list. Returns the folded
+    /// finishes' log lines, to be written with the batch's other lines.
+    static func foldTransitionsIntoInserts(_ operations: inout [Operation]) -> [(LogLine, LogSubject)] {
         var insertAt: [String: Int] = [:]
-        var touches: [String: Int] = [:]
         for (index, operation) in operations.enumerated() {
-            switch operation {
-            case .insert(let execution, _, _): insertAt[execution.id] = index
-            case .status(let id, _, _, _, _), .outputs(let id, _), .finish(let id, _, _, _, _, _, _):
-                touches[id, default: 0] += 1
-            default: break
-            }
+            if case .insert(let execution, _, _) = operation { insertAt[execution.id] = index }
         }
         guard !insertAt.isEmpty else { return [] }
         var logs: [(LogLine, LogSubject)] = []
         for index in operations.indices {
-            guard case .finish(let id, let from, let to, let at, let message, let produced, let lines) = operations[index],
-                  touches[id] == 1, let position = insertAt[id], position < index,
-                  case .insert(var execution, let inputs, var planned) = operations[position],
-                  execution.status == from
+            if case .outputs(let id, _) = operations[index] {
+                insertAt[id] = nil
+                continue
+            }
+            guard let transition = Transition(operations[index]), let position = insertAt[transition.id],
+                  position < index, case .insert(var execution, let inputs, var planned) = operations[position]
             else { continue }
-            execution.status = to
-            if to.isFinal { execution.endedAt = at }
-            if let message { execution.failureMessage = message }
-            for output in produced {
+            guard execution.status == transition.from else {
+                insertAt[transition.id] = nil
+                continue
+            }
+            execution.status = transition.to
+            if let started = transition.startedAt { execution.startedAt = started }
+            if let ended = transition.endedAt { execution.endedAt = ended }
+            if let message = transition.message { execution.failureMessage = message }
+            for output in transition.outputs {
                 if let slot = planned.firstIndex(where: { $0.name == output.name }) {
                     planned[slot] = output
                 } else {
@@ -285,7 +306,7 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
             }
             operations[position] = .insert(execution, inputs, planned)
             operations[index] = .barrier
-            logs += lines.map { ($0, LogSubject.execution(id)) }
+            logs += transition.logs.map { ($0, LogSubject.execution(transition.id)) }
         }
         return logs
     }

@@ -7,6 +7,11 @@ extension SQLMetadataStore: ExecutionStore {
         writes.enqueue(.insert(execution, inputs, outputs), store: self)
     }
 
+    public func enqueueExecutionStatus(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date,
+                                       message: String?) {
+        writes.enqueue(.status(id: id, from: from, to: to, at: at, message: message), store: self)
+    }
+
     public func enqueueFinish(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?,
                               outputs: [ExecutionOutput], logs: [LogLine]) {
         writes.enqueue(.finish(id: id, from: from, to: to, at: at, message: message, outputs: outputs, logs: logs),

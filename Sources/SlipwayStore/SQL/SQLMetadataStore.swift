@@ -119,6 +119,14 @@ extension SQLRow {
     }
 }
 
+func encodeJSON(_ value: [String: JSONValue]) -> String {
+    JSONValue.object(value).jsonString()
+}
+
+func encodeJSON(_ value: JSONValue) -> String {
+    value.jsonString()
+}
+
 func encodeJSON<T: Encodable>(_ value: T) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
