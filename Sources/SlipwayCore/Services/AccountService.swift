@@ -15,7 +15,10 @@ public struct AccountService: Sendable {
     public static let adminUserName = "admin"
 
     public static func hash(_ secret: String) -> String {
-        Hex.encode(SHA256.hash(data: Data(secret.utf8)))
+        var hasher = SHA256()
+        var text = secret
+        text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        return Hex.encode(hasher.finalize())
     }
 
     /// Creates the default workspace and the admin user with an SDK token on first start.

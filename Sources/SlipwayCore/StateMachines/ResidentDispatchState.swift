@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 
 /// Admission of executions to a resident worker: at most `capacity` run at once, at most
@@ -16,7 +17,8 @@ public struct ResidentDispatchState<Ticket: Hashable & Sendable>: Sendable {
     public private(set) var capacity: Int
     public let queueLimit: Int
     public private(set) var running: Set<Ticket> = []
-    public private(set) var waiting: [Ticket] = []
+    public private(set) var waiting: Deque<Ticket> = []
+    private var waitingSet: Set<Ticket> = []
     /// False while no worker is ready: everything queues.
     public private(set) var accepting = false
 
@@ -32,7 +34,13 @@ public struct ResidentDispatchState<Ticket: Hashable & Sendable>: Sendable {
         }
         guard waiting.count < queueLimit else { return .rejected }
         waiting.append(ticket)
+        waitingSet.insert(ticket)
         return .queued(position: waiting.count)
+    }
+
+    /// Whether the ticket waits for a slot.
+    public func isWaiting(_ ticket: Ticket) -> Bool {
+        waitingSet.contains(ticket)
     }
 
     /// A running execution ended; returns the queued ones to dispatch now.
@@ -43,7 +51,7 @@ public struct ResidentDispatchState<Ticket: Hashable & Sendable>: Sendable {
 
     /// A queued execution gave up waiting (its caller went away or it was cancelled).
     public mutating func withdraw(_ ticket: Ticket) -> Bool {
-        guard let index = waiting.firstIndex(of: ticket) else { return false }
+        guard waitingSet.remove(ticket) != nil, let index = waiting.firstIndex(of: ticket) else { return false }
         waiting.remove(at: index)
         return true
     }
@@ -68,6 +76,7 @@ public struct ResidentDispatchState<Ticket: Hashable & Sendable>: Sendable {
         let all = Array(running) + waiting
         running.removeAll()
         waiting.removeAll()
+        waitingSet.removeAll()
         return all
     }
 
@@ -76,6 +85,7 @@ public struct ResidentDispatchState<Ticket: Hashable & Sendable>: Sendable {
         var ready: [Ticket] = []
         while running.count < capacity, !waiting.isEmpty {
             let next = waiting.removeFirst()
+            waitingSet.remove(next)
             running.insert(next)
             ready.append(next)
         }

@@ -48,7 +48,7 @@ public enum IOValueCoercion {
 
     /// Size in bytes of a value once serialised, for the I/O size limit.
     public static func encodedSize(_ value: JSONValue) -> Int {
-        value.jsonData().count
+        JSONTextWriter.bytes(of: value).count
     }
 
     static func describe(_ value: JSONValue) -> String {

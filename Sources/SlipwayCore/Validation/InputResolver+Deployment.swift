@@ -9,11 +9,11 @@ extension InputResolver {
                                         variables: [String: String]) throws(SlipwayError) -> [ExecutionInput] {
         let exposed = Dictionary(mappings.compactMap { m in m.endpointInputName.map { ($0, m) } },
                                  uniquingKeysWith: { a, _ in a })
-        for name in values.keys.sorted() where exposed[name] == nil {
+        for name in values.keys where exposed[name] == nil {
             throw .badRequest("'\(NameRules.printable(name))' is not an input of this endpoint; "
                 + (exposed.isEmpty ? "it takes no input" : "inputs are: \(exposed.keys.sorted().joined(separator: ", "))"))
         }
-        for name in files.keys.sorted() where exposed[name] == nil {
+        for name in files.keys where exposed[name] == nil {
             throw .badRequest("file '\(NameRules.printable(name))' is not an input of this endpoint")
         }
         let mappingFor = Dictionary(mappings.map { ($0.pipelineInputName, $0) }, uniquingKeysWith: { a, _ in a })

@@ -402,7 +402,7 @@ final class ResidentWorker: Sendable {
                                   timeout: job.timeout)
             perform(state.withLock { state -> [Effect] in
                 if state.cleared.remove(ticket) != nil { return startCall(ticket, call, in: &state) }
-                if state.dispatch.waiting.contains(ticket) {
+                if state.dispatch.isWaiting(ticket) {
                     state.queued[ticket] = call
                     return []
                 }

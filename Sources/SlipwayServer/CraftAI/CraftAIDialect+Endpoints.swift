@@ -31,11 +31,16 @@ extension CraftAIDialect {
         return workspace.name == AccountService.defaultWorkspaceName ? base : "\(base)/environments/\(workspace.name)"
     }
 
+    private static let sdkClientHeader = HTTPField.Name("craft-ai-client")!
+
     private static func endpointToken(_ request: Request) -> String? {
         if let header = request.headers[.authorization] {
-            let parts = header.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "endpointtoken" { return String(parts[1]) }
-            return nil
+            // "EndpointToken <token>", the scheme in any case.
+            let scheme = "endpointtoken "
+            guard header.utf8.count > scheme.utf8.count,
+                  zip(header.utf8, scheme.utf8).allSatisfy({ $0 | 0x20 == $1 })
+            else { return nil }
+            return String(header.dropFirst(scheme.count))
         }
         return request.query("token")
     }
@@ -49,11 +54,12 @@ extension CraftAIDialect {
         defer { for file in files.values { try? FileManager.default.removeItem(at: file.url) } }
         let (execution, handle) = try await deployments.trigger(deployment, values: values, files: files, trigger: .endpoint)
         // The SDK fetches results itself; answer it at once.
-        if request.headers[HTTPField.Name("craft-ai-client")!] != nil || request.query("wait_for_completion") == "false" {
+        if request.headers[Self.sdkClientHeader] != nil || request.query("wait_for_completion") == "false" {
             return JSONResponse.make(.object(["execution_id": .string(execution.id)]))
         }
-        let resultsURL = "\(environmentBase(request, workspace: workspace))/endpoints/v1/\(path)/executions/\(execution.id)"
+        var resultsURL: String { "\(environmentBase(request, workspace: workspace))/endpoints/v1/\(path)/executions/\(execution.id)" }
         guard let result = await handle.result(within: platform.limits.longPollHold) else {
+            let resultsURL = resultsURL
             return JSONResponse.make(.object(["execution_id": .string(execution.id), "status": .string("Running"),
                                               "results_url": .string(resultsURL)]),
                                      status: .seeOther, headers: [.location: resultsURL])

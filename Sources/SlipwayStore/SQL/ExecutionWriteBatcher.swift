@@ -64,7 +64,7 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
 
     /// How long a batch of writes nobody waits for may wait for company: records of a busy
     /// endpoint then share transactions and statements instead of paying for one each.
-    let linger: Duration = .milliseconds(2)
+    let linger: Duration = .milliseconds(10)
 
     private func drain(store: SQLMetadataStore) async {
         while true {
