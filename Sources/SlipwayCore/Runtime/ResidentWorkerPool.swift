@@ -103,6 +103,10 @@ public protocol ResidentWorkerPool: Sendable {
     func stop(deploymentID: String) async
     /// Reserves a place (running or queued) for one execution, before anything is recorded.
     func admit(deploymentID: String) -> ResidentAdmission
+    /// Sends the job in the reserved place (once a slot is free) and returns at once;
+    /// `completion` gets the outcome on the thread that delivers it and must not block.
+    func submit(_ ticket: ResidentTicket, job: ResidentJob, log: @escaping @Sendable (LogLine) -> Void,
+                completion: @escaping @Sendable (WorkerOutcome) -> Void)
     /// Runs the job in the reserved place; waits in the queue when needed.
     func run(_ ticket: ResidentTicket, job: ResidentJob, log: @escaping @Sendable (LogLine) -> Void) async -> WorkerOutcome
     /// Gives a reserved place back unused (no-op once the job ran).

@@ -130,6 +130,11 @@ extension DeploymentService {
             let stored = inputs
             let timeout = self.timeout(of: deployment)
             let handle = ExecutionHandle()
+            if deferred, case .resident(let ticket) = route, ExecutionRunner.canLaunch(inputs: stored, outputs: outputs) {
+                runner.launch(execution, step: step, inputs: stored, outputs: outputs, ticket: ticket, timeout: timeout,
+                              alreadyStarted: started, handle: handle)
+                return (execution, handle)
+            }
             Task {
                 handle.complete(await runner.execute(execution, step: step, workspace: workspace, inputs: stored,
                                                      outputs: outputs, route: route, timeout: timeout,

@@ -19,7 +19,7 @@ struct ExecutionRunner: Sendable {
     func execute(_ execution: Execution, step: Step, workspace: Workspace, inputs: [ExecutionInput],
                  outputs: [ExecutionOutput], route: Route = .elastic, timeout: Duration? = nil,
                  alreadyStarted: Bool = false, deferredWrites: Bool = false) async -> ExecutionResult {
-        let logs = LogBuffer(store: platform.store, subject: .execution(execution.id))
+        let logs = LogBuffer(store: platform.store, subject: .execution(execution.id), deferred: deferredWrites)
         var machine = ExecutionStateMachine(status: alreadyStarted ? .running : .pending)
         var started = alreadyStarted
         if !started, deferredWrites, case .transition(let from, let to, let message) = machine.handle(.start) {
@@ -36,30 +36,14 @@ struct ExecutionRunner: Sendable {
                                  route: route, timeout: timeout ?? platform.limits.executionTimeout, logs: logs)
         // Gives back a place reserved but never used (no-op when the worker ran the job).
         if case .resident(let ticket) = route { platform.residents.release(ticket) }
-        var produced: [ExecutionOutput] = []
-        let event: ExecutionStateMachine.Event
-        switch outcome {
-        case .success(let values):
-            produced = values
-            event = .succeed
-        case .failure(let failure):
-            event = failure
+        if deferredWrites {
+            return concludeDeferred(execution, outcome: outcome, machine: &machine, logs: logs, inputs: inputs,
+                                    outputs: outputs)
         }
-        var message: String?
-        switch event {
-        case .fail(let text), .error(let text):
-            message = text
-            logs.add(LogLine(timestamp: platform.now(), stream: .system, message: text))
-        default: break
-        }
+        var (event, produced, message) = settle(outcome, logs: logs)
         let remaining = await logs.takeRemaining()
         var finalStatus = machine.status
-        let action = machine.handle(event)
-        if case .transition(let from, let to, let text) = action, deferredWrites {
-            platform.store.enqueueFinish(id: execution.id, from: from, to: to, at: platform.now(), message: text,
-                                         outputs: produced, logs: remaining)
-            finalStatus = to
-        } else if case .transition(let from, let to, let text) = action {
+        if case .transition(let from, let to, let text) = machine.handle(event) {
             do {
                 if try await platform.store.finishExecution(id: execution.id, from: from, to: to, at: platform.now(),
                                                             message: text, outputs: produced, logs: remaining) {
@@ -77,13 +61,90 @@ struct ExecutionRunner: Sendable {
                 produced = []
             }
         }
-        if case .elastic = route { try? await platform.store.revokeTokens(executionID: execution.id) }
-        if inputs.contains(where: { $0.dataType == .file }) || outputs.contains(where: { $0.dataType == .file })
-            || { if case .elastic = route { true } else { false } }() {
+        if case .elastic = route {
+            try? await platform.store.revokeTokens(executionID: execution.id)
             platform.launcher.cleanUp(executionID: execution.id)
+        } else {
+            cleanUpFiles(execution, inputs: inputs, outputs: outputs)
         }
         platform.signals.signal("execution:\(execution.id)")
         return ExecutionResult(status: finalStatus, outputs: produced, failureMessage: message)
+    }
+
+    /// The state machine's event for an outcome, the accepted outputs, and the failure message
+    /// (also added to the execution's logs).
+    private func settle(_ outcome: Outcome, logs: LogBuffer)
+        -> (event: ExecutionStateMachine.Event, produced: [ExecutionOutput], message: String?) {
+        switch outcome {
+        case .success(let values):
+            return (.succeed, values, nil)
+        case .failure(let event):
+            var message: String?
+            if case .fail(let text) = event { message = text }
+            if case .error(let text) = event { message = text }
+            if let message { logs.add(LogLine(timestamp: platform.now(), stream: .system, message: message)) }
+            return (event, [], message)
+        }
+    }
+
+    /// The end of an execution whose writes are queued (low-latency): nothing here waits.
+    private func concludeDeferred(_ execution: Execution, outcome: Outcome, machine: inout ExecutionStateMachine,
+                                  logs: LogBuffer, inputs: [ExecutionInput], outputs: [ExecutionOutput]) -> ExecutionResult {
+        let (event, produced, message) = settle(outcome, logs: logs)
+        let remaining = logs.takePending()
+        var finalStatus = machine.status
+        if case .transition(let from, let to, let text) = machine.handle(event) {
+            platform.store.enqueueFinish(id: execution.id, from: from, to: to, at: platform.now(), message: text,
+                                         outputs: produced, logs: remaining)
+            finalStatus = to
+        }
+        cleanUpFiles(execution, inputs: inputs, outputs: outputs)
+        platform.signals.signal("execution:\(execution.id)")
+        return ExecutionResult(status: finalStatus, outputs: produced, failureMessage: message)
+    }
+
+    /// Removes the execution's working files, when it had file inputs or outputs.
+    private func cleanUpFiles(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput]) {
+        if inputs.contains(where: { $0.dataType == .file }) || outputs.contains(where: { $0.dataType == .file }) {
+            platform.launcher.cleanUp(executionID: execution.id)
+        }
+    }
+
+    /// Whether `launch` can run these: no data-store file to look up before or write after.
+    static func canLaunch(inputs: [ExecutionInput], outputs: [ExecutionOutput]) -> Bool {
+        !inputs.contains { $0.source == .datastore && $0.dataType == .file } && !outputs.contains { $0.destination == .datastore }
+    }
+
+    /// Runs a low-latency execution (queued writes, see `canLaunch`) without a task of its own:
+    /// the request is sent now (or as soon as a slot frees), and the thread that delivers the
+    /// outcome records the end and completes `handle`.
+    func launch(_ execution: Execution, step: Step, inputs: [ExecutionInput], outputs: [ExecutionOutput],
+                ticket: ResidentTicket, timeout: Duration, alreadyStarted: Bool, handle: ExecutionHandle) {
+        let logs = LogBuffer(store: platform.store, subject: .execution(execution.id), deferred: true)
+        var machine = ExecutionStateMachine(status: alreadyStarted ? .running : .pending)
+        if !alreadyStarted, case .transition(let from, let to, let message) = machine.handle(.start) {
+            platform.store.enqueueExecutionStatus(id: execution.id, from: from, to: to, at: platform.now(), message: message)
+        }
+        let (arguments, files) = workerArguments(inputs)
+        let job = ResidentJob(executionID: execution.id, arguments: arguments, fileArguments: files, timeout: timeout)
+        let running = machine
+        platform.residents.submit(ticket, job: job, log: { logs.add($0) }) { result in
+            platform.residents.release(ticket)
+            let outcome: Outcome
+            if case .returned(let values) = result {
+                do {
+                    outcome = .success(try acceptValues(values, planned: outputs, execution: execution, step: step,
+                                                        logs: logs))
+                } catch {
+                    outcome = .failure(.fail((error as? SlipwayError)?.message ?? "the outputs could not be stored: \(error)"))
+                }
+            } else {
+                outcome = .failure(Self.failureEvent(result))
+            }
+            var machine = running
+            handle.complete(concludeDeferred(execution, outcome: outcome, machine: &machine, logs: logs, inputs: inputs,
+                                             outputs: outputs))
+        }
     }
 
     private func propose(_ event: ExecutionStateMachine.Event, machine: inout ExecutionStateMachine,
@@ -109,24 +170,15 @@ struct ExecutionRunner: Sendable {
 
     private func call(_ execution: Execution, step: Step, workspace: Workspace, inputs: [ExecutionInput],
                       outputs: [ExecutionOutput], route: Route, timeout: Duration, logs: LogBuffer) async -> Outcome {
-        var arguments: [String: JSONValue] = [:]
-        var files: [String: WorkerJob.FileArgument] = [:]
-        for input in inputs {
-            if input.dataType == .file {
-                var blob = input.fileBlob
-                if input.source == .datastore, let path = input.mappingValue["datastore_path"]?.stringValue {
-                    blob = try? await platform.store.object(workspaceID: workspace.id, path: path)?.blob
-                    if blob == nil { return .failure(.fail("data store object '\(path)' no longer exists")) }
-                }
-                if let blob, let url = try? platform.blobs.localURL(for: blob) {
-                    files[input.name] = .init(source: url, fileName: input.fileName ?? input.name)
-                } else {
-                    arguments[input.name] = .null
-                }
-            } else {
-                arguments[input.name] = input.value ?? .null
+        var inputs = inputs
+        for index in inputs.indices where inputs[index].dataType == .file && inputs[index].source == .datastore {
+            guard let path = inputs[index].mappingValue["datastore_path"]?.stringValue else { continue }
+            guard let blob = try? await platform.store.object(workspaceID: workspace.id, path: path)?.blob else {
+                return .failure(.fail("data store object '\(path)' no longer exists"))
             }
+            inputs[index].fileBlob = blob
         }
+        let (arguments, files) = workerArguments(inputs)
         let outcome: WorkerOutcome
         switch route {
         case .resident(let ticket):
@@ -166,8 +218,7 @@ struct ExecutionRunner: Sendable {
                 logs.add(line)
             }
         }
-        switch outcome {
-        case .returned(let values):
+        if case .returned(let values) = outcome {
             do {
                 return .success(try await accept(values, planned: outputs, execution: execution, workspace: workspace,
                                                  step: step, logs: logs))
@@ -176,24 +227,71 @@ struct ExecutionRunner: Sendable {
             } catch {
                 return .failure(.fail("the outputs could not be stored: \(error)"))
             }
+        }
+        return .failure(Self.failureEvent(outcome))
+    }
+
+    /// Arguments for the worker: values, and file inputs as local files.
+    private func workerArguments(_ inputs: [ExecutionInput]) -> ([String: JSONValue], [String: WorkerJob.FileArgument]) {
+        var arguments: [String: JSONValue] = [:]
+        var files: [String: WorkerJob.FileArgument] = [:]
+        for input in inputs {
+            if input.dataType == .file {
+                if let blob = input.fileBlob, let url = try? platform.blobs.localURL(for: blob) {
+                    files[input.name] = .init(source: url, fileName: input.fileName ?? input.name)
+                } else {
+                    arguments[input.name] = .null
+                }
+            } else {
+                arguments[input.name] = input.value ?? .null
+            }
+        }
+        return (arguments, files)
+    }
+
+    /// The state machine's event for an outcome other than returned outputs.
+    private static func failureEvent(_ outcome: WorkerOutcome) -> ExecutionStateMachine.Event {
+        switch outcome {
+        case .returned:
+            return .succeed
         case .raised(let type, let message):
-            return .failure(.fail("\(type): \(message)"))
+            return .fail("\(type): \(message)")
         case .timedOut(let limit):
-            return .failure(.fail("the execution exceeded its timeout of \(limit.components.seconds) s and was stopped"))
+            return .fail("the execution exceeded its timeout of \(limit.components.seconds) s and was stopped")
         case .crashed(let detail):
-            return .failure(.fail("the worker process ended unexpectedly: \(detail)"))
+            return .fail("the worker process ended unexpectedly: \(detail)")
         case .unavailable(let detail):
-            return .failure(.error("the worker could not be started: \(detail)"))
+            return .error("the worker could not be started: \(detail)")
         }
     }
 
-    /// Checks the returned dict against the declared outputs and stores files.
+    /// Checks the returned dict against the declared outputs, stores files and writes the
+    /// outputs mapped to the data store.
     private func accept(_ values: [String: JSONValue], planned: [ExecutionOutput], execution: Execution,
                         workspace: Workspace, step: Step, logs: LogBuffer) async throws -> [ExecutionOutput] {
-        let declared = Set(planned.map(\.name))
-        for extra in values.keys.sorted() where !declared.contains(extra) {
-            logs.add(LogLine(timestamp: platform.now(), stream: .system,
-                                   message: "Warning: the function returned '\(extra)', which is not a declared output; it is ignored"))
+        var result = try acceptValues(values, planned: planned, execution: execution, step: step, logs: logs)
+        for index in result.indices where result[index].destination == .datastore {
+            guard let template = result[index].mappingValue["datastore_path"]?.stringValue else { continue }
+            let path = try ObjectPath(ObjectPath.expandPlaceholders(template, executionID: execution.id, at: platform.now()))
+            if let blob = result[index].fileBlob {
+                try await dataStore.attachCopy(ofBlob: blob, workspaceID: workspace.id, path: path)
+            } else {
+                try await dataStore.putBytes((result[index].value ?? .null).jsonData(), workspaceID: workspace.id, path: path)
+            }
+            result[index].mappingValue["datastore_path"] = .string(path.value)
+        }
+        return result
+    }
+
+    /// Checks the returned dict against the declared outputs and stores files (no data-store write).
+    private func acceptValues(_ values: [String: JSONValue], planned: [ExecutionOutput], execution: Execution,
+                              step: Step, logs: LogBuffer) throws -> [ExecutionOutput] {
+        if values.count > planned.count || values.keys.contains(where: { name in !planned.contains { $0.name == name } }) {
+            let declared = Set(planned.map(\.name))
+            for extra in values.keys.sorted() where !declared.contains(extra) {
+                logs.add(LogLine(timestamp: platform.now(), stream: .system,
+                                 message: "Warning: the function returned '\(extra)', which is not a declared output; it is ignored"))
+            }
         }
         var totalSize = 0
         var result: [ExecutionOutput] = []
@@ -217,16 +315,6 @@ struct ExecutionRunner: Sendable {
             } else {
                 if output.dataType != .file { totalSize += IOValueCoercion.encodedSize(value) }
                 output.value = value
-            }
-            if output.destination == .datastore, let template = output.mappingValue["datastore_path"]?.stringValue {
-                let path = try ObjectPath(ObjectPath.expandPlaceholders(template, executionID: execution.id,
-                                                                        at: platform.now()))
-                if let blob = output.fileBlob {
-                    try await dataStore.attachCopy(ofBlob: blob, workspaceID: workspace.id, path: path)
-                } else {
-                    try await dataStore.putBytes(value.jsonData(), workspaceID: workspace.id, path: path)
-                }
-                output.mappingValue["datastore_path"] = .string(path.value)
             }
             if output.destination == .isNull { output.value = .null }
             result.append(output)

@@ -65,6 +65,8 @@ public protocol ExecutionStore: Sendable {
     func unfinishedExecutions() async throws -> [Execution]
 
     func appendLogs(_ lines: [LogLine], subject: LogSubject) async throws
+    /// `appendLogs` without waiting for the commit, in order with the other queued writes.
+    func enqueueLogs(_ lines: [LogLine], subject: LogSubject)
     func logs(subject: LogSubject, query: LogQuery) async throws -> [LogLine]
     func deleteLogs(subject: LogSubject) async throws
 }

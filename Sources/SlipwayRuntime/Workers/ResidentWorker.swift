@@ -47,7 +47,7 @@ final class ResidentWorker: Sendable {
 
     struct Call {
         var ticket: UInt64
-        var continuation: CheckedContinuation<WorkerOutcome, Never>
+        var completion: @Sendable (WorkerOutcome) -> Void
         var log: @Sendable (LogLine) -> Void
         var deadline: ContinuousClock.Instant
     }
@@ -55,7 +55,7 @@ final class ResidentWorker: Sendable {
     struct QueuedSend {
         var executionID: String
         var request: [UInt8]
-        var continuation: CheckedContinuation<WorkerOutcome, Never>
+        var completion: @Sendable (WorkerOutcome) -> Void
         var log: @Sendable (LogLine) -> Void
         var timeout: Duration
     }
@@ -72,7 +72,7 @@ final class ResidentWorker: Sendable {
     /// What to do once the lock is released.
     enum Effect {
         case send(ResidentChannel, [UInt8])
-        case complete(CheckedContinuation<WorkerOutcome, Never>, WorkerOutcome)
+        case complete(@Sendable (WorkerOutcome) -> Void, WorkerOutcome)
         case report(ResidentWorkerReport)
         case spawn(number: Int, channel: ResidentChannel, delay: Duration)
         case terminate(ResidentChannel, pid: Int32?)
@@ -150,7 +150,7 @@ final class ResidentWorker: Sendable {
                 _ = state.dispatch.workerLost()
                 let inFlight = state.calls
                 state.calls.removeAll()
-                for (_, call) in inFlight { effects.append(.complete(call.continuation, .crashed(reason))) }
+                for (_, call) in inFlight { effects.append(.complete(call.completion, .crashed(reason))) }
                 if case .failed = state.machine.state {
                     effects += giveUp(state.dispatch.close(), in: &state)
                 }
@@ -169,7 +169,7 @@ final class ResidentWorker: Sendable {
             case .send(let channel, let request):
                 // A refused write means the process is gone: its exit fails the call with the others.
                 channel.send(request)
-            case .complete(let continuation, let outcome): continuation.resume(returning: outcome)
+            case .complete(let completion, let outcome): completion(outcome)
             case .report(let report): reports.yield(report)
             case .spawn(let number, let channel, let delay): spawn(number, channel: channel, after: delay)
             case .terminate(let channel, let pid): terminate(channel, pid: pid)
@@ -264,7 +264,7 @@ final class ResidentWorker: Sendable {
             if state.stopRequested { return apply(state.machine.handle(.stoppedCompletely), to: &state) }
             var effects: [Effect] = []
             if let timedOut, let call = state.calls.removeValue(forKey: timedOut) {
-                effects.append(.complete(call.continuation, .timedOut(spec.executionTimeout)))
+                effects.append(.complete(call.completion, .timedOut(spec.executionTimeout)))
                 effects.append(.report(.log(LogLine(timestamp: Date(), stream: .system,
                     message: "Execution \"\(timedOut)\" exceeded its timeout of \(spec.executionTimeout.components.seconds) s; "
                         + "the worker was stopped and is being replaced"))))
@@ -361,7 +361,7 @@ final class ResidentWorker: Sendable {
         for ticket in tickets {
             state.cleared.remove(ticket)
             if let queued = state.queued.removeValue(forKey: ticket) {
-                effects.append(.complete(queued.continuation,
+                effects.append(.complete(queued.completion,
                                          .unavailable("the deployment's worker stopped before the execution could start")))
             }
         }
@@ -372,10 +372,10 @@ final class ResidentWorker: Sendable {
     private func startCall(_ ticket: UInt64, _ call: QueuedSend, in state: inout State) -> [Effect] {
         guard let link = state.link, state.machine.acceptsExecutions else {
             var effects = state.dispatch.finish(ticket).flatMap { clear($0, in: &state) }
-            effects.append(.complete(call.continuation, .unavailable("the deployment's worker is not running")))
+            effects.append(.complete(call.completion, .unavailable("the deployment's worker is not running")))
             return effects
         }
-        state.calls[call.executionID] = Call(ticket: ticket, continuation: call.continuation, log: call.log,
+        state.calls[call.executionID] = Call(ticket: ticket, completion: call.completion, log: call.log,
                                              deadline: ContinuousClock.now + call.timeout)
         var effects: [Effect] = [.send(link.channel, call.request)]
         if !state.sweeping {
@@ -385,7 +385,10 @@ final class ResidentWorker: Sendable {
         return effects
     }
 
-    func run(_ ticket: UInt64, job: ResidentJob, log: @escaping @Sendable (LogLine) -> Void) async -> WorkerOutcome {
+    /// Sends the job once the ticket has a slot; `completion` gets the outcome (on the reader
+    /// thread, or on the caller's when it fails at once).
+    func submit(_ ticket: UInt64, job: ResidentJob, log: @escaping @Sendable (LogLine) -> Void,
+                completion: @escaping @Sendable (WorkerOutcome) -> Void) {
         var arguments = job.arguments
         if !job.fileArguments.isEmpty {
             do {
@@ -393,28 +396,26 @@ final class ResidentWorker: Sendable {
                     arguments, files: job.fileArguments, work: runsRoot.appendingPathComponent(job.executionID))
             } catch {
                 release(ticket)
-                return .unavailable("could not prepare the input files: \(error)")
+                return completion(.unavailable("could not prepare the input files: \(error)"))
             }
         }
-        let request = WorkerMessage.executeRequest(executionID: job.executionID, inputs: arguments)
-        return await withCheckedContinuation { continuation in
-            let call = QueuedSend(executionID: job.executionID, request: request, continuation: continuation, log: log,
-                                  timeout: job.timeout)
-            perform(state.withLock { state -> [Effect] in
-                if state.cleared.remove(ticket) != nil { return startCall(ticket, call, in: &state) }
-                if state.dispatch.isWaiting(ticket) {
-                    state.queued[ticket] = call
-                    return []
-                }
-                return [.complete(continuation, .unavailable("the deployment's worker is not running"))]
-            })
-        }
+        let call = QueuedSend(executionID: job.executionID,
+                              request: WorkerMessage.executeRequest(executionID: job.executionID, inputs: arguments),
+                              completion: completion, log: log, timeout: job.timeout)
+        perform(state.withLock { state -> [Effect] in
+            if state.cleared.remove(ticket) != nil { return startCall(ticket, call, in: &state) }
+            if state.dispatch.isWaiting(ticket) {
+                state.queued[ticket] = call
+                return []
+            }
+            return [.complete(completion, .unavailable("the deployment's worker is not running"))]
+        })
     }
 
     private func finish(_ executionID: String, outcome: WorkerOutcome, from number: Int) {
         perform(state.withLock { state -> [Effect] in
             guard state.link?.number == number, let call = state.calls.removeValue(forKey: executionID) else { return [] }
-            var effects: [Effect] = [.complete(call.continuation, outcome)]
+            var effects: [Effect] = [.complete(call.completion, outcome)]
             for next in state.dispatch.finish(call.ticket) { effects += clear(next, in: &state) }
             return effects
         })

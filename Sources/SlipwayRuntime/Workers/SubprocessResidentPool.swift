@@ -38,9 +38,18 @@ public final class SubprocessResidentPool: ResidentWorkerPool, Sendable {
         return worker.admit()
     }
 
+    public func submit(_ ticket: ResidentTicket, job: ResidentJob, log: @escaping @Sendable (LogLine) -> Void,
+                       completion: @escaping @Sendable (WorkerOutcome) -> Void) {
+        guard let worker = worker(ticket.deploymentID) else {
+            return completion(.unavailable("the deployment's worker is not running"))
+        }
+        worker.submit(ticket.number, job: job, log: log, completion: completion)
+    }
+
     public func run(_ ticket: ResidentTicket, job: ResidentJob, log: @escaping @Sendable (LogLine) -> Void) async -> WorkerOutcome {
-        guard let worker = worker(ticket.deploymentID) else { return .unavailable("the deployment's worker is not running") }
-        return await worker.run(ticket.number, job: job, log: log)
+        await withCheckedContinuation { continuation in
+            submit(ticket, job: job, log: log) { continuation.resume(returning: $0) }
+        }
     }
 
     public func release(_ ticket: ResidentTicket) {

@@ -135,6 +135,11 @@ extension SQLMetadataStore: ExecutionStore {
         _ = try await writes.submit(.logs(lines, subject), store: self)
     }
 
+    public func enqueueLogs(_ lines: [LogLine], subject: LogSubject) {
+        guard !lines.isEmpty else { return }
+        writes.enqueue(.logs(lines, subject), store: self)
+    }
+
     public func logs(subject: LogSubject, query: LogQuery) async throws -> [LogLine] {
         try await readingExecutions { db in
             let from = query.from?.timeIntervalSince1970 ?? -1
