@@ -146,4 +146,74 @@ struct SQLMetadataStoreDeploymentTests {
             #expect(try await store.logs(subject: .execution("q7"), query: LogQuery()).map(\.message) == ["q7"])
         }
     }
+
+    func execution(_ id: String, status: ExecutionStatus) -> Execution {
+        Execution(id: id, workspaceID: "ws1", pipelineID: "pid", pipelineName: "p1", stepID: "sid", deploymentName: "d1",
+                  trigger: .endpoint, status: status, createdAt: t0, createdBy: "u1", startedAt: status == .running ? t0 : nil)
+    }
+
+    func output(_ value: JSONValue?) -> ExecutionOutput {
+        ExecutionOutput(name: "b", dataType: .number, destination: .endpoint, mappingValue: [:], value: value)
+    }
+
+    @Test func foldedAndSeparateStatusChangesEndTheSame() async throws {
+        try await withStore { (store: SQLMetadataStore) async throws in
+            let started = t0.addingTimeInterval(1), ended = t0.addingTimeInterval(2)
+            // "folded": insert, start and finish queued together (one batch).
+            store.enqueueExecution(execution("folded", status: .pending), inputs: [], outputs: [output(nil)])
+            store.enqueueExecutionStatus(id: "folded", from: .pending, to: .running, at: started, message: nil)
+            store.enqueueFinish(id: "folded", from: .running, to: .succeeded, at: ended, message: nil,
+                                outputs: [output(.number(7))], logs: [LogLine(timestamp: ended, stream: .stdout, message: "f")])
+            // "separate": inserted and committed first, then the same changes as multi-row updates.
+            try await store.insertExecution(execution("separate", status: .pending), inputs: [], outputs: [output(nil)])
+            store.enqueueExecutionStatus(id: "separate", from: .pending, to: .running, at: started, message: nil)
+            store.enqueueFinish(id: "separate", from: .running, to: .succeeded, at: ended, message: nil,
+                                outputs: [output(.number(7))], logs: [LogLine(timestamp: ended, stream: .stdout, message: "f")])
+            for id in ["folded", "separate"] {
+                let stored = try #require(try await store.execution(id: id))
+                #expect(stored.status == .succeeded, "\(id)")
+                #expect(stored.startedAt == started, "\(id)")
+                #expect(stored.endedAt == ended, "\(id)")
+                #expect(try await store.outputs(executionID: id).map(\.value) == [.number(7)], "\(id)")
+                #expect(try await store.logs(subject: .execution(id), query: LogQuery()).map(\.message) == ["f"], "\(id)")
+            }
+        }
+    }
+
+    @Test func aChangeFromTheWrongStatusIsNotAppliedFoldedOrNot() async throws {
+        try await withStore { (store: SQLMetadataStore) async throws in
+            // Queued with its insert: the fold checks the compare-and-set as the database would.
+            store.enqueueExecution(execution("q", status: .running), inputs: [], outputs: [output(nil)])
+            store.enqueueFinish(id: "q", from: .pending, to: .failed, at: t0, message: "no", outputs: [], logs: [])
+            #expect(try await store.execution(id: "q")?.status == .running)
+            #expect(try await store.execution(id: "q")?.failureMessage == nil)
+            // Committed first, then two finishes in one statement: only the one whose `from` holds applies.
+            try await store.insertExecution(execution("r1", status: .running), inputs: [], outputs: [output(nil)])
+            try await store.insertExecution(execution("r2", status: .running), inputs: [], outputs: [output(nil)])
+            async let first = store.finishExecution(id: "r1", from: .running, to: .succeeded, at: t0, message: nil,
+                                                    outputs: [output(.number(1))], logs: [])
+            async let second = store.finishExecution(id: "r2", from: .pending, to: .succeeded, at: t0, message: nil,
+                                                     outputs: [output(.number(2))], logs: [])
+            #expect(try await first)
+            #expect(try await !second)
+            #expect(try await store.outputs(executionID: "r2").map(\.value) == [nil])
+        }
+    }
+
+    @Test func foldingStopsAtTheFirstChangeItCannotApply() {
+        var operations: [ExecutionWriteBatcher.Operation] = [
+            .insert(execution("a", status: .pending), [], [output(nil)]),
+            .status(id: "a", from: .pending, to: .running, at: t0, message: nil),
+            .outputs(executionID: "a", [output(.number(1))]),
+            .finish(id: "a", from: .running, to: .succeeded, at: t0, message: nil, outputs: [], logs: []),
+            .finish(id: "elsewhere", from: .running, to: .succeeded, at: t0, message: nil, outputs: [], logs: []),
+        ]
+        _ = ExecutionWriteBatcher.foldTransitionsIntoInserts(&operations)
+        guard case .insert(let folded, _, _) = operations[0] else { Issue.record("insert expected"); return }
+        #expect(folded.status == .running, "the start is folded")
+        if case .barrier = operations[1] {} else { Issue.record("the folded start leaves a no-op") }
+        if case .outputs = operations[2] {} else { Issue.record("a separate outputs write is kept") }
+        if case .finish = operations[3] {} else { Issue.record("changes after it are kept") }
+        if case .finish = operations[4] {} else { Issue.record("changes of executions not inserted here are kept") }
+    }
 }

@@ -51,7 +51,9 @@ public struct JSONTextWriter {
         if number.rounded() == number, abs(number) < 9.007_199_254_740_992e15 {
             bytes.append(contentsOf: String(Int64(number)).utf8)
         } else {
-            bytes.append(contentsOf: number.description.utf8)
+            var text = number.description
+            if text.hasSuffix(".0") { text.removeLast(2) }
+            bytes.append(contentsOf: text.utf8)
         }
     }
 

@@ -30,6 +30,8 @@ public final class CompletionSignals: Sendable {
                     return true
                 }
                 if !stillWaiting { timer.cancel(token) }
+                // Cancelled before the waiter was registered: the handler found nothing to end.
+                if Task.isCancelled { resume(key: key, id: id, with: false) }
             }
         } onCancel: {
             self.resume(key: key, id: id, with: false)
