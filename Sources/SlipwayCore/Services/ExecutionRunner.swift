@@ -110,9 +110,12 @@ struct ExecutionRunner: Sendable {
         }
     }
 
-    /// Whether `launch` can run these: no data-store file to look up before or write after.
+    /// Whether `launch` can run these: no data-store file to look up before or write after, and
+    /// no file output to copy (its conclusion runs on the worker's reader thread, which must not
+    /// be held up by file copies).
     static func canLaunch(inputs: [ExecutionInput], outputs: [ExecutionOutput]) -> Bool {
-        !inputs.contains { $0.source == .datastore && $0.dataType == .file } && !outputs.contains { $0.destination == .datastore }
+        !inputs.contains { $0.source == .datastore && $0.dataType == .file }
+            && !outputs.contains { $0.destination == .datastore || $0.dataType == .file }
     }
 
     /// Runs a low-latency execution (queued writes, see `canLaunch`) without a task of its own:
