@@ -35,7 +35,7 @@ struct ExecutionHandleTests {
     }
 
     @Test func cancelledTimersDoNotFire() async throws {
-        let timer = DeadlineTimer(tick: .milliseconds(5))
+        let timer = DeadlineTimer(tick: .milliseconds(5), idleTicks: 3)
         let fired = Mutex<[String]>([])
         let cancelled = timer.schedule(after: .milliseconds(20)) { fired.withLock { $0.append("cancelled") } }
         timer.schedule(after: .milliseconds(20)) { fired.withLock { $0.append("kept") } }
@@ -44,8 +44,9 @@ struct ExecutionHandleTests {
         for _ in 0..<200 where fired.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(10)) }
         try await Task.sleep(for: .milliseconds(50))
         #expect(fired.withLock { $0 } == ["kept"])
-        // The loop stops when idle and starts again for new work.
-        try await Task.sleep(for: .milliseconds(30))
+        // The loop stops after its idle ticks and starts again for new work.
+        for _ in 0..<200 where timer.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(!timer.isRunning)
         let again = Mutex(false)
         timer.schedule(after: .milliseconds(5)) { again.withLock { $0 = true } }
         for _ in 0..<200 where !again.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
