@@ -42,7 +42,7 @@ struct ResidentWorkerStateMachineTests {
         case (.idle, .start), (.stopped, .start), (.failed, .start): .starting(attempt: 1)
         case (.starting, .ready): .ready
         case (.starting, .loadFailed(let text)), (.ready, .loadFailed(let text)): .failed(text)
-        case (.starting(let attempt), .exited(let text)):
+        case (.starting(let attempt), .exited(let text, _)):
             attempt < max ? .starting(attempt: attempt + 1)
                 : .failed("the worker failed to start \(attempt) times in a row; last: \(text)")
         case (.ready, .exited): .starting(attempt: 1)
@@ -250,5 +250,50 @@ struct ResidentWorkerStateMachineTests {
         #expect(deployment.status == .creationPending)
         feed(.loadFailed("SyntaxError"))
         #expect(deployment.status == .creationFailed)
+    }
+
+    @Test func aWorkerLostSoonAfterItsStartIsReplacedWithAGrowingDelay() {
+        var machine = Machine(maxStartAttempts: 3, stableUptime: .seconds(60))
+        _ = machine.handle(.start)
+        var delays: [Duration] = []
+        var logs: [String] = []
+        for _ in 1...5 {
+            _ = machine.handle(.ready)
+            let actions = machine.handle(.exited("killed by signal 6", uptime: .seconds(2)))
+            for case .spawn(let delay) in actions { delays.append(delay) }
+            for case .report(_, let log) in actions { logs.append(log) }
+            #expect(machine.state == .starting(attempt: 1), "a lost ready worker is always replaced")
+        }
+        #expect(delays == [.zero, .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2)])
+        #expect(machine.quickLosses == 5)
+        #expect(logs[0] == "Worker lost (killed by signal 6); starting a replacement")
+        #expect(logs[1] == "Worker lost (killed by signal 6); starting a replacement in 0.25 s "
+            + "(lost 2 times in a row, each within 60 s of its start)")
+        #expect(logs[4].hasSuffix("in 2 s (lost 5 times in a row, each within 60 s of its start)"))
+    }
+
+    @Test func aWorkerThatRanForAWhileIsReplacedAtOnce() {
+        var machine = Machine(stableUptime: .seconds(60))
+        _ = machine.handle(.start)
+        for _ in 1...3 {
+            _ = machine.handle(.ready)
+            _ = machine.handle(.exited("crash", uptime: .seconds(1)))
+        }
+        #expect(machine.quickLosses == 3)
+        _ = machine.handle(.ready)
+        let actions = machine.handle(.exited("crash", uptime: .seconds(600)))
+        #expect(actions.contains(.spawn(delay: .zero)))
+        #expect(machine.quickLosses == 1)
+        // A long wait is never longer than the backoff cap, and an explicit start clears the count.
+        for _ in 1...20 {
+            _ = machine.handle(.ready)
+            for case .spawn(let delay) in machine.handle(.exited("crash", uptime: .zero)) {
+                #expect(delay <= .seconds(5))
+            }
+        }
+        _ = machine.handle(.stop)
+        _ = machine.handle(.stoppedCompletely)
+        _ = machine.handle(.start)
+        #expect(machine.quickLosses == 0)
     }
 }

@@ -65,6 +65,8 @@ final class ResidentWorker: Sendable {
         var channel: ResidentChannel
         var pid: Int32?
         var startedAt: Date
+        /// When the process said it was ready (its uptime, for crash-loop backoff, counts from there).
+        var readyAt: ContinuousClock.Instant?
         /// Execution whose timeout caused the kill, if any.
         var timedOut: String?
     }
@@ -260,6 +262,7 @@ final class ResidentWorker: Sendable {
         perform(state.withLock { state -> [Effect] in
             guard state.link?.number == number else { return [] }
             let timedOut = state.link?.timedOut
+            let readyAt = state.link?.readyAt
             state.link = nil
             if state.stopRequested { return apply(state.machine.handle(.stoppedCompletely), to: &state) }
             var effects: [Effect] = []
@@ -269,7 +272,8 @@ final class ResidentWorker: Sendable {
                     message: "Execution \"\(timedOut)\" exceeded its timeout of \(spec.executionTimeout.components.seconds) s; "
                         + "the worker was stopped and is being replaced"))))
             }
-            return effects + apply(state.machine.handle(.exited(description)), to: &state)
+            let uptime = readyAt.map { ContinuousClock.now - $0 } ?? .zero
+            return effects + apply(state.machine.handle(.exited(description, uptime: uptime)), to: &state)
         })
     }
 
@@ -295,6 +299,7 @@ final class ResidentWorker: Sendable {
         case .ready:
             perform(state.withLock { state -> [Effect] in
                 guard state.link?.number == number else { return [] }
+                state.link?.readyAt = .now
                 var effects = apply(state.machine.handle(.ready), to: &state)
                 for ticket in state.dispatch.workerReady() { effects += clear(ticket, in: &state) }
                 return effects
