@@ -50,11 +50,15 @@ public struct ResidentTicket: Sendable, Hashable {
     public var number: UInt64
     /// A slot was free: the execution starts at once rather than waiting in the queue.
     public var startsNow: Bool
+    /// The worker that issued the ticket (one deployment has several while a reload drains
+    /// the previous one).
+    public var worker: UInt64
 
-    public init(deploymentID: String, number: UInt64, startsNow: Bool = false) {
+    public init(deploymentID: String, number: UInt64, startsNow: Bool = false, worker: UInt64 = 0) {
         self.deploymentID = deploymentID
         self.number = number
         self.startsNow = startsNow
+        self.worker = worker
     }
 }
 
@@ -99,7 +103,8 @@ public struct WorkerProcess: Sendable, Equatable {
 public protocol ResidentWorkerPool: Sendable {
     /// Starts the worker of a deployment, replacing (after draining) any previous one.
     func start(_ spec: ResidentWorkerSpec, report: @escaping @Sendable (ResidentWorkerReport) async -> Void) async
-    /// Stops the worker; running and queued executions fail.
+    /// Stops the deployment's workers: running executions may finish within the grace period
+    /// (then the process is killed and they fail), queued ones fail at once.
     func stop(deploymentID: String) async
     /// Reserves a place (running or queued) for one execution, before anything is recorded.
     func admit(deploymentID: String) -> ResidentAdmission

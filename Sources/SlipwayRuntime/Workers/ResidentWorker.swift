@@ -18,6 +18,8 @@ import Glibc
 /// the waiting execution directly. Reports to the deployment go through an ordered stream.
 final class ResidentWorker: Sendable {
     let spec: ResidentWorkerSpec
+    /// Unique in the pool: tickets name the worker that issued them.
+    let serial: UInt64
     let runsRoot: URL
     let workerPythonPath: String
     let logger: Logger
@@ -42,6 +44,8 @@ final class ResidentWorker: Sendable {
         var link: ProcessLink?
         var processCount = 0
         var stopRequested = false
+        /// Replaced by a reload: admits nothing, finishes what it admitted, then stops.
+        var retiring = false
         var sweeping = false
     }
 
@@ -81,9 +85,10 @@ final class ResidentWorker: Sendable {
         case sweep
     }
 
-    init(spec: ResidentWorkerSpec, runsRoot: URL, workerPythonPath: String, logger: Logger,
+    init(spec: ResidentWorkerSpec, serial: UInt64 = 0, runsRoot: URL, workerPythonPath: String, logger: Logger,
          report: @escaping @Sendable (ResidentWorkerReport) async -> Void) {
         self.spec = spec
+        self.serial = serial
         self.runsRoot = runsRoot
         self.workerPythonPath = workerPythonPath
         self.logger = logger
@@ -106,11 +111,41 @@ final class ResidentWorker: Sendable {
     }
 
     func stop() {
-        perform(state.withLock { state in
-            state.stopRequested = true
-            var effects = apply(state.machine.handle(.stop), to: &state)
-            return effects + giveUp(state.dispatch.close(), in: &state)
+        perform(state.withLock { state in stopNow(&state) })
+    }
+
+    private func stopNow(_ state: inout State) -> [Effect] {
+        state.stopRequested = true
+        let effects = apply(state.machine.handle(.stop), to: &state)
+        return effects + giveUp(state.dispatch.close(), in: &state)
+    }
+
+    /// Retires the worker after a reload: it admits no new execution, runs the ones it already
+    /// admitted (running and queued) and then stops. Its status changes no longer speak for
+    /// the deployment (only its log lines are kept). A worker that is not ready stops at once.
+    func retire() {
+        perform(state.withLock { state -> [Effect] in
+            state.retiring = true
+            guard state.machine.state == .ready else { return stopNow(&state) }
+            return stopIfDrained(&state)
         })
+    }
+
+    /// Whether the worker has stopped for good (retired workers are then forgotten).
+    var isStopped: Bool {
+        state.withLock { state in
+            switch state.machine.state {
+            case .stopped, .failed, .idle: true
+            default: false
+            }
+        }
+    }
+
+    /// Stops a retiring worker once it has nothing left to run.
+    private func stopIfDrained(_ state: inout State) -> [Effect] {
+        guard state.retiring, !state.stopRequested, state.calls.isEmpty, state.queued.isEmpty, state.cleared.isEmpty,
+              state.dispatch.running.isEmpty, state.dispatch.waiting.isEmpty else { return [] }
+        return stopNow(&state)
     }
 
     var pod: PodInfo {
@@ -147,7 +182,10 @@ final class ResidentWorker: Sendable {
                                      to: &state)
                 }
             case .report(let event, let text):
-                effects.append(.report(.status(event, LogLine(timestamp: Date(), stream: .system, message: text))))
+                let line = LogLine(timestamp: Date(), stream: .system, message: text)
+                // A retiring worker's changes do not speak for the deployment, whose new worker
+                // may already be up.
+                effects.append(.report(state.retiring ? .log(line) : .status(event, line)))
             case .failInFlight(let reason):
                 _ = state.dispatch.workerLost()
                 let inFlight = state.calls
@@ -200,7 +238,9 @@ final class ResidentWorker: Sendable {
         }, onEnd: {
             outputEnded.withLock { $0 = true }
         })
-        Task.detached { [weak self] in
+        // The task holds the worker until its process has exited and been accounted for: a
+        // worker stopped and dropped by the pool still completes what its process was running.
+        Task.detached { [self] in
             if delay > .zero { try? await Task.sleep(for: delay) }
             try? FileManager.default.createDirectory(at: work.appendingPathComponent("tmp"), withIntermediateDirectories: true)
             var options = PlatformOptions()
@@ -217,7 +257,7 @@ final class ResidentWorker: Sendable {
                     output: .fileDescriptor(channel.childOutput, closeAfterSpawningProcess: true),
                     error: .fileDescriptor(channel.childError, closeAfterSpawningProcess: true)
                 ) { execution in
-                    self?.attached(number, pid: execution.processIdentifier.value)
+                    self.attached(number, pid: execution.processIdentifier.value)
                 }
                 switch result.terminationStatus {
                 case .exited(let code): description = "the worker process exited with code \(code)"
@@ -234,7 +274,7 @@ final class ResidentWorker: Sendable {
             for _ in 0..<200 where !outputEnded.withLock({ $0 }) {
                 try? await Task.sleep(for: .milliseconds(10))
             }
-            self?.exited(number, description: description)
+            self.exited(number, description: description)
         }
     }
 
@@ -265,6 +305,13 @@ final class ResidentWorker: Sendable {
             let readyAt = state.link?.readyAt
             state.link = nil
             if state.stopRequested { return apply(state.machine.handle(.stoppedCompletely), to: &state) }
+            if state.retiring {
+                // A retiring worker is not replaced: what it was running fails, the rest is dropped.
+                var effects: [Effect] = state.calls.values.map { .complete($0.completion, .crashed(description)) }
+                state.calls.removeAll()
+                effects += stopNow(&state)
+                return effects + apply(state.machine.handle(.stoppedCompletely), to: &state)
+            }
             var effects: [Effect] = []
             if let timedOut, let call = state.calls.removeValue(forKey: timedOut) {
                 effects.append(.complete(call.completion, .timedOut(spec.executionTimeout)))
@@ -321,6 +368,7 @@ final class ResidentWorker: Sendable {
 
     func admit() -> ResidentAdmission {
         state.withLock { state in
+            guard !state.retiring else { return .notRunning }
             switch state.machine.state {
             case .failed, .stopping, .stopped, .idle:
                 return .notRunning
@@ -337,16 +385,20 @@ final class ResidentWorker: Sendable {
             case .queued: break
             case .rejected: return .queueFull(limit: spec.queueLimit)
             }
-            return .admitted(ResidentTicket(deploymentID: spec.deploymentID, number: ticket, startsNow: startsNow))
+            return .admitted(ResidentTicket(deploymentID: spec.deploymentID, number: ticket, startsNow: startsNow,
+                                            worker: serial))
         }
     }
 
     func release(_ ticket: UInt64) {
         perform(state.withLock { state -> [Effect] in
+            var effects: [Effect] = []
             if state.cleared.remove(ticket) != nil {
-                return state.dispatch.finish(ticket).flatMap { clear($0, in: &state) }
+                effects = state.dispatch.finish(ticket).flatMap { clear($0, in: &state) }
+            } else if state.dispatch.withdraw(ticket) {
+                effects = giveUp([ticket], in: &state)
             }
-            return state.dispatch.withdraw(ticket) ? giveUp([ticket], in: &state) : []
+            return effects + stopIfDrained(&state)
         })
     }
 
@@ -422,7 +474,7 @@ final class ResidentWorker: Sendable {
             guard state.link?.number == number, let call = state.calls.removeValue(forKey: executionID) else { return [] }
             var effects: [Effect] = [.complete(call.completion, outcome)]
             for next in state.dispatch.finish(call.ticket) { effects += clear(next, in: &state) }
-            return effects
+            return effects + stopIfDrained(&state)
         })
     }
 

@@ -8,7 +8,15 @@ public final class SubprocessResidentPool: ResidentWorkerPool, Sendable {
     let runsRoot: URL
     let workerPythonPath: String
     let logger: Logger
-    private let workers = Mutex<[String: ResidentWorker]>([:])
+    private let workers = Mutex(Workers())
+
+    private struct Workers {
+        /// The current worker of each deployment.
+        var current: [String: ResidentWorker] = [:]
+        /// Workers replaced by a reload, finishing what they admitted.
+        var retiring: [UInt64: ResidentWorker] = [:]
+        var lastSerial: UInt64 = 0
+    }
 
     public init(runsRoot: URL, workerPythonPath: String, logger: Logger) {
         self.runsRoot = runsRoot
@@ -17,20 +25,43 @@ public final class SubprocessResidentPool: ResidentWorkerPool, Sendable {
     }
 
     private func worker(_ deploymentID: String) -> ResidentWorker? {
-        workers.withLock { $0[deploymentID] }
+        workers.withLock { $0.current[deploymentID] }
     }
 
+    /// The worker that issued a ticket: the current one, or one retiring after a reload.
+    private func worker(_ ticket: ResidentTicket) -> ResidentWorker? {
+        workers.withLock { workers in
+            if let current = workers.current[ticket.deploymentID], current.serial == ticket.worker { return current }
+            return workers.retiring[ticket.worker]
+        }
+    }
+
+    /// Starts the deployment's worker. A previous one (a reload) retires: new executions go to
+    /// the new worker (waiting for it to be ready), while the previous one finishes those it
+    /// already admitted and then stops.
     public func start(_ spec: ResidentWorkerSpec, report: @escaping @Sendable (ResidentWorkerReport) async -> Void) async {
-        let worker = ResidentWorker(spec: spec, runsRoot: runsRoot, workerPythonPath: workerPythonPath, logger: logger,
-                                    report: report)
-        let previous = workers.withLock { $0.updateValue(worker, forKey: spec.deploymentID) }
-        previous?.stop()
+        let (worker, previous) = workers.withLock { workers -> (ResidentWorker, ResidentWorker?) in
+            workers.retiring = workers.retiring.filter { !$0.value.isStopped }
+            workers.lastSerial += 1
+            let worker = ResidentWorker(spec: spec, serial: workers.lastSerial, runsRoot: runsRoot,
+                                        workerPythonPath: workerPythonPath, logger: logger, report: report)
+            let previous = workers.current.updateValue(worker, forKey: spec.deploymentID)
+            if let previous { workers.retiring[previous.serial] = previous }
+            return (worker, previous)
+        }
+        previous?.retire()
         worker.start()
     }
 
+    /// Stops the deployment's workers, a retiring one included.
     public func stop(deploymentID: String) async {
-        let worker = workers.withLock { $0.removeValue(forKey: deploymentID) }
-        worker?.stop()
+        let stopped = workers.withLock { workers -> [ResidentWorker] in
+            var stopped = workers.retiring.values.filter { $0.spec.deploymentID == deploymentID }
+            for worker in stopped { workers.retiring[worker.serial] = nil }
+            if let current = workers.current.removeValue(forKey: deploymentID) { stopped.append(current) }
+            return stopped
+        }
+        for worker in stopped { worker.stop() }
     }
 
     public func admit(deploymentID: String) -> ResidentAdmission {
@@ -40,7 +71,7 @@ public final class SubprocessResidentPool: ResidentWorkerPool, Sendable {
 
     public func submit(_ ticket: ResidentTicket, job: ResidentJob, log: @escaping @Sendable (LogLine) -> Void,
                        completion: @escaping @Sendable (WorkerOutcome) -> Void) {
-        guard let worker = worker(ticket.deploymentID) else {
+        guard let worker = worker(ticket) else {
             return completion(.unavailable("the deployment's worker is not running"))
         }
         worker.submit(ticket.number, job: job, log: log, completion: completion)
@@ -53,7 +84,7 @@ public final class SubprocessResidentPool: ResidentWorkerPool, Sendable {
     }
 
     public func release(_ ticket: ResidentTicket) {
-        worker(ticket.deploymentID)?.release(ticket.number)
+        worker(ticket)?.release(ticket.number)
     }
 
     public func pods(deploymentID: String) async -> [PodInfo] {
@@ -62,17 +93,17 @@ public final class SubprocessResidentPool: ResidentWorkerPool, Sendable {
     }
 
     public func processes() async -> [WorkerProcess] {
-        workers.withLock { Array($0.values) }.compactMap { worker in
+        workers.withLock { Array($0.current.values) + Array($0.retiring.values) }.compactMap { worker in
             worker.pid.map { WorkerProcess(name: worker.spec.deploymentName, pid: $0) }
         }
     }
 
     /// Stops every worker (server shutdown).
     public func stopAll() async {
-        let all = workers.withLock { current in
-            defer { current.removeAll() }
-            return current
+        let all = workers.withLock { workers -> [ResidentWorker] in
+            defer { workers = Workers(lastSerial: workers.lastSerial) }
+            return Array(workers.current.values) + Array(workers.retiring.values)
         }
-        for worker in all.values { worker.stop() }
+        for worker in all { worker.stop() }
     }
 }

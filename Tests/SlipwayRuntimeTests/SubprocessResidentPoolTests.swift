@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+@testable import SlipwayCore
+@testable import SlipwayRuntime
+
+@Suite("Resident worker pool with real worker processes")
+struct SubprocessResidentPoolTests {
+    static let code = """
+        import os, time
+
+        def work(seconds):
+            time.sleep(seconds)
+            return {"pid": os.getpid()}
+        """
+
+    struct Fixture {
+        let pool: SubprocessResidentPool
+        let root: URL
+        let python: String
+        let codeDirectory: URL
+
+        init() throws {
+            python = try #require(RuntimeTests.hostPython, "no host python")
+            let workerPath = try #require(WorkerLocator.pythonPath(), "slipway_worker not found")
+            root = try TestSupport.temporaryDirectory("resident-pool")
+            codeDirectory = root.appendingPathComponent("code")
+            try FileManager.default.createDirectory(at: codeDirectory, withIntermediateDirectories: true)
+            try Data(SubprocessResidentPoolTests.code.utf8).write(to: codeDirectory.appendingPathComponent("main.py"))
+            pool = SubprocessResidentPool(runsRoot: root.appendingPathComponent("runs"), workerPythonPath: workerPath,
+                                          logger: Logger(label: "test"))
+        }
+
+        func spec(generation: Int, concurrency: Int) -> ResidentWorkerSpec {
+            ResidentWorkerSpec(deploymentID: "dep-1", deploymentName: "reloaded", generation: generation,
+                               pythonExecutable: python, codeDirectory: codeDirectory, functionPath: "main.py",
+                               functionName: "work", concurrency: concurrency, queueLimit: 10, memoryLimitBytes: nil,
+                               executionTimeout: .seconds(30), environment: [:])
+        }
+
+        func admit() throws -> ResidentTicket {
+            guard case .admitted(let ticket) = pool.admit(deploymentID: "dep-1") else {
+                throw CocoaError(.featureUnsupported)
+            }
+            return ticket
+        }
+
+        /// Runs `work(seconds)` and returns the pid of the worker process that ran it.
+        func run(_ seconds: Double, id: String) async throws -> Int32 {
+            let ticket = try admit()
+            defer { pool.release(ticket) }
+            let outcome = await pool.run(ticket, job: job(seconds, id: id), log: { _ in })
+            return try Self.pid(outcome)
+        }
+
+        func job(_ seconds: Double, id: String) -> ResidentJob {
+            ResidentJob(executionID: id, arguments: ["seconds": .number(seconds)], fileArguments: [:],
+                        timeout: .seconds(30))
+        }
+
+        static func pid(_ outcome: WorkerOutcome) throws -> Int32 {
+            guard case .returned(let outputs) = outcome, case .number(let pid)? = outputs["pid"] else {
+                Issue.record("expected a result, got \(outcome)")
+                throw CocoaError(.coderInvalidValue)
+            }
+            return Int32(pid)
+        }
+    }
+
+    final class Outcomes: Sendable {
+        private let values = Mutex<[String: WorkerOutcome]>([:])
+        func record(_ id: String) -> @Sendable (WorkerOutcome) -> Void {
+            { outcome in self.values.withLock { $0[id] = outcome } }
+        }
+        func value(_ id: String) -> WorkerOutcome? { values.withLock { $0[id] } }
+        func wait(for ids: [String], upTo limit: Duration = .seconds(20)) async {
+            let deadline = ContinuousClock.now + limit
+            while ContinuousClock.now < deadline, ids.contains(where: { value($0) == nil }) {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
+    static func isAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }
+
+    /// A reload must not fail what the previous worker already admitted: its running and queued
+    /// executions finish there, new ones go to the new worker, and the previous one then exits.
+    @Test func aReloadDrainsThePreviousWorker() async throws {
+        let fixture = try Fixture()
+        defer { try? FileManager.default.removeItem(at: fixture.root) }
+        let pool = fixture.pool
+        await pool.start(fixture.spec(generation: 1, concurrency: 1)) { _ in }
+        let firstPID = try await fixture.run(0, id: "warm-up")
+
+        // One execution running, one queued behind it (one slot), both on the first worker.
+        let outcomes = Outcomes()
+        let running = try fixture.admit()
+        pool.submit(running, job: fixture.job(1.0, id: "running"), log: { _ in }, completion: outcomes.record("running"))
+        let queued = try fixture.admit()
+        #expect(!queued.startsNow)
+        pool.submit(queued, job: fixture.job(0.2, id: "queued"), log: { _ in }, completion: outcomes.record("queued"))
+        try await Task.sleep(for: .milliseconds(200))
+
+        await pool.start(fixture.spec(generation: 2, concurrency: 1)) { _ in }
+        let secondPID = try await fixture.run(0, id: "after-reload")
+        #expect(secondPID != firstPID, "new executions go to the new worker")
+
+        await outcomes.wait(for: ["running", "queued"])
+        pool.release(running)
+        pool.release(queued)
+        #expect(try Fixture.pid(try #require(outcomes.value("running"))) == firstPID)
+        #expect(try Fixture.pid(try #require(outcomes.value("queued"))) == firstPID)
+
+        // Drained: the previous process exits; the new one keeps serving.
+        for _ in 0..<200 where Self.isAlive(firstPID) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!Self.isAlive(firstPID), "the retired worker must stop once drained")
+        #expect(try await fixture.run(0, id: "later") == secondPID)
+        await pool.stopAll()
+    }
+
+    /// Stopping the deployment (disable, delete) stops a retiring worker too: as for any stop,
+    /// its running execution may finish within the grace period (and is answered, although the
+    /// pool no longer holds the worker), its queued ones do not start.
+    @Test func stoppingAlsoStopsARetiringWorker() async throws {
+        let fixture = try Fixture()
+        defer { try? FileManager.default.removeItem(at: fixture.root) }
+        let pool = fixture.pool
+        await pool.start(fixture.spec(generation: 1, concurrency: 1)) { _ in }
+        let firstPID = try await fixture.run(0, id: "warm-up")
+        let outcomes = Outcomes()
+        let running = try fixture.admit()
+        pool.submit(running, job: fixture.job(1.0, id: "running"), log: { _ in }, completion: outcomes.record("running"))
+        let queued = try fixture.admit()
+        pool.submit(queued, job: fixture.job(0, id: "queued"), log: { _ in }, completion: outcomes.record("queued"))
+        try await Task.sleep(for: .milliseconds(200))
+        await pool.start(fixture.spec(generation: 2, concurrency: 1)) { _ in }
+        await pool.stop(deploymentID: "dep-1")
+        #expect(pool.admit(deploymentID: "dep-1") == .notRunning)
+        await outcomes.wait(for: ["running", "queued"])
+        pool.release(running)
+        pool.release(queued)
+        #expect(try Fixture.pid(try #require(outcomes.value("running"))) == firstPID)
+        guard case .unavailable? = outcomes.value("queued") else {
+            Issue.record("the queued execution must not start after a stop, got \(String(describing: outcomes.value("queued")))")
+            return
+        }
+        for _ in 0..<200 where Self.isAlive(firstPID) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!Self.isAlive(firstPID))
+    }
+}
