@@ -34,6 +34,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Longest hold of a wait_for_completion request, in seconds.") var longPoll = 30
     @Option(help: "Executions that may wait for a low-latency deployment's worker before calls get 429.")
     var maxQueuedExecutions = 512
+    @Option(help: "Elastic worker processes running at once; more executions wait for a slot (default: 4 per core).")
+    var maxElasticProcesses = Limits.defaultMaxElasticProcesses
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
 
     func run() async throws {
@@ -45,7 +47,7 @@ struct Serve: AsyncParsableCommand {
             host: host, port: port, dataDirectory: data.url, publicURL: publicURL,
             limits: Limits(maxStepArchiveBytes: maxStepArchiveBytes, maxIOBytes: maxIOBytes,
                            executionTimeout: .seconds(executionTimeout), longPollHold: .seconds(longPoll),
-                           maxQueuedExecutions: maxQueuedExecutions),
+                           maxQueuedExecutions: maxQueuedExecutions, maxElasticProcesses: maxElasticProcesses),
             adminToken: environment["SLIPWAY_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
         let app = try await SlipwayApp.build(configuration, logger: logger)
         var banner = "Slipway environment URL: \(configuration.baseURL)\n"

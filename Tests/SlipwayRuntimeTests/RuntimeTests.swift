@@ -72,6 +72,10 @@ struct RuntimeTests {
 
         def die():
             os._exit(7)
+
+        def nap():
+            time.sleep(0.5)
+            return {"pid": os.getpid()}
         """
 
     final class Collected: @unchecked Sendable {
@@ -163,5 +167,40 @@ struct RuntimeTests {
         case .crashed, .unavailable: break
         default: Issue.record("expected a crash/unavailable outcome, got \(outcome)")
         }
+    }
+
+    /// Elastic processes are bounded: with one slot, two executions run one after the other and
+    /// the second one's logs say why it waited.
+    @Test func elasticProcessesWaitForASlot() async throws {
+        let python = try #require(Self.hostPython, "no host python")
+        let workerPath = try #require(WorkerLocator.pythonPath(), "slipway_worker not found")
+        let root = try TestSupport.temporaryDirectory("slots")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let codeDir = root.appendingPathComponent("code")
+        try FileManager.default.createDirectory(at: codeDir.appendingPathComponent("src"), withIntermediateDirectories: true)
+        try Data(Self.code.utf8).write(to: codeDir.appendingPathComponent("src/main.py"))
+        let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"), workerPythonPath: workerPath,
+                                                     logger: Logger(label: "test"), maxProcesses: 1)
+        func job(_ id: String) -> WorkerJob {
+            WorkerJob(executionID: id, pythonExecutable: python, codeDirectory: codeDir, functionPath: "src/main.py",
+                      functionName: "nap", arguments: [:], fileArguments: [:], environment: [:], timeout: .seconds(30))
+        }
+        let first = Collected(), second = Collected()
+        let start = ContinuousClock.now
+        async let a = launcher.run(job("nap-1")) { first.add($0) }
+        async let b = launcher.run(job("nap-2")) { second.add($0) }
+        let outcomes = await [a, b]
+        let elapsed = ContinuousClock.now - start
+        for outcome in outcomes {
+            guard case .returned(let outputs) = outcome, outputs["pid"] != nil else {
+                Issue.record("expected a result, got \(outcome)"); return
+            }
+        }
+        #expect(elapsed >= .milliseconds(1000), "the two naps must not overlap (took \(elapsed))")
+        let waited = (first.all + second.all).filter { $0.message.contains("Waiting for a worker slot") }
+        #expect(waited.count == 1, "\((first.all + second.all).map(\.message))")
+        #expect(launcher.slots.holders == 0)
+        launcher.cleanUp(executionID: "nap-1")
+        launcher.cleanUp(executionID: "nap-2")
     }
 }

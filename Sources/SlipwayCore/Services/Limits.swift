@@ -20,11 +20,16 @@ public struct Limits: Sendable, Equatable {
     public var maxQueuedExecutions: Int
     /// Largest body of a public endpoint call (JSON or multipart), default 1 GiB + 1 MiB.
     public var maxEndpointBodyBytes: Int64
+    /// Elastic worker processes running at once (each execution of an elastic deployment or a
+    /// `run_pipeline` is one); further executions wait for a slot. Default: 4 per core, at least 4.
+    public var maxElasticProcesses: Int
+
+    public static var defaultMaxElasticProcesses: Int { max(4, 4 * ProcessInfo.processInfo.activeProcessorCount) }
 
     public init(maxStepArchiveBytes: Int = 5_000_000, maxStepUnpackedBytes: Int = 50_000_000,
                 maxIOBytes: Int = 1 << 20, maxFileInputBytes: Int64 = 1 << 30, maxObjectBytes: Int64 = 5 << 30,
                 executionTimeout: Duration = .seconds(3600), longPollHold: Duration = .seconds(30),
-                maxQueuedExecutions: Int = 512) {
+                maxQueuedExecutions: Int = 512, maxElasticProcesses: Int = Limits.defaultMaxElasticProcesses) {
         self.maxStepArchiveBytes = maxStepArchiveBytes
         self.maxStepUnpackedBytes = maxStepUnpackedBytes
         self.maxIOBytes = maxIOBytes
@@ -34,5 +39,6 @@ public struct Limits: Sendable, Equatable {
         self.longPollHold = longPollHold
         self.maxQueuedExecutions = maxQueuedExecutions
         self.maxEndpointBodyBytes = maxFileInputBytes + (1 << 20)
+        self.maxElasticProcesses = max(1, maxElasticProcesses)
     }
 }

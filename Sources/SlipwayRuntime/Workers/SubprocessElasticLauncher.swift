@@ -11,7 +11,11 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
     let workerPythonPath: String
     let logger: Logger
 
-    public init(runsRoot: URL, workerPythonPath: String, logger: Logger) throws {
+    /// Elastic worker processes allowed at once; further executions wait for a slot.
+    public let slots: SlotGate
+
+    public init(runsRoot: URL, workerPythonPath: String, logger: Logger, maxProcesses: Int = 8) throws {
+        self.slots = SlotGate(limit: maxProcesses)
         self.runsRoot = runsRoot
         self.workerPythonPath = workerPythonPath
         self.logger = logger
@@ -71,6 +75,18 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
     }
 
     public func run(_ job: WorkerJob, log: @escaping @Sendable (LogLine) -> Void) async -> WorkerOutcome {
+        // One process per execution, but not without bound: a burst of calls to an elastic
+        // endpoint would otherwise start hundreds of interpreters on a few cores.
+        if !slots.tryEnter() {
+            log(LogLine(timestamp: Date(), stream: .system,
+                        message: "Waiting for a worker slot (\(slots.limit) elastic executions are running)"))
+            do {
+                try await slots.enter()
+            } catch {
+                return .unavailable("cancelled while waiting for a worker slot")
+            }
+        }
+        defer { slots.leave() }
         let work = workDirectory(executionID: job.executionID)
         let arguments: [String: JSONValue]
         do {

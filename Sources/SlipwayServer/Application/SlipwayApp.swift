@@ -31,7 +31,8 @@ public struct SlipwayApp: Sendable {
             throw SlipwayError.internal("the slipway_worker Python package was not found; set SLIPWAY_WORKER_PATH to the "
                 + "folder that contains it")
         }
-        let launcher = try SubprocessElasticLauncher(runsRoot: directory.runs, workerPythonPath: workerPath, logger: logger)
+        let launcher = try SubprocessElasticLauncher(runsRoot: directory.runs, workerPythonPath: workerPath, logger: logger,
+                                                     maxProcesses: configuration.limits.maxElasticProcesses)
         let residents = SubprocessResidentPool(runsRoot: directory.runs, workerPythonPath: workerPath, logger: logger)
         let sealer = SecretSealer(key: try directory.secret(named: "endpoint-tokens.key"))
         let platform = Platform(
