@@ -95,6 +95,20 @@ struct SQLMetadataStoreTests {
             try await store.revokeTokens(executionID: "e1")
             #expect(try await store.token(secretHash: "hash-exec")?.revoked == true)
             #expect(try await store.token(secretHash: "hash-sdk")?.revoked == false)
+
+            // Expiry is brought forward, never pushed back, and revoked tokens are left alone.
+            let open = TokenRecord(id: "t3", kind: .deployment, userID: "u1", workspaceID: "ws1", executionID: "d1",
+                                   secretHash: "hash-open", createdAt: t0, expiresAt: nil)
+            let soon = TokenRecord(id: "t4", kind: .deployment, userID: "u1", workspaceID: "ws1", executionID: "d1",
+                                   secretHash: "hash-soon", createdAt: t0, expiresAt: t0.addingTimeInterval(10))
+            try await store.createToken(open)
+            try await store.createToken(soon)
+            try await store.expireTokens(executionID: "d1", at: t0.addingTimeInterval(100))
+            #expect(try await store.token(secretHash: "hash-open")?.expiresAt == t0.addingTimeInterval(100))
+            #expect(try await store.token(secretHash: "hash-soon")?.expiresAt == t0.addingTimeInterval(10))
+            try await store.expireTokens(executionID: "e1", at: t0.addingTimeInterval(5))
+            #expect(try await store.token(secretHash: "hash-exec")?.expiresAt == exec.expiresAt)
+            #expect(try await store.token(secretHash: "hash-sdk")?.expiresAt == nil)
         }
     }
 

@@ -305,7 +305,11 @@ public struct DeploymentService: Sendable {
             variables["CRAFT_AI_ENVIRONMENT_URL"] = urls.environmentURL
             variables["CRAFT_AI_CONTROL_URL"] = urls.controlURL
         }
-        try? await platform.store.revokeTokens(executionID: deployment.id)
+        // A previous worker (a reload) may still be finishing executions with its token: it stays
+        // valid as long as they may run, not longer.
+        let grace = timeout(of: deployment).components
+        try? await platform.store.expireTokens(executionID: deployment.id,
+                                               at: platform.now().addingTimeInterval(TimeInterval(grace.seconds) + 1))
         if let token = try? await accounts.issueDeploymentToken(for: deployment) {
             variables["CRAFT_AI_SDK_TOKEN"] = token
         }

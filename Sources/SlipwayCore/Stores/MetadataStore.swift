@@ -13,6 +13,8 @@ public protocol IdentityStore: Sendable {
     func createToken(_ token: TokenRecord) async throws
     func token(secretHash: String) async throws -> TokenRecord?
     func revokeTokens(executionID: String) async throws
+    /// Makes the unrevoked tokens of an execution (or deployment) expire at `date` at the latest.
+    func expireTokens(executionID: String, at date: Date) async throws
 }
 
 /// Steps and pipelines.

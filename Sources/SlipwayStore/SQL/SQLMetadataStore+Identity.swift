@@ -101,4 +101,15 @@ extension SQLMetadataStore: IdentityStore {
             try await db.raw("UPDATE tokens SET revoked = 1 WHERE execution_id = \(bind: executionID)").run()
         }
     }
+
+    public func expireTokens(executionID: String, at date: Date) async throws {
+        let epoch = date.timeIntervalSince1970
+        try await withDatabase { db in
+            try await db.raw("""
+                UPDATE tokens SET expires_at = \(bind: epoch)
+                WHERE execution_id = \(bind: executionID) AND revoked = 0
+                  AND (expires_at IS NULL OR expires_at > \(bind: epoch))
+                """).run()
+        }
+    }
 }
