@@ -219,7 +219,7 @@ public struct DeploymentService: Sendable {
             deployment.generation += 1
             try await platform.store.updateDeployment(deployment)
             await log(deployment, "Reloading the worker")
-            await startWorker(deployment, step: step)
+            await startWorker(deployment, step: step, replacingRunningWorker: true)
         }
         directory.forget(deployment)
         return try await get(workspaceID: workspaceID, name: name)
@@ -291,7 +291,10 @@ public struct DeploymentService: Sendable {
         }
     }
 
-    func startWorker(_ deployment: Deployment, step: Step) async {
+    /// Starts the deployment's resident worker with a fresh SDK token. The previous token is
+    /// revoked, except on a reload (`replacingRunningWorker`): the previous worker then finishes
+    /// its executions with it, so it only expires once they can no longer be running.
+    func startWorker(_ deployment: Deployment, step: Step, replacingRunningWorker: Bool = false) async {
         guard let key = step.environmentKey, let environment = platform.environments.environment(key: key) else {
             await apply(.workerFailed("the Python environment of the pipeline is not available"), to: deployment)
             return
@@ -305,11 +308,12 @@ public struct DeploymentService: Sendable {
             variables["CRAFT_AI_ENVIRONMENT_URL"] = urls.environmentURL
             variables["CRAFT_AI_CONTROL_URL"] = urls.controlURL
         }
-        // A previous worker (a reload) may still be finishing executions with its token: it stays
-        // valid as long as they may run, not longer.
-        let grace = timeout(of: deployment).components
-        try? await platform.store.expireTokens(executionID: deployment.id,
-                                               at: platform.now().addingTimeInterval(TimeInterval(grace.seconds) + 1))
+        if replacingRunningWorker {
+            let grace = TimeInterval(timeout(of: deployment).components.seconds) + 1
+            try? await platform.store.expireTokens(executionID: deployment.id, at: platform.now().addingTimeInterval(grace))
+        } else {
+            try? await platform.store.revokeTokens(executionID: deployment.id)
+        }
         if let token = try? await accounts.issueDeploymentToken(for: deployment) {
             variables["CRAFT_AI_SDK_TOKEN"] = token
         }
