@@ -6,14 +6,17 @@
 #   def add(a, b): return {"sum": a + b}        POST {"a":1,"b":2}  ->  sum 3
 #
 # For each server: a warm-up (wrk -t2 -c64 for --warmup), then wrk -t2 -c64 for --duration
-# (requests/s, p50, p99, non-2xx), then wrk -t1 -c1 for --duration (p50, p99). Also the
+# (requests/s, p50, p99, non-2xx), then wrk -t1 -c1 for --duration (p50, p99). With
+# --rounds N (default 1) the three servers stay up and are measured N times, interleaved (the
+# order rotates every round), and the report gives the median of each figure, the median of the
+# per-round ratios and their range: on a noisy shared machine one run is not enough. Also the
 # in-process call of add(1, 2) (timeit), so the latency each server adds at c=1 is
 # server p50 - direct p50. Prints a Markdown table and writes
 # Benchmarks/results/endpoint_throughput-<timestamp>.{md,json}.
 #
 # Usage (from anywhere; the release binary must exist unless --peers-only):
 #   swift build -c release --product slipway
-#   Benchmarks/endpoint_throughput.sh [--duration 15s] [--warmup 5s] [--parallel 6]
+#   Benchmarks/endpoint_throughput.sh [--duration 15s] [--warmup 5s] [--parallel 6] [--rounds 1]
 #                                     [--binary PATH] [--peers-only] [--keep]
 #
 # Setup is idempotent and cached: installs the Debian package wrk if missing, creates
@@ -42,6 +45,7 @@ CONNECTIONS=64
 TIMEOUT="${WRK_TIMEOUT:-10s}"
 PEERS_ONLY=0
 KEEP=0
+ROUNDS=1
 BINARY="${SLIPWAY_BIN:-}"
 BODY='{"a":1,"b":2}'
 NAME="bench-add"
@@ -62,6 +66,7 @@ while (($#)); do
         --duration) DURATION="$(seconds_arg "${2:?--duration needs a value}")"; shift 2 ;;
         --warmup) WARMUP="$(seconds_arg "${2:?--warmup needs a value}")"; shift 2 ;;
         --parallel) PARALLEL="${2:?--parallel needs a value}"; shift 2 ;;
+        --rounds) ROUNDS="${2:?--rounds needs a value}"; shift 2 ;;
         --binary) BINARY="${2:?--binary needs a value}"; shift 2 ;;
         --connections) CONNECTIONS="${2:?--connections needs a value}"; shift 2 ;;
         --threads) THREADS="${2:?--threads needs a value}"; shift 2 ;;
@@ -73,6 +78,7 @@ while (($#)); do
 done
 [[ "$DURATION" =~ ^[0-9]+[smh]$ && "$WARMUP" =~ ^[0-9]+[smh]$ ]] || die "--duration/--warmup: e.g. 15s"
 [[ "$PARALLEL" =~ ^[1-9][0-9]*$ ]] || die "--parallel must be a positive integer"
+[[ "$ROUNDS" =~ ^[1-9][0-9]?$ ]] || die "--rounds must be an integer from 1 to 99"
 
 # Never look "inside an execution", and let nothing from the caller's SDK setup leak in.
 while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -E '^(CRAFT_AI_|SDK_)' || true)
@@ -269,11 +275,11 @@ run_wrk() { # key run threads connections duration url auth
     grep '^post.lua:' "$WORK/$key-$run.txt" | sed "s/^post.lua:/endpoint_throughput: $key: $run:/" >&2 || true
 }
 
-measure() { # key url auth
-    local key="$1" url="$2" auth="$3"
-    run_wrk "$key" warmup "$THREADS" "$CONNECTIONS" "$WARMUP" "$url" "$auth"
-    run_wrk "$key" c64 "$THREADS" "$CONNECTIONS" "$DURATION" "$url" "$auth"
-    run_wrk "$key" c1 1 1 "$DURATION" "$url" "$auth"
+measure() { # key url auth [suffix]: warm-up, c=64 and c=1 runs named warmup<suffix>, c64<suffix>, c1<suffix>
+    local key="$1" url="$2" auth="$3" suffix="${4:-}"
+    run_wrk "$key" "warmup$suffix" "$THREADS" "$CONNECTIONS" "$WARMUP" "$url" "$auth"
+    run_wrk "$key" "c64$suffix" "$THREADS" "$CONNECTIONS" "$DURATION" "$url" "$auth"
+    run_wrk "$key" "c1$suffix" 1 1 "$DURATION" "$url" "$auth"
 }
 
 # --- the run ---------------------------------------------------------------------------
@@ -313,10 +319,6 @@ if ((!PEERS_ONLY)); then
     ENDPOINT_URL="$SLIPWAY_URL/endpoints/$NAME"
     validate slipway "$ENDPOINT_URL" "$ENDPOINT_AUTH" --slipway \
         || { tail_log "$WORK/slipway.log"; die "slipway: the endpoint does not answer as expected"; }
-    measure slipway "$ENDPOINT_URL" "$ENDPOINT_AUTH"
-    validate slipway "$ENDPOINT_URL" "$ENDPOINT_AUTH" --slipway \
-        || { tail_log "$WORK/slipway.log"; die "slipway: the endpoint stopped answering after the load"; }
-    stop_started "$SLIPWAY_PID"
 
     case "$(readlink -f "$BINARY")" in
         */release/*) BUILD=release ;;
@@ -338,8 +340,6 @@ FASTAPI_PID=$STARTED_PID
 FASTAPI_URL="http://127.0.0.1:$PORT_FASTAPI/add"
 wait_until fastapi "$FASTAPI_PID" "$WORK/fastapi.log" 60 answers_200 "$FASTAPI_URL" ""
 validate fastapi "$FASTAPI_URL" "" || { tail_log "$WORK/fastapi.log"; die "fastapi: wrong answer"; }
-measure fastapi "$FASTAPI_URL" ""
-stop_started "$FASTAPI_PID"
 
 # Flask on gunicorn: 2 sync workers; gunicorn writes no access log unless asked to.
 FLASK_CMD=("$BENCH_VENV/bin/gunicorn" flask_app:app --chdir "$HERE/apps" --bind "127.0.0.1:$PORT_FLASK"
@@ -350,7 +350,29 @@ FLASK_PID=$STARTED_PID
 FLASK_URL="http://127.0.0.1:$PORT_FLASK/add"
 wait_until flask "$FLASK_PID" "$WORK/flask.log" 60 answers_200 "$FLASK_URL" ""
 validate flask "$FLASK_URL" "" || { tail_log "$WORK/flask.log"; die "flask: wrong answer"; }
-measure flask "$FLASK_URL" ""
+
+# The measurements: every server once per round, the order rotating from round to round (the
+# others stay up, idle, meanwhile).
+ORDER=(fastapi flask)
+((PEERS_ONLY)) || ORDER=(slipway "${ORDER[@]}")
+for ((round = 1; round <= ROUNDS; round++)); do
+    suffix=""
+    ((ROUNDS == 1)) || suffix="-r$round"
+    for ((i = 0; i < ${#ORDER[@]}; i++)); do
+        key="${ORDER[(i + round - 1) % ${#ORDER[@]}]}"
+        case "$key" in
+            slipway) measure slipway "$ENDPOINT_URL" "$ENDPOINT_AUTH" "$suffix" ;;
+            fastapi) measure fastapi "$FASTAPI_URL" "" "$suffix" ;;
+            flask) measure flask "$FLASK_URL" "" "$suffix" ;;
+        esac
+    done
+done
+if ((!PEERS_ONLY)); then
+    validate slipway "$ENDPOINT_URL" "$ENDPOINT_AUTH" --slipway \
+        || { tail_log "$WORK/slipway.log"; die "slipway: the endpoint stopped answering after the load"; }
+    stop_started "$SLIPWAY_PID"
+fi
+stop_started "$FASTAPI_PID"
 stop_started "$FLASK_PID"
 
 # --- report ----------------------------------------------------------------------------
@@ -360,7 +382,7 @@ JSON_OUT="$RESULTS_DIR/endpoint_throughput-$TIMESTAMP.json"
 "${DRIVER[@]}" report --work "$WORK" --md "$MD_OUT" --json "$JSON_OUT" \
     --meta "date=$DATE" --meta "body=$BODY" --meta "duration=$DURATION" --meta "warmup=$WARMUP" \
     --meta "c64_threads=$THREADS" --meta "c64_connections=$CONNECTIONS" --meta "timeout=$TIMEOUT" \
-    --meta "parallel=$PARALLEL" --meta "peers_only=$PEERS_ONLY" --meta "nproc=$(nproc)" \
+    --meta "parallel=$PARALLEL" --meta "peers_only=$PEERS_ONLY" --meta "nproc=$(nproc)" --meta "rounds=$ROUNDS" \
     --meta "loadavg_start=$LOADAVG_START" --meta "wrk_version=$WRK_VERSION" \
     --meta "git_head=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(
         git -C "$REPO_ROOT" diff --quiet HEAD -- Sources 2>/dev/null || echo ' (Sources modified)')" \

@@ -258,28 +258,48 @@ def cmd_report(args) -> int:
     direct = read_json(work / "direct.json")
     direct_p50_ms = direct["p50_us"] / 1000 if direct else None
 
+    rounds = int(meta.get("rounds") or 1)
+    suffixes = [""] if rounds == 1 else [f"-r{n}" for n in range(1, rounds + 1)]
+
     servers = {}
     for key, label in SERVERS:
-        c64, c1 = read_json(work / f"{key}-c64.json"), read_json(work / f"{key}-c1.json")
-        if c64 is None and c1 is None:
+        c64s = [read_json(work / f"{key}-c64{x}.json") for x in suffixes]
+        c1s = [read_json(work / f"{key}-c1{x}.json") for x in suffixes]
+        if not any(c64s) and not any(c1s):
             continue
-        entry = {"label": label, "command": read_text(work / f"{key}.cmd"), "c64": c64, "c1": c1,
-                 "loadavg_before": {run: read_text(work / f"{key}-{run}.loadavg") for run in ("warmup", "c64", "c1")},
-                 "cpu_during": {run: cpu_during(work, key, run) for run in ("c64", "c1")},
-                 "warmup": read_json(work / f"{key}-warmup.json")}
-        if c1 and direct_p50_ms is not None:
-            entry["added_c1_p50_ms"] = c1["latency_us"]["p50"] / 1000 - direct_p50_ms
+        entry = {"label": label, "command": read_text(work / f"{key}.cmd"),
+                 "c64": summarize(c64s), "c1": summarize(c1s),
+                 "loadavg_before": {f"{run}{x}": read_text(work / f"{key}-{run}{x}.loadavg")
+                                    for x in suffixes for run in ("warmup", "c64", "c1")},
+                 "cpu_during": {run: worst_cpu([cpu_during(work, key, f"{run}{x}") for x in suffixes])
+                                for run in ("c64", "c1")}}
+        if rounds > 1:
+            entry["rounds"] = [{"c64": a, "c1": b} for a, b in zip(c64s, c1s)]
+        else:
+            entry["warmup"] = read_json(work / f"{key}-warmup.json")
+        if entry["c1"] and direct_p50_ms is not None:
+            entry["added_c1_p50_ms"] = entry["c1"]["latency_us"]["p50"] / 1000 - direct_p50_ms
         servers[key] = entry
 
-    def good(key):
-        run = servers.get(key, {}).get("c64")
-        return run["good_per_s"] if run else None
-
+    # Ratios of the same round (the machine's state changes from one round to the next); their
+    # median and range. With one round, simply the ratio.
     ratios = {}
-    if good("slipway") is not None:
+    per_round = []
+    for index in range(rounds):
+        def good(key):
+            runs = servers.get(key, {}).get("rounds")
+            run = runs[index]["c64"] if runs else servers.get(key, {}).get("c64")
+            return run["good_per_s"] if run else None
+        row = {"round": index + 1}
         for peer in ("fastapi", "flask"):
-            if good(peer):
-                ratios[f"slipway_over_{peer}_throughput"] = good("slipway") / good(peer)
+            if good("slipway") is not None and good(peer):
+                row[f"slipway_over_{peer}_throughput"] = good("slipway") / good(peer)
+        per_round.append(row)
+    for peer in ("fastapi", "flask"):
+        values = [row[f"slipway_over_{peer}_throughput"] for row in per_round if f"slipway_over_{peer}_throughput" in row]
+        if values:
+            ratios[f"slipway_over_{peer}_throughput"] = statistics.median(values)
+            ratios[f"slipway_over_{peer}_throughput_range"] = [min(values), max(values)]
     slipway_added = servers.get("slipway", {}).get("added_c1_p50_ms")
 
     results = {
@@ -287,7 +307,7 @@ def cmd_report(args) -> int:
         "function": 'def add(a, b): return {"sum": a + b}',
         "request_body": meta.get("body"),
         "settings": {k: meta.get(k) for k in ("duration", "warmup", "c64_threads", "c64_connections", "timeout",
-                                              "parallel", "peers_only")},
+                                              "parallel", "peers_only", "rounds")},
         "machine": {
             "nproc": meta.get("nproc"),
             "loadavg_at_start": meta.get("loadavg_start"),
@@ -319,6 +339,30 @@ def cmd_report(args) -> int:
     return 0
 
 
+def summarize(runs):
+    """One run's figures, or for several rounds the median of each (error counts summed)."""
+    runs = [run for run in runs if run]
+    if len(runs) <= 1:
+        return runs[0] if runs else None
+    median = statistics.median
+    summary = {
+        "rounds": len(runs),
+        "good_per_s": median(run["good_per_s"] for run in runs),
+        "latency_us": {q: median(run["latency_us"][q] for run in runs) for q in ("p50", "p99")},
+        "non2xx": sum(run.get("non2xx", 0) for run in runs),
+        "bad_body": sum(run.get("bad_body", 0) for run in runs),
+        "socket_errors": {k: sum((run.get("socket_errors") or {}).get(k, 0) for run in runs)
+                          for k in ("connect", "read", "write", "timeout")},
+    }
+    return summary
+
+
+def worst_cpu(samples):
+    """The sample with the most CPU taken by other processes (the most disturbed run)."""
+    samples = [sample for sample in samples if sample]
+    return max(samples, key=lambda sample: sample["other_cores"]) if samples else None
+
+
 def bad_count(run: dict) -> int:
     return run.get("non2xx", 0) + run.get("bad_body", 0)
 
@@ -336,7 +380,9 @@ def markdown(r: dict) -> str:
         f"machine ({r['machine']['nproc']} cores, shared with wrk, nothing pinned). "
         f"c=64: `wrk -t{s['c64_threads']} -c{s['c64_connections']} -d{s['duration']} --timeout {s['timeout']} "
         f"--latency -s post.lua` after a {s['warmup']} warm-up with the same settings; "
-        f"c=1: `wrk -t1 -c1 -d{s['duration']}` right after.",
+        f"c=1: `wrk -t1 -c1 -d{s['duration']}` right after."
+        + (f" **{s['rounds']} rounds**, interleaved (the order rotates each round, all servers up throughout); "
+           "each figure is the median of the rounds." if int(s.get("rounds") or 1) > 1 else ""),
         "",
         "| Server | ok req/s (c=64) | p50 (c=64) | p99 (c=64) | non-2xx (c=64 / c=1) | socket errors (c=64 / c=1) "
         "| p50 (c=1) | p99 (c=1) "
@@ -365,10 +411,32 @@ def markdown(r: dict) -> str:
         "",
     ]
     ratios = r["ratios"]
+    rounds = int(s.get("rounds") or 1)
+    if rounds > 1 and r["servers"]:
+        keys = list(r["servers"])
+        lines.append("| Round | " + " | ".join(f"{key} req/s (c=64)" for key in keys) + " | "
+                     + " | ".join(f"{key} p50 (c=1)" for key in keys) + " |")
+        lines.append("|---:|" + "---:|" * (2 * len(keys)))
+        for index in range(rounds):
+            cells = []
+            for key in keys:
+                run = r["servers"][key]["rounds"][index]["c64"] or {}
+                cells.append(f"{run.get('good_per_s', 0):,.0f}")
+            for key in keys:
+                run = r["servers"][key]["rounds"][index]["c1"] or {}
+                cells.append(ms(run.get("latency_us", {}).get("p50")))
+            lines.append(f"| {index + 1} | " + " | ".join(cells) + " |")
+        lines.append("")
     if ratios:
-        lines.append("Throughput (ok req/s at c=64): Slipway / FastAPI = **{:.2f}×**, Slipway / Flask = **{:.2f}×**."
-                     .format(ratios.get("slipway_over_fastapi_throughput", float("nan")),
-                             ratios.get("slipway_over_flask_throughput", float("nan"))))
+        def ratio(peer):
+            value = ratios.get(f"slipway_over_{peer}_throughput", float("nan"))
+            spread = ratios.get(f"slipway_over_{peer}_throughput_range")
+            text = f"**{value:.2f}×**"
+            if rounds > 1 and spread:
+                text += f" (median of per-round ratios; range {spread[0]:.2f}–{spread[1]:.2f}×)"
+            return text
+        lines.append(f"Throughput (ok req/s at c=64): Slipway / FastAPI = {ratio('fastapi')}, "
+                     f"Slipway / Flask = {ratio('flask')}.")
     t = r["target"]
     if t["slipway_added_c1_p50_ms"] is not None:
         lines.append(f"Slipway added latency at c=1 (p50) = **{t['slipway_added_c1_p50_ms']:.3f} ms** vs target "
