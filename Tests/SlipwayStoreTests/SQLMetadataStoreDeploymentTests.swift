@@ -147,6 +147,24 @@ struct SQLMetadataStoreDeploymentTests {
         }
     }
 
+    /// A burst of queued writes larger than the bound: `waitForRoom` returns only once the queue
+    /// is back under it, nothing is lost, and with room it returns at once.
+    @Test func waitingForRoomBoundsTheQueue() async throws {
+        try await withStore { (store: SQLMetadataStore) async throws in
+            let batcher = ExecutionWriteBatcher(highWater: 8)
+            await batcher.waitForRoom(store: store)  // empty: no wait
+            for index in 0..<2000 {
+                batcher.enqueue(.insert(execution("w\(index)", status: .running), [], []), store: store)
+            }
+            #expect(batcher.queuedCount > 8, "the burst is queued faster than it commits")
+            await batcher.waitForRoom(store: store)
+            #expect(batcher.queuedCount < 8)
+            try await batcher.barrier(store: store)
+            #expect(batcher.queuedCount == 0)
+            #expect(try await store.listExecutions(workspaceID: "ws1", deploymentName: "d1").count == 2000)
+        }
+    }
+
     func execution(_ id: String, status: ExecutionStatus) -> Execution {
         Execution(id: id, workspaceID: "ws1", pipelineID: "pid", pipelineName: "p1", stepID: "sid", deploymentName: "d1",
                   trigger: .endpoint, status: status, createdAt: t0, createdBy: "u1", startedAt: status == .running ? t0 : nil)

@@ -75,6 +75,10 @@ extension DeploymentService {
         }
         var route = ExecutionRunner.Route.elastic
         if deployment.mode == .lowLatency {
+            // Records of low-latency executions are queued, not awaited: when they arrive faster
+            // than the database takes them, new calls wait here (before taking a worker slot)
+            // until the queue is back under its bound.
+            await platform.store.waitForWriteRoom()
             switch platform.residents.admit(deploymentID: deployment.id) {
             case .admitted(let ticket): route = .resident(ticket)
             case .queueFull(let limit):

@@ -42,6 +42,10 @@ public protocol ExecutionStore: Sendable {
     /// Queues the insert without waiting for its commit. Writes keep their order and every later
     /// read of execution data waits for queued writes (the low-latency path uses this).
     func enqueueExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput])
+    /// Returns once the queue of not-yet-committed writes is under its bound (at once when it
+    /// is): callers about to queue a new execution wait here, so that the queue, the memory it
+    /// takes and what a crash can lose stay bounded under sustained load.
+    func waitForWriteRoom() async
     /// `updateExecutionStatus` without waiting for the commit (the caller's state machine is
     /// the only writer of the execution's status while it runs).
     func enqueueExecutionStatus(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?)

@@ -28,8 +28,34 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
     private let lock = NSLock()
     private var pending: [Pending] = []
     private var draining = false
+    /// Callers of `waitForRoom` waiting for the queue to shrink.
+    private var roomWaiters: [CheckedContinuation<Void, Never>] = []
     /// Most operations per transaction.
     let maxBatch = 512
+    /// Queued operations beyond which `waitForRoom` makes new work wait: without it, executions
+    /// answered faster than the database commits them pile up in memory without limit (and a
+    /// crash would lose all of them).
+    let highWater: Int
+
+    init(highWater: Int = 4096) {
+        self.highWater = max(1, highWater)
+    }
+
+    /// Returns once fewer than `highWater` operations are queued.
+    func waitForRoom(store: SQLMetadataStore) async {
+        guard lock.withLock({ pending.count >= highWater }) else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let hasRoom = lock.withLock { () -> Bool in
+                if pending.count < highWater { return true }
+                roomWaiters.append(continuation)
+                return false
+            }
+            if hasRoom { continuation.resume() }
+        }
+    }
+
+    /// Operations queued and not yet taken into a transaction.
+    var queuedCount: Int { lock.withLock { pending.count } }
 
     /// Submits one write; returns after its batch committed (`status` returns whether it applied).
     func submit(_ operation: Operation, store: SQLMetadataStore) async throws -> Bool {
@@ -70,12 +96,18 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
         while true {
             let lingers = lock.withLock { pending.count < 64 && !pending.contains { $0.continuation != nil } }
             if lingers { try? await Task.sleep(for: linger) }
-            let batch: [Pending] = lock.withLock {
+            let (batch, room): ([Pending], [CheckedContinuation<Void, Never>]) = lock.withLock {
                 let taken = Array(pending.prefix(maxBatch))
                 pending.removeFirst(taken.count)
                 if taken.isEmpty { draining = false }
-                return taken
+                var room: [CheckedContinuation<Void, Never>] = []
+                if pending.count < highWater {
+                    room = roomWaiters
+                    roomWaiters.removeAll()
+                }
+                return (taken, room)
             }
+            for waiter in room { waiter.resume() }
             if batch.isEmpty { return }
             do {
                 let results = try await store.transaction { db in try await Self.apply(batch.map(\.operation), db: db) }

@@ -3,6 +3,10 @@ import SQLKit
 import SlipwayCore
 
 extension SQLMetadataStore: ExecutionStore {
+    public func waitForWriteRoom() async {
+        await writes.waitForRoom(store: self)
+    }
+
     public func enqueueExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput]) {
         writes.enqueue(.insert(execution, inputs, outputs), store: self)
     }
