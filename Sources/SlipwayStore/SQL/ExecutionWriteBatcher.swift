@@ -66,7 +66,7 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
                 draining = true
                 return true
             }
-            if start { Task { await self.drain(store: store) } }
+            if start { Task(executorPreference: CommitExecutor.shared) { await self.drain(store: store) } }
         }
     }
 
@@ -79,7 +79,7 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
             draining = true
             return true
         }
-        if start { Task { await self.drain(store: store) } }
+        if start { Task(executorPreference: CommitExecutor.shared) { await self.drain(store: store) } }
     }
 
     /// Returns once every write queued so far has committed (at once when none is queued).
