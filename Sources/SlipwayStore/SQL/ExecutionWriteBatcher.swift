@@ -31,7 +31,7 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
     /// Callers of `waitForRoom` waiting for the queue to shrink.
     private var roomWaiters: [CheckedContinuation<Void, Never>] = []
     /// Most operations per transaction.
-    let maxBatch = 512
+    let maxBatch = 2048
     /// Queued operations beyond which `waitForRoom` makes new work wait: without it, executions
     /// answered faster than the database commits them pile up in memory without limit (and a
     /// crash would lose all of them).
