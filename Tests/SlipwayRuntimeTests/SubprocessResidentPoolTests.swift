@@ -60,6 +60,20 @@ struct SubprocessResidentPoolTests {
                         timeout: .seconds(30))
         }
 
+        /// Starts the first worker (one slot) and gives it one execution running for a second and
+        /// one queued behind it; returns the worker's pid and the two tickets.
+        func startBusyWorker(outcomes: Outcomes, queuedSeconds: Double)
+            async throws -> (pid: Int32, running: ResidentTicket, queued: ResidentTicket) {
+            await pool.start(spec(generation: 1, concurrency: 1)) { _ in }
+            let pid = try await run(0, id: "warm-up")
+            let running = try admit()
+            pool.submit(running, job: job(1.0, id: "running"), log: { _ in }, completion: outcomes.record("running"))
+            let queued = try admit()
+            pool.submit(queued, job: job(queuedSeconds, id: "queued"), log: { _ in }, completion: outcomes.record("queued"))
+            try await Task.sleep(for: .milliseconds(200))
+            return (pid, running, queued)
+        }
+
         static func pid(_ outcome: WorkerOutcome) throws -> Int32 {
             guard case .returned(let outputs) = outcome, case .number(let pid)? = outputs["pid"] else {
                 Issue.record("expected a result, got \(outcome)")
@@ -85,23 +99,22 @@ struct SubprocessResidentPoolTests {
 
     static func isAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }
 
+    /// Waits (up to 10 s) for a process to exit; false if it is still running.
+    static func exits(_ pid: Int32) async throws -> Bool {
+        for _ in 0..<200 where isAlive(pid) { try await Task.sleep(for: .milliseconds(50)) }
+        return !isAlive(pid)
+    }
+
     /// A reload must not fail what the previous worker already admitted: its running and queued
     /// executions finish there, new ones go to the new worker, and the previous one then exits.
     @Test func aReloadDrainsThePreviousWorker() async throws {
         let fixture = try Fixture()
         defer { try? FileManager.default.removeItem(at: fixture.root) }
         let pool = fixture.pool
-        await pool.start(fixture.spec(generation: 1, concurrency: 1)) { _ in }
-        let firstPID = try await fixture.run(0, id: "warm-up")
-
         // One execution running, one queued behind it (one slot), both on the first worker.
         let outcomes = Outcomes()
-        let running = try fixture.admit()
-        pool.submit(running, job: fixture.job(1.0, id: "running"), log: { _ in }, completion: outcomes.record("running"))
-        let queued = try fixture.admit()
+        let (firstPID, running, queued) = try await fixture.startBusyWorker(outcomes: outcomes, queuedSeconds: 0.2)
         #expect(!queued.startsNow)
-        pool.submit(queued, job: fixture.job(0.2, id: "queued"), log: { _ in }, completion: outcomes.record("queued"))
-        try await Task.sleep(for: .milliseconds(200))
 
         await pool.start(fixture.spec(generation: 2, concurrency: 1)) { _ in }
         let secondPID = try await fixture.run(0, id: "after-reload")
@@ -114,8 +127,7 @@ struct SubprocessResidentPoolTests {
         #expect(try Fixture.pid(try #require(outcomes.value("queued"))) == firstPID)
 
         // Drained: the previous process exits; the new one keeps serving.
-        for _ in 0..<200 where Self.isAlive(firstPID) { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!Self.isAlive(firstPID), "the retired worker must stop once drained")
+        #expect(try await Self.exits(firstPID), "the retired worker must stop once drained")
         #expect(try await fixture.run(0, id: "later") == secondPID)
         await pool.stopAll()
     }
@@ -127,14 +139,8 @@ struct SubprocessResidentPoolTests {
         let fixture = try Fixture()
         defer { try? FileManager.default.removeItem(at: fixture.root) }
         let pool = fixture.pool
-        await pool.start(fixture.spec(generation: 1, concurrency: 1)) { _ in }
-        let firstPID = try await fixture.run(0, id: "warm-up")
         let outcomes = Outcomes()
-        let running = try fixture.admit()
-        pool.submit(running, job: fixture.job(1.0, id: "running"), log: { _ in }, completion: outcomes.record("running"))
-        let queued = try fixture.admit()
-        pool.submit(queued, job: fixture.job(0, id: "queued"), log: { _ in }, completion: outcomes.record("queued"))
-        try await Task.sleep(for: .milliseconds(200))
+        let (firstPID, running, queued) = try await fixture.startBusyWorker(outcomes: outcomes, queuedSeconds: 0)
         await pool.start(fixture.spec(generation: 2, concurrency: 1)) { _ in }
         await pool.stop(deploymentID: "dep-1")
         #expect(pool.admit(deploymentID: "dep-1") == .notRunning)
@@ -146,7 +152,6 @@ struct SubprocessResidentPoolTests {
             Issue.record("the queued execution must not start after a stop, got \(String(describing: outcomes.value("queued")))")
             return
         }
-        for _ in 0..<200 where Self.isAlive(firstPID) { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!Self.isAlive(firstPID))
+        #expect(try await Self.exits(firstPID))
     }
 }

@@ -14,7 +14,8 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
     /// Elastic worker processes allowed at once; further executions wait for a slot.
     public let slots: SlotGate
 
-    public init(runsRoot: URL, workerPythonPath: String, logger: Logger, maxProcesses: Int = 8) throws {
+    public init(runsRoot: URL, workerPythonPath: String, logger: Logger,
+                maxProcesses: Int = Limits.defaultMaxElasticProcesses) throws {
         self.slots = SlotGate(limit: maxProcesses)
         self.runsRoot = runsRoot
         self.workerPythonPath = workerPythonPath
