@@ -107,6 +107,42 @@ struct SQLMetadataStoreDeploymentTests {
         }
     }
 
+    @Test func batchedWritesKeepEveryValueExactly() async throws {
+        try await withStore { (store: SQLMetadataStore) async throws in
+            let awkward = "quote \" backslash \\ newline \n tab \t bell \u{7} é 日本 🚀 ' ; -- DROP TABLE x"
+            let created = Date(timeIntervalSince1970: 1_795_000_000.123456789)
+            let started = Date(timeIntervalSince1970: 1_795_000_000.987654321), ended = Date(timeIntervalSince1970: 1e9)
+            var execution = execution("exact", status: .pending)
+            execution.createdAt = created
+            execution.createdBy = awkward
+            execution.deploymentName = nil
+            let value: JSONValue = .object(["s": .string(awkward), "n": .number(0.1), "big": .number(1e300),
+                                            "neg": .number(-42), "list": .array([.null, .bool(true)])])
+            let input = ExecutionInput(name: "in \u{1F680}", dataType: .json, source: .endpoint,
+                                       mappingValue: ["k": .string(awkward)], value: value)
+            let nullInput = ExecutionInput(name: "null", dataType: .json, source: .endpoint, mappingValue: [:], value: .null)
+            let absent = ExecutionInput(name: "absent", dataType: .file, source: .datastore, mappingValue: [:], value: nil,
+                                        fileBlob: "blob/\(awkward)", fileName: awkward)
+            store.enqueueExecution(execution, inputs: [input, nullInput, absent], outputs: [output(nil)])
+            store.enqueueExecutionStatus(id: "exact", from: .pending, to: .running, at: started, message: nil)
+            store.enqueueFinish(id: "exact", from: .running, to: .failed, at: ended, message: awkward,
+                                outputs: [output(value)], logs: [LogLine(timestamp: started, stream: .stderr, message: awkward),
+                                                                 LogLine(timestamp: ended, stream: .stdout, message: "")])
+            let stored = try #require(try await store.execution(id: "exact"))
+            #expect(stored.createdAt == created)
+            #expect(stored.startedAt == started)
+            #expect(stored.endedAt == ended)
+            #expect(stored.createdBy == awkward)
+            #expect(stored.failureMessage == awkward)
+            #expect(stored.deploymentName == nil)
+            #expect(try await store.inputs(executionID: "exact") == [input, nullInput, absent])
+            #expect(try await store.outputs(executionID: "exact").map(\.value) == [value])
+            let lines = try await store.logs(subject: .execution("exact"), query: LogQuery())
+            #expect(lines.map(\.message) == [awkward, ""])
+            #expect(lines.map(\.timestamp) == [started, ended])
+        }
+    }
+
     @Test func aFailingWriteDoesNotFailItsBatch() async throws {
         try await withStore { store in
             let execution = Execution(id: "dup", workspaceID: "ws1", pipelineID: "pid", pipelineName: "p1", stepID: "sid",

@@ -42,11 +42,13 @@ public struct JSONTextWriter {
         }
     }
 
-    private mutating func append(_ literal: StaticString) {
+    /// Appends JSON text that is already valid in place (punctuation, a literal).
+    public mutating func append(_ literal: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
-    private mutating func write(number: Double) {
+    /// Writes a number as `write(_:)` does for `.number`.
+    public mutating func write(number: Double) {
         guard number.isFinite else { return append("null") }
         if number.rounded() == number, abs(number) < 9.007_199_254_740_992e15 {
             bytes.append(contentsOf: String(Int64(number)).utf8)
@@ -59,7 +61,8 @@ public struct JSONTextWriter {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private mutating func write(string: String) {
+    /// Writes a string literal, escaped.
+    public mutating func write(string: String) {
         bytes.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {

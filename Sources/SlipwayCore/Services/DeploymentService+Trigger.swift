@@ -107,10 +107,11 @@ extension DeploymentService {
                     inputs[index].fileBlob = blob.key
                 }
             }
+            let now = platform.now()
             var execution = Execution(
-                id: "\(deployment.pipelineName)-\(SecretTokens.shortID())", workspaceID: deployment.workspaceID,
+                id: Execution.makeID(pipelineName: deployment.pipelineName, at: now), workspaceID: deployment.workspaceID,
                 pipelineID: deployment.pipelineID, pipelineName: deployment.pipelineName, stepID: step.id,
-                deploymentName: deployment.name, trigger: trigger, status: .pending, createdAt: platform.now(),
+                deploymentName: deployment.name, trigger: trigger, status: .pending, createdAt: now,
                 createdBy: deployment.createdBy)
             // A free worker slot was reserved: the execution is recorded as started (one write less).
             var started = false

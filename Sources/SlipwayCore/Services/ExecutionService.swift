@@ -47,10 +47,11 @@ public struct ExecutionService: Sendable {
                     inputs[index].fileBlob = blob.key
                 }
             }
+            let now = platform.now()
             let execution = Execution(
-                id: "\(pipeline.name)-\(SecretTokens.shortID())", workspaceID: workspace.id, pipelineID: pipeline.id,
+                id: Execution.makeID(pipelineName: pipeline.name, at: now), workspaceID: workspace.id, pipelineID: pipeline.id,
                 pipelineName: pipeline.name, stepID: step.id, deploymentName: deploymentName, trigger: trigger,
-                status: .pending, createdAt: platform.now(), createdBy: principal.userID)
+                status: .pending, createdAt: now, createdBy: principal.userID)
             try await platform.store.insertExecution(execution, inputs: inputs, outputs: outputs)
             let runner = ExecutionRunner(platform: platform, accounts: accounts, dataStore: dataStore)
             let stored = inputs

@@ -155,46 +155,44 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
             }
         }
         logs += folded
-        for chunk in chunks(executions, size: 100) {
-            var query = SQLQueryString("""
+        if !executions.isEmpty {
+            var rows = JSONRows()
+            for e in executions {
+                rows.beginRow()
+                rows.text(e.id); rows.text(e.workspaceID); rows.text(e.pipelineID); rows.text(e.pipelineName)
+                rows.text(e.stepID); rows.text(e.deploymentName); rows.text(e.trigger.rawValue)
+                rows.text(e.status.rawValue); rows.number(e.createdAt.timeIntervalSince1970); rows.text(e.createdBy)
+                rows.number(e.startedAt?.timeIntervalSince1970); rows.number(e.endedAt?.timeIntervalSince1970)
+                rows.text(e.failureMessage)
+            }
+            try await db.raw("""
                 INSERT INTO executions (id, workspace_id, pipeline_id, pipeline_name, step_id, deployment_name, trigger,
-                    status, created_at, created_by, started_at, ended_at, failure_message) VALUES 
-                """)
-            for (index, e) in chunk.enumerated() {
-                if index > 0 { query.appendLiteral(", ") }
-                query += """
-                    (\(bind: e.id), \(bind: e.workspaceID), \(bind: e.pipelineID), \(bind: e.pipelineName), \(bind: e.stepID),
-                     \(bind: e.deploymentName), \(bind: e.trigger.rawValue), \(bind: e.status.rawValue),
-                     \(bind: e.createdAt.timeIntervalSince1970), \(bind: e.createdBy), \(bind: e.startedAt?.timeIntervalSince1970),
-                     \(bind: e.endedAt?.timeIntervalSince1970), \(bind: e.failureMessage))
-                    """ as SQLQueryString
-            }
-            try await db.raw(query).run()
+                    status, created_at, created_by, started_at, ended_at, failure_message)
+                SELECT \(unsafeRaw: JSONRows.selectList(columns: 13)) FROM jsonb_each(\(bind: rows.json))
+                """).run()
         }
-        for chunk in chunks(inputs, size: 100) {
-            var query = SQLQueryString("""
+        if !inputs.isEmpty {
+            var rows = JSONRows()
+            for (id, position, input) in inputs {
+                rows.beginRow()
+                rows.text(id); rows.integer(position); rows.text(input.name); rows.text(input.dataType.rawValue)
+                rows.text(input.source.rawValue); rows.text(encodeJSON(input.mappingValue))
+                rows.text(input.value.map { $0.jsonString() }); rows.text(input.fileBlob); rows.text(input.fileName)
+            }
+            try await db.raw("""
                 INSERT INTO execution_inputs (execution_id, position, name, data_type, source, mapping_json, value_json,
-                    file_blob, file_name) VALUES 
-                """)
-            for (index, (id, position, input)) in chunk.enumerated() {
-                if index > 0 { query.appendLiteral(", ") }
-                query += """
-                    (\(bind: id), \(bind: position), \(bind: input.name), \(bind: input.dataType.rawValue),
-                     \(bind: input.source.rawValue), \(bind: encodeJSON(input.mappingValue)),
-                     \(bind: input.value.map { $0.jsonString() }), \(bind: input.fileBlob), \(bind: input.fileName))
-                    """ as SQLQueryString
-            }
-            try await db.raw(query).run()
+                    file_blob, file_name)
+                SELECT \(unsafeRaw: JSONRows.selectList(columns: 9)) FROM jsonb_each(\(bind: rows.json))
+                """).run()
         }
-        for chunk in chunks(outputs, size: 100) {
-            var query = outputRows(chunk)
-            query.appendLiteral(" ON CONFLICT (execution_id, name) DO NOTHING")
-            try await db.raw(query).run()
+        if !outputs.isEmpty {
+            try await db.raw(outputRows(outputs, onConflict: "DO NOTHING")).run()
         }
         var finalOutputs: [(String, Int, ExecutionOutput)] = []
         var finishLogs: [(LogLine, LogSubject)] = []
         // Consecutive status changes of distinct executions, applied together in submission order.
         var run: [(index: Int, Transition)] = []
+        var runIDs: Set<String> = []
         func flushRun() async throws {
             guard !run.isEmpty else { return }
             let applied = try await applyTransitions(run.map(\.1), db: db)
@@ -206,6 +204,7 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
                 }
             }
             run.removeAll()
+            runIDs.removeAll()
         }
         for (index, operation) in operations.enumerated() {
             guard let transition = Transition(operation) else {
@@ -214,29 +213,31 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
                 }
                 continue
             }
-            if run.count >= 100 || run.contains(where: { $0.1.id == transition.id }) { try await flushRun() }
+            if runIDs.contains(transition.id) { try await flushRun() }
             run.append((index, transition))
+            runIDs.insert(transition.id)
         }
         try await flushRun()
         // Outputs are written whole: planned ones at insert, produced ones replace them.
-        for chunk in chunks(finalOutputs, size: 100) {
-            var query = outputRows(chunk)
-            query.appendLiteral("""
-                 ON CONFLICT (execution_id, name) DO UPDATE SET value_json = excluded.value_json,
-                    file_blob = excluded.file_blob, file_name = excluded.file_name, mapping_json = excluded.mapping_json
-                """)
-            try await db.raw(query).run()
+        if !finalOutputs.isEmpty {
+            try await db.raw(outputRows(finalOutputs, onConflict: """
+                DO UPDATE SET value_json = excluded.value_json, file_blob = excluded.file_blob,
+                    file_name = excluded.file_name, mapping_json = excluded.mapping_json
+                """)).run()
         }
-        for chunk in chunks(logs + finishLogs, size: 200) {
-            var query = SQLQueryString("INSERT INTO log_lines (subject_type, subject_id, ts, stream, message) VALUES ")
-            for (index, (line, subject)) in chunk.enumerated() {
-                if index > 0 { query.appendLiteral(", ") }
-                query += """
-                    (\(bind: subject.type), \(bind: subject.id), \(bind: line.timestamp.timeIntervalSince1970),
-                     \(bind: line.stream.rawValue), \(bind: line.message))
-                    """ as SQLQueryString
+        let allLogs = logs + finishLogs
+        if !allLogs.isEmpty {
+            var rows = JSONRows()
+            for (line, subject) in allLogs {
+                rows.beginRow()
+                rows.text(subject.type); rows.text(subject.id); rows.number(line.timestamp.timeIntervalSince1970)
+                rows.text(line.stream.rawValue); rows.text(line.message)
             }
-            try await db.raw(query).run()
+            // `jsonb_each` yields rows in array order, so ids keep the order of the lines.
+            try await db.raw("""
+                INSERT INTO log_lines (subject_type, subject_id, ts, stream, message)
+                SELECT \(unsafeRaw: JSONRows.selectList(columns: 5)) FROM jsonb_each(\(bind: rows.json))
+                """).run()
         }
         return results
     }
@@ -279,21 +280,21 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
     /// One `UPDATE … FROM (VALUES …)` for transitions of distinct executions, each applied
     /// only if the execution is still in its `from` status. Returns the ids it applied to.
     static func applyTransitions(_ transitions: [Transition], db: any SQLDatabase) async throws -> Set<String> {
-        var query = SQLQueryString("""
-            UPDATE executions SET status = v.column3, started_at = COALESCE(v.column4, executions.started_at),
-                ended_at = COALESCE(v.column5, executions.ended_at),
-                failure_message = COALESCE(v.column6, executions.failure_message)
-            FROM (VALUES 
-            """)
-        for (index, transition) in transitions.enumerated() {
-            if index > 0 { query.appendLiteral(", ") }
-            query += """
-                (\(bind: transition.id), \(bind: transition.from.rawValue), \(bind: transition.to.rawValue),
-                 \(bind: transition.startedAt?.timeIntervalSince1970), \(bind: transition.endedAt?.timeIntervalSince1970),
-                 \(bind: transition.message))
-                """ as SQLQueryString
+        var rows = JSONRows()
+        for transition in transitions {
+            rows.beginRow()
+            rows.text(transition.id); rows.text(transition.from.rawValue); rows.text(transition.to.rawValue)
+            rows.number(transition.startedAt?.timeIntervalSince1970); rows.number(transition.endedAt?.timeIntervalSince1970)
+            rows.text(transition.message)
         }
-        query.appendLiteral(") AS v WHERE executions.id = v.column1 AND executions.status = v.column2 RETURNING id")
+        let query: SQLQueryString = """
+            UPDATE executions SET status = v.to_status, started_at = COALESCE(v.started, executions.started_at),
+                ended_at = COALESCE(v.ended, executions.ended_at),
+                failure_message = COALESCE(v.message, executions.failure_message)
+            FROM (SELECT value->>0 AS execution_id, value->>1 AS from_status, value->>2 AS to_status, value->>3 AS started,
+                    value->>4 AS ended, value->>5 AS message FROM jsonb_each(\(bind: rows.json))) AS v
+            WHERE executions.id = v.execution_id AND executions.status = v.from_status RETURNING id
+            """
         var applied: Set<String> = []
         for row in try await db.raw(query).all() {
             applied.insert(try row.decode(column: "id", as: String.self))
@@ -343,24 +344,21 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
         return logs
     }
 
-    /// `INSERT INTO execution_outputs … VALUES (…), (…)` for a chunk of rows, without a conflict clause.
-    static func outputRows(_ chunk: ArraySlice<(String, Int, ExecutionOutput)>) -> SQLQueryString {
-        var query = SQLQueryString("""
-            INSERT INTO execution_outputs (execution_id, position, name, data_type, destination, mapping_json,
-                value_json, file_blob, file_name) VALUES 
-            """)
-        for (index, (id, position, output)) in chunk.enumerated() {
-            if index > 0 { query.appendLiteral(", ") }
-            query += """
-                (\(bind: id), \(bind: position), \(bind: output.name), \(bind: output.dataType.rawValue),
-                 \(bind: output.destination.rawValue), \(bind: encodeJSON(output.mappingValue)),
-                 \(bind: output.value.map { $0.jsonString() }), \(bind: output.fileBlob), \(bind: output.fileName))
-                """ as SQLQueryString
+    /// `INSERT INTO execution_outputs … ON CONFLICT (execution_id, name) <onConflict>` for `outputs`.
+    static func outputRows(_ outputs: [(String, Int, ExecutionOutput)], onConflict: String) -> SQLQueryString {
+        var rows = JSONRows()
+        for (id, position, output) in outputs {
+            rows.beginRow()
+            rows.text(id); rows.integer(position); rows.text(output.name); rows.text(output.dataType.rawValue)
+            rows.text(output.destination.rawValue); rows.text(encodeJSON(output.mappingValue))
+            rows.text(output.value.map { $0.jsonString() }); rows.text(output.fileBlob); rows.text(output.fileName)
         }
-        return query
-    }
-
-    static func chunks<T>(_ items: [T], size: Int) -> [ArraySlice<T>] {
-        stride(from: 0, to: items.count, by: size).map { items[$0..<min($0 + size, items.count)] }
+        // `WHERE true` tells SQLite's parser the `ON` that follows starts the upsert, not a join.
+        return """
+            INSERT INTO execution_outputs (execution_id, position, name, data_type, destination, mapping_json,
+                value_json, file_blob, file_name)
+            SELECT \(unsafeRaw: JSONRows.selectList(columns: 9)) FROM jsonb_each(\(bind: rows.json)) WHERE true
+            ON CONFLICT (execution_id, name) \(unsafeRaw: onConflict)
+            """
     }
 }
