@@ -36,6 +36,8 @@ struct Serve: AsyncParsableCommand {
     var maxQueuedExecutions = 512
     @Option(help: "Elastic worker processes running at once; more executions wait for a slot (default: 4 per core).")
     var maxElasticProcesses = Limits.defaultMaxElasticProcesses
+    @Option(help: "Open connections up to which a new one is served on its event loop, for the lowest latency; more run their handlers on the shared pool (default: 2 per core; 0: never).")
+    var eventLoopConnections = ServerConfiguration.defaultEventLoopConnections
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
 
     func run() async throws {
@@ -48,7 +50,8 @@ struct Serve: AsyncParsableCommand {
             limits: Limits(maxStepArchiveBytes: maxStepArchiveBytes, maxIOBytes: maxIOBytes,
                            executionTimeout: .seconds(executionTimeout), longPollHold: .seconds(longPoll),
                            maxQueuedExecutions: maxQueuedExecutions, maxElasticProcesses: maxElasticProcesses),
-            adminToken: environment["SLIPWAY_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
+            adminToken: environment["SLIPWAY_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+            eventLoopConnections: eventLoopConnections)
         let app = try await SlipwayApp.build(configuration, logger: logger)
         var banner = "Slipway environment URL: \(configuration.baseURL)\n"
         if app.createdAdminToken != nil {

@@ -13,9 +13,17 @@ public struct ServerConfiguration: Sendable {
     /// Used as the admin SDK token on first start (`SLIPWAY_ADMIN_TOKEN`).
     public var adminToken: String?
     public var accessTokenLifetime: TimeInterval
+    /// Open HTTP connections up to which a new one is served entirely on its event loop (lowest
+    /// latency); further ones run their handlers on the shared pool (see `ConnectionPlacement`).
+    public var eventLoopConnections: Int
+
+    /// Two per event loop thread (one per core): a handful of callers get the short path, a
+    /// crowd spreads over every core.
+    public static var defaultEventLoopConnections: Int { 2 * ProcessInfo.processInfo.activeProcessorCount }
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL, publicURL: String? = nil,
-                limits: Limits = Limits(), adminToken: String? = nil, accessTokenLifetime: TimeInterval = 3600) {
+                limits: Limits = Limits(), adminToken: String? = nil, accessTokenLifetime: TimeInterval = 3600,
+                eventLoopConnections: Int = ServerConfiguration.defaultEventLoopConnections) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
@@ -23,6 +31,7 @@ public struct ServerConfiguration: Sendable {
         self.limits = limits
         self.adminToken = adminToken
         self.accessTokenLifetime = accessTokenLifetime
+        self.eventLoopConnections = max(0, eventLoopConnections)
     }
 
     public var baseURL: String {

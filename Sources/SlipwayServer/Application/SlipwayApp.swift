@@ -78,6 +78,7 @@ public struct SlipwayApp: Sendable {
     /// The router with every dialect, health and error handling.
     public func router() -> Router<SlipwayRequestContext> {
         let router = Router(context: SlipwayRequestContext.self)
+        router.add(middleware: ExecutorMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.get("health") { _, _ -> Response in
             JSONResponse.make(.object(["status": .string("ok")]))
@@ -87,9 +88,11 @@ public struct SlipwayApp: Sendable {
     }
 
     public func application(logger: Logger) -> some ApplicationProtocol {
-        Application(router: router(), configuration: .init(address: .hostname(configuration.host, port: configuration.port),
-                                                           serverName: "slipway"),
-                    logger: logger)
+        let placement = ConnectionPlacement(eventLoopConnections: configuration.eventLoopConnections)
+        return Application(router: router(), server: .http1(placement: placement),
+                           configuration: .init(address: .hostname(configuration.host, port: configuration.port),
+                                                serverName: "slipway"),
+                           logger: logger)
     }
 
     public func shutdown() async {
