@@ -16,18 +16,20 @@ struct ExecutorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Endpoint calls and result fetches (`/endpoints/…`, `/environments/{name}/endpoints/…`)
     /// without a multipart body, and the health check.
     static func staysOnLoop(_ request: Request) -> Bool {
-        let path = request.uri.path
-        if path == "/health" { return true }
+        // The raw request target (path and query): no URI parsing on every request.
+        guard let target = request.head.path else { return false }
+        if target == "/health" { return true }
         let isEndpoint: Bool
-        if path.hasPrefix("/endpoints/") {
+        if target.hasPrefix("/endpoints/") {
             isEndpoint = true
-        } else if path.hasPrefix("/environments/") {
-            let rest = path.dropFirst("/environments/".count)
-            isEndpoint = rest.firstIndex(of: "/").map { rest[$0...].hasPrefix("/endpoints/") } ?? false
+        } else if target.hasPrefix("/environments/") {
+            let rest = target.utf8.dropFirst("/environments/".count)
+            isEndpoint = rest.firstIndex(of: UInt8(ascii: "/")).map { rest[$0...].starts(with: "/endpoints/".utf8) } ?? false
         } else {
             isEndpoint = false
         }
         guard isEndpoint else { return false }
-        return !(request.headers[.contentType]?.lowercased().hasPrefix("multipart/") ?? false)
+        guard let contentType = request.headers[.contentType] else { return true }
+        return !contentType.utf8.prefix(10).lazy.map { $0 | 0x20 }.elementsEqual("multipart/".utf8)
     }
 }
