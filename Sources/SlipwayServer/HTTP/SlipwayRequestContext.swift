@@ -10,7 +10,7 @@ public struct SlipwayRequestContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        requestID = SecretTokens.shortID(length: 16)
+        requestID = RequestIDGenerator.next()
         identity = nil
     }
 
