@@ -140,7 +140,9 @@ extension DeploymentService {
                               alreadyStarted: started, handle: handle)
                 return (execution, handle)
             }
-            Task {
+            // On the shared pool even when the call came in on an event loop: an elastic launch
+            // prepares its work directory with blocking file operations.
+            Task(executorPreference: globalConcurrentExecutor) {
                 handle.complete(await runner.execute(execution, step: step, workspace: workspace, inputs: stored,
                                                      outputs: outputs, route: route, timeout: timeout,
                                                      alreadyStarted: started, deferredWrites: deferred))

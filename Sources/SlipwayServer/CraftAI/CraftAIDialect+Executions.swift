@@ -89,12 +89,16 @@ extension CraftAIDialect {
         var headers: HTTPFields = [.contentType: "application/octet-stream", .contentLength: String(size)]
         if let fileName { headers[.contentDisposition] = "attachment; filename=\"\(fileName.replacingOccurrences(of: "\"", with: ""))\"" }
         let body = ResponseBody { writer in
-            let handle = try FileHandle(forReadingFrom: url)
-            defer { try? handle.close() }
-            while let chunk = try handle.read(upToCount: 256 * 1024), !chunk.isEmpty {
-                try await writer.write(ByteBuffer(data: chunk))
+            // File reads block their thread: on the shared pool, never on a connection's event
+            // loop (endpoint results may be served from one, see `ConnectionPlacement`).
+            try await withTaskExecutorPreference(globalConcurrentExecutor) {
+                let handle = try FileHandle(forReadingFrom: url)
+                defer { try? handle.close() }
+                while let chunk = try handle.read(upToCount: 256 * 1024), !chunk.isEmpty {
+                    try await writer.write(ByteBuffer(data: chunk))
+                }
+                try await writer.finish(nil)
             }
-            try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)
     }
