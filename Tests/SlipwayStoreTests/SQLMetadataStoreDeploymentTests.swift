@@ -127,7 +127,8 @@ struct SQLMetadataStoreDeploymentTests {
             store.enqueueExecutionStatus(id: "exact", from: .pending, to: .running, at: started, message: nil)
             store.enqueueFinish(id: "exact", from: .running, to: .failed, at: ended, message: awkward,
                                 outputs: [output(value)], logs: [LogLine(timestamp: started, stream: .stderr, message: awkward),
-                                                                 LogLine(timestamp: ended, stream: .stdout, message: "")])
+                                                                 LogLine(timestamp: ended, stream: .stdout, message: ""),
+                                                                 LogLine(timestamp: ended, stream: .stdout, message: "a\u{0}b")])
             let stored = try #require(try await store.execution(id: "exact"))
             #expect(stored.createdAt == created)
             #expect(stored.startedAt == started)
@@ -138,8 +139,9 @@ struct SQLMetadataStoreDeploymentTests {
             #expect(try await store.inputs(executionID: "exact") == [input, nullInput, absent])
             #expect(try await store.outputs(executionID: "exact").map(\.value) == [value])
             let lines = try await store.logs(subject: .execution("exact"), query: LogQuery())
-            #expect(lines.map(\.message) == [awkward, ""])
-            #expect(lines.map(\.timestamp) == [started, ended])
+            // A NUL printed by a program survives in log lines.
+            #expect(lines.map(\.message) == [awkward, "", "a\u{0}b"])
+            #expect(lines.map(\.timestamp) == [started, ended, ended])
         }
     }
 

@@ -149,14 +149,16 @@ extension SQLMetadataStore: ExecutionStore {
             let from = query.from?.timeIntervalSince1970 ?? -1
             let to = query.to?.timeIntervalSince1970 ?? 1e12
             let limit = min(max(query.limit ?? 100_000, 0), 100_000)
+            // The message is read as bytes: the SQLite driver reads text up to its first NUL, and
+            // programs do print NULs.
             return try await db.raw("""
-                SELECT ts, stream, message FROM log_lines
+                SELECT ts, stream, CAST(message AS BLOB) AS message FROM log_lines
                 WHERE subject_type = \(bind: subject.type) AND subject_id = \(bind: subject.id)
                   AND ts >= \(bind: from) AND ts <= \(bind: to)
                 ORDER BY id LIMIT \(bind: limit)
                 """).all().map { row in
                     LogLine(timestamp: try row.date("ts"), stream: LogLine.Stream(rawValue: try row.string("stream")) ?? .stdout,
-                            message: try row.string("message"))
+                            message: String(decoding: try row.decode(column: "message", as: Data.self), as: UTF8.self))
                 }
         }
     }
