@@ -174,10 +174,9 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
         if !inputs.isEmpty {
             var rows = JSONRows()
             for (id, position, input) in inputs {
-                rows.beginRow()
-                rows.text(id); rows.integer(position); rows.text(input.name); rows.text(input.dataType.rawValue)
-                rows.text(input.source.rawValue); rows.text(encodeJSON(input.mappingValue))
-                rows.text(input.value.map { $0.jsonString() }); rows.text(input.fileBlob); rows.text(input.fileName)
+                ioRow(&rows, executionID: id, position: position, name: input.name, dataType: input.dataType,
+                      kind: input.source.rawValue, mapping: input.mappingValue, value: input.value,
+                      fileBlob: input.fileBlob, fileName: input.fileName)
             }
             try await db.raw("""
                 INSERT INTO execution_inputs (execution_id, position, name, data_type, source, mapping_json, value_json,
@@ -344,14 +343,23 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
         return logs
     }
 
+    /// One row of `execution_inputs` or `execution_outputs` (same columns; `kind` is the source
+    /// or the destination).
+    static func ioRow(_ rows: inout JSONRows, executionID: String, position: Int, name: String, dataType: IODataType,
+                      kind: String, mapping: [String: JSONValue], value: JSONValue?, fileBlob: String?, fileName: String?) {
+        rows.beginRow()
+        rows.text(executionID); rows.integer(position); rows.text(name); rows.text(dataType.rawValue)
+        rows.text(kind); rows.text(encodeJSON(mapping))
+        rows.text(value.map { $0.jsonString() }); rows.text(fileBlob); rows.text(fileName)
+    }
+
     /// `INSERT INTO execution_outputs … ON CONFLICT (execution_id, name) <onConflict>` for `outputs`.
     static func outputRows(_ outputs: [(String, Int, ExecutionOutput)], onConflict: String) -> SQLQueryString {
         var rows = JSONRows()
         for (id, position, output) in outputs {
-            rows.beginRow()
-            rows.text(id); rows.integer(position); rows.text(output.name); rows.text(output.dataType.rawValue)
-            rows.text(output.destination.rawValue); rows.text(encodeJSON(output.mappingValue))
-            rows.text(output.value.map { $0.jsonString() }); rows.text(output.fileBlob); rows.text(output.fileName)
+            ioRow(&rows, executionID: id, position: position, name: output.name, dataType: output.dataType,
+                  kind: output.destination.rawValue, mapping: output.mappingValue, value: output.value,
+                  fileBlob: output.fileBlob, fileName: output.fileName)
         }
         // `WHERE true` tells SQLite's parser the `ON` that follows starts the upsert, not a join.
         return """
