@@ -76,7 +76,57 @@ struct RuntimeTests {
         def nap():
             time.sleep(0.5)
             return {"pid": os.getpid()}
+
+        def write(name):
+            existed = os.path.exists(name)
+            with open(name, "w") as f:
+                f.write("written " + name)
+            with open(__file__, "a") as f:
+                f.write("# appended by an execution")
+            return {"report": {"path": name}, "existed": existed, "cwd": os.getcwd()}
         """
+
+    /// Elastic executions run in a copy of the code: relative writes (and writes next to
+    /// `__file__`) never reach the stored code, each execution starts from the uploaded files,
+    /// and a declared file output is collected into the execution's outputs folder.
+    @Test func elasticExecutionsRunInACopyOfTheCode() async throws {
+        let python = try #require(Self.hostPython, "no host python")
+        let workerPath = try #require(WorkerLocator.pythonPath(), "slipway_worker not found")
+        let root = try TestSupport.temporaryDirectory("copy")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let codeDir = root.appendingPathComponent("code")
+        try FileManager.default.createDirectory(at: codeDir.appendingPathComponent("src"), withIntermediateDirectories: true)
+        let mainFile = codeDir.appendingPathComponent("src/main.py")
+        try Data(Self.code.utf8).write(to: mainFile)
+        let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"), workerPythonPath: workerPath,
+                                                     logger: Logger(label: "test"))
+        for id in ["copy-1", "copy-2"] {
+            let outputs = launcher.outputsDirectory(executionID: id)
+            let job = WorkerJob(executionID: id, pythonExecutable: python, codeDirectory: codeDir, functionPath: "src/main.py",
+                                functionName: "write", arguments: ["name": .string("out.txt")], fileArguments: [:],
+                                environment: [:], timeout: .seconds(30),
+                                fileOutputs: FileOutputRequest(directory: outputs, names: ["report"]))
+            let outcome = await launcher.run(job) { _ in }
+            guard case .returned(let values) = outcome, case .object(let report)? = values["report"],
+                  let path = report["path"]?.stringValue else {
+                Issue.record("expected a result, got \(outcome)"); return
+            }
+            #expect(values["existed"] == .bool(false), "each execution starts from the uploaded code")
+            #expect(values["cwd"]?.stringValue?.hasPrefix(launcher.workDirectory(executionID: id).path) == true)
+            #expect(path == outputs.appendingPathComponent("0/out.txt").path)
+            #expect(ExecutionRunner.collectedFile(path, in: outputs) != nil)
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "written out.txt")
+            launcher.cleanUp(executionID: id)
+            #expect(!FileManager.default.fileExists(atPath: launcher.workDirectory(executionID: id).path))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: codeDir.appendingPathComponent("src").path) == ["main.py"])
+        #expect(try String(contentsOf: mainFile, encoding: .utf8) == Self.code)
+        // The bytecode cached for the copies went with them.
+        let cached = WorkingCopy(runsRoot: root.appendingPathComponent("runs")).pycacheRoot.path
+            + root.appendingPathComponent("runs").standardizedFileURL.path
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: cached)) ?? []).isEmpty)
+    }
+
 
     final class Collected: @unchecked Sendable {
         private let lock = NSLock()
@@ -159,7 +209,9 @@ struct RuntimeTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"), workerPythonPath: "/nonexistent",
                                                      logger: Logger(label: "test"))
-        let job = WorkerJob(executionID: "sigpipe", pythonExecutable: "/bin/true", codeDirectory: root, functionPath: "a.py",
+        let codeDir = root.appendingPathComponent("code")
+        try FileManager.default.createDirectory(at: codeDir, withIntermediateDirectories: true)
+        let job = WorkerJob(executionID: "sigpipe", pythonExecutable: "/bin/true", codeDirectory: codeDir, functionPath: "a.py",
                             functionName: "f", arguments: ["big": .string(String(repeating: "x", count: 2_000_000))],
                             fileArguments: [:], environment: [:], timeout: .seconds(10))
         let outcome = await launcher.run(job) { _ in }

@@ -13,7 +13,9 @@ struct SubprocessResidentPoolTests {
 
         def work(seconds):
             time.sleep(seconds)
-            return {"pid": os.getpid()}
+            with open("written-by-work.txt", "w") as f:
+                f.write("x")
+            return {"pid": os.getpid(), "cwd": os.getcwd()}
         """
 
     struct Fixture {
@@ -130,6 +132,31 @@ struct SubprocessResidentPoolTests {
         #expect(try await Self.exits(firstPID), "the retired worker must stop once drained")
         #expect(try await fixture.run(0, id: "later") == secondPID)
         await pool.stopAll()
+    }
+
+    /// The worker runs in a copy of the code of its own (relative writes stay out of the stored
+    /// code), removed once the worker has stopped.
+    @Test func theWorkerRunsInItsOwnCopyOfTheCode() async throws {
+        let fixture = try Fixture()
+        defer { try? FileManager.default.removeItem(at: fixture.root) }
+        let pool = fixture.pool
+        await pool.start(fixture.spec(generation: 1, concurrency: 2)) { _ in }
+        let ticket = try fixture.admit()
+        let outcome = await pool.run(ticket, job: fixture.job(0, id: "cwd"), log: { _ in })
+        pool.release(ticket)
+        guard case .returned(let outputs) = outcome, let cwd = outputs["cwd"]?.stringValue,
+              case .number(let pid)? = outputs["pid"] else {
+            Issue.record("expected a result, got \(outcome)"); return
+        }
+        let runs = fixture.root.appendingPathComponent("runs").standardizedFileURL.path
+        #expect(cwd.hasPrefix(runs + "/worker-dep-1-"), "\(cwd)")
+        #expect(FileManager.default.fileExists(atPath: cwd + "/written-by-work.txt"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.codeDirectory.path) == ["main.py"])
+
+        await pool.stop(deploymentID: "dep-1")
+        #expect(try await Self.exits(Int32(pid)))
+        for _ in 0..<100 where FileManager.default.fileExists(atPath: cwd) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!FileManager.default.fileExists(atPath: cwd), "the worker's folder is removed once it stopped")
     }
 
     /// Stopping the deployment (disable, delete) stops a retiring worker too: as for any stop,

@@ -241,6 +241,103 @@ def test_file_inputs_pass_through(spawn, tmp_path: Path) -> None:
     assert result["outputs"] == {"content": "payload", "doc": {"path": str(data)}}
 
 
+FILE_OUTPUT_SOURCE = """
+import os, time
+
+def fn(name, kind="relative", delay=0.0):
+    time.sleep(delay)
+    if kind == "directory":
+        os.makedirs(name, exist_ok=True)
+        return {"report": {"path": name}, "n": 1}
+    if kind == "missing":
+        return {"report": {"path": name}, "n": 1}
+    with open(name, "w") as handle:
+        handle.write("content of " + name)
+    path = os.path.abspath(name) if kind == "absolute" else name
+    returned = {"path": path}
+    return {"report": returned, "n": 1, "other": {"path": name}}
+"""
+
+
+def files_request(execution_id: str, inputs: Dict[str, Any], folder: Path) -> Dict[str, Any]:
+    return {
+        "type": "execute",
+        "execution_id": execution_id,
+        "inputs": inputs,
+        "files": {"dir": str(folder), "outputs": ["report"]},
+    }
+
+
+@pytest.mark.parametrize("kind", ["relative", "absolute"])
+def test_file_outputs_are_collected_into_the_execution_folder(spawn, tmp_path: Path, kind: str) -> None:
+    worker = spawn(FILE_OUTPUT_SOURCE)
+    worker.ready()
+    folder = tmp_path / "runs" / "e1" / "outputs"
+    worker.send(files_request("e1", {"name": "report.txt", "kind": kind}, folder))
+    result = worker.outcome("e1")
+    assert result["type"] == "result", result
+    collected = Path(result["outputs"]["report"]["path"])
+    assert collected.parent.parent == folder
+    assert collected.name == "report.txt"
+    assert collected.read_text() == "content of report.txt"
+    # Only the declared file outputs are collected; a JSON value shaped like one is untouched.
+    assert result["outputs"]["other"] == {"path": "report.txt"}
+    assert result["outputs"]["n"] == 1
+
+
+def test_parallel_file_outputs_each_get_their_own_file(spawn, tmp_path: Path) -> None:
+    worker = spawn(FILE_OUTPUT_SOURCE, "fn", "--mode", "resident", "--max-parallel", "8")
+    worker.ready()
+    ids = [f"e{i}" for i in range(16)]
+    for index, eid in enumerate(ids):
+        worker.send(files_request(eid, {"name": f"out-{index}.txt", "delay": 0.05}, tmp_path / "runs" / eid))
+    for index, eid in enumerate(ids):
+        result = worker.outcome(eid)
+        assert result["type"] == "result", result
+        collected = Path(result["outputs"]["report"]["path"])
+        assert collected.is_relative_to(tmp_path / "runs" / eid)
+        assert collected.read_text() == f"content of out-{index}.txt"
+
+
+def test_missing_file_output_is_returned_as_given(spawn, tmp_path: Path) -> None:
+    worker = spawn(FILE_OUTPUT_SOURCE)
+    worker.ready()
+    worker.send(files_request("e1", {"name": "nothing.txt", "kind": "missing"}, tmp_path / "out"))
+    result = worker.outcome("e1")
+    assert result["outputs"]["report"] == {"path": "nothing.txt"}
+    assert not (tmp_path / "out").exists()
+
+
+def test_directory_as_file_output_is_an_error_naming_the_output(spawn, tmp_path: Path) -> None:
+    worker = spawn(FILE_OUTPUT_SOURCE)
+    worker.ready()
+    worker.send(files_request("e1", {"name": "adir", "kind": "directory"}, tmp_path / "out"))
+    error = worker.outcome("e1")
+    assert error["type"] == "error", error
+    assert error["error"]["type"] == "OutputFileError"
+    assert error["error"]["message"] == "file output 'report': 'adir' is a directory"
+    assert str(tmp_path) not in error["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        "not an object",
+        {"dir": "relative/path", "outputs": ["report"]},
+        {"dir": "/abs", "outputs": "report"},
+        {"dir": "/abs", "outputs": [1]},
+    ],
+)
+def test_malformed_files_member_is_an_error_for_that_execution(spawn, files: Any) -> None:
+    worker = spawn(FILE_OUTPUT_SOURCE)
+    worker.ready()
+    worker.send({"type": "execute", "execution_id": "e1", "inputs": {"name": "x.txt"}, "files": files})
+    error = worker.outcome("e1")
+    assert error["type"] == "error"
+    assert error["error"]["type"] == "InvalidRequest"
+    assert worker.run("e2", {"name": "y.txt"})["type"] == "result"
+
+
 def test_module_level_output_is_logged_without_execution_id(spawn) -> None:
     worker = spawn(
         """
@@ -474,6 +571,7 @@ def test_missing_function_file_not_callable(spawn, tmp_path: Path) -> None:
         load_error = missing.ready()
         assert load_error["type"] == "load_error"
         assert load_error["error"]["type"] == "FileNotFoundError"
+        assert str(tmp_path) not in load_error["error"]["message"]
         assert missing.wait_exit() == 3
     finally:
         missing.kill()

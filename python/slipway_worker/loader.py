@@ -58,7 +58,7 @@ def _load(code_dir: str, function_path: str, function_name: str) -> Callable[...
         sys.path.insert(0, entry)
 
     if not os.path.isfile(file_path):
-        raise FileNotFoundError(f"function file {function_path!r} not found in {code_dir}")
+        raise FileNotFoundError(f"function file {function_path!r} not found in the step's code")
 
     relative = os.path.relpath(file_path, code_dir)
     if relative.startswith(os.pardir):

@@ -9,7 +9,9 @@ Worker -> supervisor (stdout, one JSON object per line):
     {"type":"protocol_error","message":str}
 
 Supervisor -> worker (stdin, one JSON object per line):
-    {"type":"execute","execution_id":str,"inputs":{...}}
+    {"type":"execute","execution_id":str,"inputs":{...},"files":{"dir":str,"outputs":[str]}}
+                                 ("files" optional: the file outputs to collect into "dir"
+                                  as soon as the function returns, see outputs.py)
     {"type":"shutdown"}          (EOF on stdin means the same)
 """
 

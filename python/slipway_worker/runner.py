@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # imported lazily: asyncio alone costs ~40 ms per elastic sta
 from .capture import FdCapture, LogStream
 from .context import InFlight, current_execution_id
 from .errors import InvalidReturnValue, describe_exception
+from .outputs import FileOutputs, collect_file_outputs
 from .protocol import Channel, RequestReader, dumps, log_lines
 from .termination import Terminated, block_termination_signals
 
@@ -22,7 +23,8 @@ _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE
 
 #: handle_lines(lines) -> False once the requests end (a shutdown request).
 HandleLines = Callable[[List[bytes]], bool]
-Job = Tuple[str, Dict[str, Any]]
+#: (execution id, inputs, where to collect its file outputs).
+Job = Tuple[str, Dict[str, Any], Optional[FileOutputs]]
 #: (execution id, encoded outputs, error): one of the last two is None.
 Outcome = Tuple[str, Optional[str], Optional[Dict[str, str]]]
 
@@ -210,7 +212,7 @@ class Runner:
         if self._failure is not None:
             raise self._failure
 
-    def accept(self, execution_id: str, inputs: Dict[str, Any]) -> bool:
+    def accept(self, execution_id: str, inputs: Dict[str, Any], files: Optional[FileOutputs] = None) -> bool:
         """Start (or queue) an execution; False if one with this id is already in flight.
 
         Called by ``handle_lines`` in the thread that read the request.
@@ -219,11 +221,11 @@ class Runner:
             return False
         if self._inline:
             self._inflight.start(execution_id)
-            self._base_context.copy().run(self._run_sync, execution_id, inputs)
+            self._base_context.copy().run(self._run_sync, execution_id, inputs, files)
         elif self.is_async:
-            self._pending.append((execution_id, inputs))  # started by _on_readable
+            self._pending.append((execution_id, inputs, files))  # started by _on_readable
         else:
-            self._jobs.append((execution_id, inputs))  # taken by this or another thread
+            self._jobs.append((execution_id, inputs, files))  # taken by this or another thread
         return True
 
     def close(self) -> None:
@@ -329,11 +331,11 @@ class Runner:
         assert self._loop is not None
         loop = self._loop.loop
         while self._pending and self._running < self._max_parallel:
-            execution_id, inputs = self._pending.popleft()
+            execution_id, inputs, files = self._pending.popleft()
             if not self._inflight.start(execution_id):  # already answered: the worker is terminating
                 continue
             self._running += 1
-            task = self._base_context.run(loop.create_task, self._run_async(execution_id, inputs))
+            task = self._base_context.run(loop.create_task, self._run_async(execution_id, inputs, files))
             self._tasks.add(task)  # the loop itself keeps only weak references
             task.add_done_callback(self._tasks.discard)
         if self._pending:
@@ -343,14 +345,14 @@ class Runner:
 
     # -- execution -------------------------------------------------------------------
 
-    def _run_sync(self, execution_id: str, inputs: Dict[str, Any]) -> None:
+    def _run_sync(self, execution_id: str, inputs: Dict[str, Any], files: Optional[FileOutputs]) -> None:
         current_execution_id.set(execution_id)
         try:
             value = self._function(**inputs)
             if value is not None and type(value) is not dict and hasattr(value, "__await__"):
                 # sync wrapper around a coroutine
                 value = self._event_loop().submit(_await_with_id(execution_id, value)).result()
-            outputs = encode_outputs(value)
+            outputs = encode_outputs(collect_file_outputs(value, files))
         except Terminated:
             raise
         except BaseException as exc:  # SystemExit / KeyboardInterrupt from user code are errors too
@@ -358,12 +360,12 @@ class Runner:
         else:
             self._finish(execution_id, outputs=outputs)
 
-    async def _run_async(self, execution_id: str, inputs: Dict[str, Any]) -> None:
+    async def _run_async(self, execution_id: str, inputs: Dict[str, Any], files: Optional[FileOutputs]) -> None:
         current_execution_id.set(execution_id)  # the task runs in its own context copy
         try:
             try:
                 value = await self._function(**inputs)
-                outputs = encode_outputs(value)
+                outputs = encode_outputs(collect_file_outputs(value, files))
             except BaseException as exc:  # includes CancelledError
                 self._finish_soon((execution_id, None, describe_exception(exc)))
             else:

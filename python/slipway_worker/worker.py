@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, List, Optional
 from .capture import FdCapture, LogStream
 from .context import InFlight, install_context_module, resolve_execution_id
 from .loader import LoadError, load_function
+from .outputs import FileOutputs
 from .protocol import Channel, RequestReader
 from .runner import Runner
 from .termination import Terminated, install_exit_handlers, install_raising_handlers
@@ -213,20 +214,25 @@ class Worker:
         if inputs is None:
             inputs = {}
         if not isinstance(inputs, dict):
-            self._channel.send(
-                {
-                    "type": "error",
-                    "execution_id": execution_id,
-                    "error": {
-                        "type": "InvalidInputs",
-                        "message": f"inputs must be a JSON object, got {type(inputs).__name__}",
-                        "traceback": "",
-                    },
-                }
-            )
+            self._reject(execution_id, "InvalidInputs", f"inputs must be a JSON object, got {type(inputs).__name__}")
             return
-        if not self._runner.accept(execution_id, inputs) and not self._inflight.closed:
+        try:
+            files = FileOutputs.parse(request.get("files"))
+        except ValueError as exc:
+            self._reject(execution_id, "InvalidRequest", str(exc))
+            return
+        if not self._runner.accept(execution_id, inputs, files) and not self._inflight.closed:
             self._channel.protocol_error(f"execution {execution_id!r} is already running")
+
+    def _reject(self, execution_id: str, type_name: str, message: str) -> None:
+        """Answer an execute request that cannot run with an error."""
+        self._channel.send(
+            {
+                "type": "error",
+                "execution_id": execution_id,
+                "error": {"type": type_name, "message": message, "traceback": ""},
+            }
+        )
 
     # -- shutdown ------------------------------------------------------------------
 

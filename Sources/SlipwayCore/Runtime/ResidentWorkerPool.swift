@@ -69,13 +69,15 @@ public struct ResidentJob: Sendable {
     public var arguments: [String: JSONValue]
     public var fileArguments: [String: WorkerJob.FileArgument]
     public var timeout: Duration
+    public var fileOutputs: FileOutputRequest?
 
     public init(executionID: String, arguments: [String: JSONValue], fileArguments: [String: WorkerJob.FileArgument],
-                timeout: Duration) {
+                timeout: Duration, fileOutputs: FileOutputRequest? = nil) {
         self.executionID = executionID
         self.arguments = arguments
         self.fileArguments = fileArguments
         self.timeout = timeout
+        self.fileOutputs = fileOutputs
     }
 }
 

@@ -74,6 +74,8 @@ public struct WorkerJob: Sendable {
     public var fileArguments: [String: FileArgument]
     public var environment: [String: String]
     public var timeout: Duration
+    /// Declared file outputs, collected by the worker as soon as the function returns.
+    public var fileOutputs: FileOutputRequest?
 
     public struct FileArgument: Sendable, Equatable {
         public var source: URL
@@ -87,7 +89,7 @@ public struct WorkerJob: Sendable {
 
     public init(executionID: String, pythonExecutable: String, codeDirectory: URL, functionPath: String,
                 functionName: String, arguments: [String: JSONValue], fileArguments: [String: FileArgument],
-                environment: [String: String], timeout: Duration) {
+                environment: [String: String], timeout: Duration, fileOutputs: FileOutputRequest? = nil) {
         self.executionID = executionID
         self.pythonExecutable = pythonExecutable
         self.codeDirectory = codeDirectory
@@ -97,6 +99,21 @@ public struct WorkerJob: Sendable {
         self.fileArguments = fileArguments
         self.environment = environment
         self.timeout = timeout
+        self.fileOutputs = fileOutputs
+    }
+}
+
+/// The file outputs a worker collects for one execution: each returned `{"path": p}` of these
+/// outputs is copied into `directory` (`<index>/<file name>`) the moment the function returns,
+/// and the result then points at the copy. Parallel executions of a resident worker share one
+/// working directory: the copy is what keeps each execution's files its own.
+public struct FileOutputRequest: Sendable, Equatable {
+    public var directory: URL
+    public var names: [String]
+
+    public init(directory: URL, names: [String]) {
+        self.directory = directory
+        self.names = names
     }
 }
 
@@ -119,4 +136,12 @@ public protocol ElasticLauncher: Sendable {
     /// A folder the job may use for its files; removed by `cleanUp`.
     func workDirectory(executionID: String) -> URL
     func cleanUp(executionID: String)
+}
+
+extension ElasticLauncher {
+    /// Where the worker collects an execution's file outputs, in either mode (inside its work
+    /// directory, so `cleanUp` removes what was not imported).
+    public func outputsDirectory(executionID: String) -> URL {
+        workDirectory(executionID: executionID).appendingPathComponent("outputs")
+    }
 }

@@ -52,7 +52,7 @@ struct ExecutionRunner: Sendable {
             } catch {
                 platform.logger.error("could not persist the end of execution \(execution.id): \(error)")
                 var fallback = ExecutionStateMachine(status: from)
-                if case .transition(let f, let t, let m) = fallback.handle(.error("could not store the outputs: \(error)")),
+                if case .transition(let f, let t, let m) = fallback.handle(.error("could not store the outputs")),
                    (try? await platform.store.updateExecutionStatus(id: execution.id, from: f, to: t, at: platform.now(),
                                                                     message: m)) == true {
                     finalStatus = t
@@ -129,7 +129,8 @@ struct ExecutionRunner: Sendable {
             platform.store.enqueueExecutionStatus(id: execution.id, from: from, to: to, at: platform.now(), message: message)
         }
         let (arguments, files) = workerArguments(inputs)
-        let job = ResidentJob(executionID: execution.id, arguments: arguments, fileArguments: files, timeout: timeout)
+        let job = ResidentJob(executionID: execution.id, arguments: arguments, fileArguments: files, timeout: timeout,
+                              fileOutputs: fileOutputRequest(execution, outputs))
         let running = machine
         platform.residents.submit(ticket, job: job, log: { logs.add($0) }) { result in
             platform.residents.release(ticket)
@@ -139,7 +140,7 @@ struct ExecutionRunner: Sendable {
                     outcome = .success(try acceptValues(values, planned: outputs, execution: execution, step: step,
                                                         logs: logs))
                 } catch {
-                    outcome = .failure(.fail((error as? SlipwayError)?.message ?? "the outputs could not be stored: \(error)"))
+                    outcome = .failure(.fail(outputFailure(error, execution: execution, logs: logs)))
                 }
             } else {
                 outcome = .failure(Self.failureEvent(result))
@@ -187,7 +188,8 @@ struct ExecutionRunner: Sendable {
         case .resident(let ticket):
             // The resident process has its code and environment already; the execution id
             // reaches the SDK through the execution context.
-            let job = ResidentJob(executionID: execution.id, arguments: arguments, fileArguments: files, timeout: timeout)
+            let job = ResidentJob(executionID: execution.id, arguments: arguments, fileArguments: files, timeout: timeout,
+                                  fileOutputs: fileOutputRequest(execution, outputs))
             outcome = await platform.residents.run(ticket, job: job) { line in
                 logs.add(line)
             }
@@ -205,7 +207,8 @@ struct ExecutionRunner: Sendable {
             do {
                 token = try await accounts.issueExecutionToken(for: execution, lifetime: timeout)
             } catch {
-                return .failure(.error("could not issue the execution token: \(error)"))
+                platform.logger.error("could not issue the token of execution \(execution.id): \(error)")
+                return .failure(.error("could not issue the execution token"))
             }
             let urls = platform.endpoints(workspace)
             environmentVariables["CRAFT_AI_SDK_TOKEN"] = token
@@ -216,7 +219,7 @@ struct ExecutionRunner: Sendable {
                 executionID: execution.id, pythonExecutable: environment.pythonExecutable,
                 codeDirectory: platform.bundles.codeDirectory(stepID: step.id), functionPath: step.functionPath,
                 functionName: step.functionName, arguments: arguments, fileArguments: files,
-                environment: environmentVariables, timeout: timeout)
+                environment: environmentVariables, timeout: timeout, fileOutputs: fileOutputRequest(execution, outputs))
             outcome = await platform.launcher.run(job) { line in
                 logs.add(line)
             }
@@ -225,13 +228,28 @@ struct ExecutionRunner: Sendable {
             do {
                 return .success(try await accept(values, planned: outputs, execution: execution, workspace: workspace,
                                                  step: step, logs: logs))
-            } catch let error as SlipwayError {
-                return .failure(.fail(error.message))
             } catch {
-                return .failure(.fail("the outputs could not be stored: \(error)"))
+                return .failure(.fail(outputFailure(error, execution: execution, logs: logs)))
             }
         }
         return .failure(Self.failureEvent(outcome))
+    }
+
+    /// The file outputs the worker collects into the execution's folder; nil when there are none.
+    private func fileOutputRequest(_ execution: Execution, _ outputs: [ExecutionOutput]) -> FileOutputRequest? {
+        let names = outputs.filter { $0.dataType == .file }.map(\.name)
+        guard !names.isEmpty else { return nil }
+        return FileOutputRequest(directory: platform.launcher.outputsDirectory(executionID: execution.id), names: names)
+    }
+
+    /// What the caller is told when accepting the outputs failed. Slipway's own errors say what
+    /// is wrong with an output; anything else (a file system or store error, whose text may name
+    /// server paths) is logged in full, for the server and in the execution's logs.
+    private func outputFailure(_ error: any Error, execution: Execution, logs: LogBuffer) -> String {
+        if let error = error as? SlipwayError, error.kind != .internal { return error.message }
+        platform.logger.error("could not store the outputs of execution \(execution.id): \(error)")
+        logs.add(LogLine(timestamp: platform.now(), stream: .system, message: "Could not store the outputs: \(error)"))
+        return "the outputs could not be stored"
     }
 
     /// Arguments for the worker: values, and file inputs as local files.
@@ -286,6 +304,26 @@ struct ExecutionRunner: Sendable {
         return result
     }
 
+    /// The regular file at `path` if the worker collected it into `folder` (`<index>/<name>`).
+    static func collectedFile(_ path: String, in folder: URL) -> URL? {
+        let file = URL(fileURLWithPath: path).standardizedFileURL
+        let components = file.pathComponents
+        let root = folder.standardizedFileURL.pathComponents
+        guard path.hasPrefix("/"), components.count == root.count + 2, Array(components.prefix(root.count)) == root,
+              let attributes = try? FileManager.default.attributesOfItem(atPath: file.path),
+              attributes[.type] as? FileAttributeType == .typeRegular
+        else { return nil }
+        return file
+    }
+
+    /// A returned path as error messages show it: as given, except that an absolute path into
+    /// the server's own folders is reduced to its file name.
+    static func shown(_ path: String, folder: URL) -> String {
+        let dataDirectory = folder.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        guard path.hasPrefix(dataDirectory.standardizedFileURL.path + "/") else { return path }
+        return URL(fileURLWithPath: path).lastPathComponent
+    }
+
     /// Checks the returned dict against the declared outputs and stores files (no data-store write).
     private func acceptValues(_ values: [String: JSONValue], planned: [ExecutionOutput], execution: Execution,
                               step: Step, logs: LogBuffer) throws -> [ExecutionOutput] {
@@ -304,14 +342,14 @@ struct ExecutionRunner: Sendable {
             }
             try IOValueCoercion.check(value, as: output.dataType, name: output.name, role: "output")
             if output.dataType == .file, case .object(let object) = value, let path = object["path"]?.stringValue {
-                let source = URL(fileURLWithPath: path, relativeTo: platform.bundles.codeDirectory(stepID: step.id))
-                guard FileManager.default.fileExists(atPath: source.path) else {
-                    throw SlipwayError.badRequest("file output '\(output.name)' points to '\(path)', which does not exist")
+                // The worker copied the file into the execution's folder when the function
+                // returned; a path anywhere else is one it did not find.
+                let folder = platform.launcher.outputsDirectory(executionID: execution.id)
+                guard let source = Self.collectedFile(path, in: folder) else {
+                    throw SlipwayError.badRequest("file output '\(output.name)' points to '\(Self.shown(path, folder: folder))', "
+                        + "which does not exist")
                 }
-                let copy = platform.launcher.workDirectory(executionID: execution.id)
-                    .appendingPathComponent("out-\(UUID().uuidString)")
-                try FileManager.default.copyItem(at: source, to: copy)
-                let blob = try platform.blobs.importFile(at: copy)
+                let blob = try platform.blobs.importFile(at: source)
                 output.fileBlob = blob.key
                 output.fileName = source.lastPathComponent
                 output.value = nil

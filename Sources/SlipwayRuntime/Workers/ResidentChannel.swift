@@ -104,6 +104,13 @@ final class ResidentChannel: Sendable {
         return accepted
     }
 
+    /// Closes the child's ends when no process will be spawned with them (the readers then
+    /// see the end of both streams).
+    func closeChild() {
+        for descriptor in [childInput, childOutput, childError] { try? descriptor.close() }
+        closeInput()
+    }
+
     /// Closes the request pipe once everything queued is written (the worker then sees the end
     /// of its input). Later sends are refused.
     func closeInput() {

@@ -218,14 +218,20 @@ final class ResidentWorker: Sendable {
         }
     }
 
+    /// The worker's own folder: a copy of the code (working directory and `--code-dir`, made
+    /// anew for each process) and its temporary files. Parallel executions of the process share
+    /// it, as they would share a pod; the stored code is never written to.
+    var workFolder: URL { runsRoot.appendingPathComponent("worker-\(spec.deploymentID)-\(serial)") }
+
     private func spawn(_ number: Int, channel: ResidentChannel, after delay: Duration) {
         let spec = spec
-        let work = runsRoot.appendingPathComponent("deployment-\(spec.deploymentID)")
+        let work = workFolder
+        let code = work.appendingPathComponent("code")
         var env = SubprocessElasticLauncher.processEnvironment(
             python: spec.pythonExecutable, base: spec.environment, work: work, runsRoot: runsRoot,
             workerPythonPath: workerPythonPath)
         env["SLIPWAY_DEPLOYMENT"] = spec.deploymentName
-        var arguments = ["-u", "-m", "slipway_worker", "--code-dir", spec.codeDirectory.path,
+        var arguments = ["-u", "-m", "slipway_worker", "--code-dir", code.path,
                          "--function-path", spec.functionPath, "--function-name", spec.functionName,
                          "--mode", "resident", "--max-parallel", String(spec.concurrency)]
         if let limit = spec.memoryLimitBytes { arguments += ["--memory-limit-bytes", String(limit)] }
@@ -242,7 +248,18 @@ final class ResidentWorker: Sendable {
         // worker stopped and dropped by the pool still completes what its process was running.
         Task.detached { [self] in
             if delay > .zero { try? await Task.sleep(for: delay) }
-            try? FileManager.default.createDirectory(at: work.appendingPathComponent("tmp"), withIntermediateDirectories: true)
+            do {
+                try FileManager.default.createDirectory(at: work.appendingPathComponent("tmp"), withIntermediateDirectories: true)
+                try WorkingCopy(runsRoot: self.runsRoot).make(of: spec.codeDirectory, at: code)
+            } catch {
+                self.logger.error("could not prepare the working directory of \(spec.deploymentName): \(error)")
+                self.reports.yield(.log(LogLine(timestamp: Date(), stream: .system,
+                                                message: "Could not prepare the worker's working directory: \(error)")))
+                channel.closeChild()
+                self.exited(number, description: "the worker's working directory could not be prepared")
+                self.removeWorkFolderIfStopped()
+                return
+            }
             var options = PlatformOptions()
             options.processGroupID = 0
             let description: String
@@ -252,7 +269,7 @@ final class ResidentWorker: Sendable {
                     environment: .custom(Dictionary(uniqueKeysWithValues: environment.map {
                         (Environment.Key(stringLiteral: $0.key), $0.value)
                     })),
-                    workingDirectory: FilePath(spec.codeDirectory.path), platformOptions: options,
+                    workingDirectory: FilePath(code.path), platformOptions: options,
                     input: .fileDescriptor(channel.childInput, closeAfterSpawningProcess: true),
                     output: .fileDescriptor(channel.childOutput, closeAfterSpawningProcess: true),
                     error: .fileDescriptor(channel.childError, closeAfterSpawningProcess: true)
@@ -266,7 +283,10 @@ final class ResidentWorker: Sendable {
                         : "the worker process was killed by signal \(signal)"
                 }
             } catch {
-                description = "the worker process could not run: \(error)"
+                self.logger.error("the worker process of \(spec.deploymentName) could not run: \(error)")
+                self.reports.yield(.log(LogLine(timestamp: Date(), stream: .system,
+                                                message: "The worker process could not run: \(error)")))
+                description = "the worker process could not be started"
             }
             channel.closeInput()
             // Lines written just before the exit are still being read: let them arrive first
@@ -275,7 +295,13 @@ final class ResidentWorker: Sendable {
                 try? await Task.sleep(for: .milliseconds(10))
             }
             self.exited(number, description: description)
+            self.removeWorkFolderIfStopped()
         }
+    }
+
+    /// Removes the worker's folder once it has stopped for good.
+    private func removeWorkFolderIfStopped() {
+        if isStopped { WorkingCopy(runsRoot: runsRoot).remove(workFolder) }
     }
 
     private func attached(_ number: Int, pid: Int32) {
@@ -452,12 +478,15 @@ final class ResidentWorker: Sendable {
                 arguments = try SubprocessElasticLauncher.prepareArguments(
                     arguments, files: job.fileArguments, work: runsRoot.appendingPathComponent(job.executionID))
             } catch {
+                logger.error("could not prepare the input files of execution \(job.executionID): \(error)")
+                log(LogLine(timestamp: Date(), stream: .system, message: "Could not prepare the input files: \(error)"))
                 release(ticket)
-                return completion(.unavailable("could not prepare the input files: \(error)"))
+                return completion(.unavailable("could not prepare the input files"))
             }
         }
         let call = QueuedSend(executionID: job.executionID,
-                              request: WorkerMessage.executeRequest(executionID: job.executionID, inputs: arguments),
+                              request: WorkerMessage.executeRequest(executionID: job.executionID, inputs: arguments,
+                                                                             files: job.fileOutputs),
                               completion: completion, log: log, timeout: job.timeout)
         perform(state.withLock { state -> [Effect] in
             if state.cleared.remove(ticket) != nil { return startCall(ticket, call, in: &state) }

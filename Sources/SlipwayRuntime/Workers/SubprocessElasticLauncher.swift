@@ -10,6 +10,7 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
     let runsRoot: URL
     let workerPythonPath: String
     let logger: Logger
+    let copies: WorkingCopy
 
     /// Elastic worker processes allowed at once; further executions wait for a slot.
     public let slots: SlotGate
@@ -20,6 +21,7 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
         self.runsRoot = runsRoot
         self.workerPythonPath = workerPythonPath
         self.logger = logger
+        self.copies = WorkingCopy(runsRoot: runsRoot)
         // A worker that exits before reading its request must not kill the server: writes to
         // its closed pipe then fail with EPIPE instead of raising SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
@@ -31,7 +33,12 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
     }
 
     public func cleanUp(executionID: String) {
-        try? FileManager.default.removeItem(at: workDirectory(executionID: executionID))
+        copies.remove(workDirectory(executionID: executionID))
+    }
+
+    /// Removes the execution folders a previous server process left behind (call before serving).
+    public func removeLeftovers() {
+        copies.removeLeftovers()
     }
 
     /// The environment a worker sees: nothing of the server's own environment leaks in.
@@ -51,7 +58,7 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
         env["PYTHONUNBUFFERED"] = "1"
         // Bytecode is cached outside the code folders (compiling the worker and user modules on
         // every start would cost tens of milliseconds per elastic execution).
-        env["PYTHONPYCACHEPREFIX"] = runsRoot.deletingLastPathComponent().appendingPathComponent("pycache").path
+        env["PYTHONPYCACHEPREFIX"] = WorkingCopy(runsRoot: runsRoot).pycacheRoot.path
         env["TMPDIR"] = work.appendingPathComponent("tmp").path
         env["VIRTUAL_ENV"] = URL(fileURLWithPath: python).deletingLastPathComponent().path
         env["SDK_VERBOSE_LOG"] = env["SDK_VERBOSE_LOG"] ?? "false"
@@ -89,13 +96,18 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
         }
         defer { slots.leave() }
         let work = workDirectory(executionID: job.executionID)
+        // The process runs in a copy of the code: what it writes there is removed with the
+        // execution's folder, and the stored code stays as uploaded.
+        let code = work.appendingPathComponent("code")
         let arguments: [String: JSONValue]
         do {
             arguments = try Self.prepareArguments(job.arguments, files: job.fileArguments, work: work)
+            try copies.make(of: job.codeDirectory, at: code)
         } catch {
-            return .unavailable("could not prepare the input files: \(error)")
+            return unavailable("could not prepare the execution's files", detail: error, log: log)
         }
-        let request = WorkerMessage.executeRequest(executionID: job.executionID, inputs: arguments)
+        let request = WorkerMessage.executeRequest(executionID: job.executionID, inputs: arguments,
+                                                   files: job.fileOutputs)
         let state = WorkerCallState()
         var options = PlatformOptions()
         options.processGroupID = 0
@@ -105,10 +117,10 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
         do {
             let result = try await Subprocess.run(
                 .path(FilePath(job.pythonExecutable)),
-                arguments: Arguments(["-u", "-m", "slipway_worker", "--code-dir", job.codeDirectory.path,
+                arguments: Arguments(["-u", "-m", "slipway_worker", "--code-dir", code.path,
                                       "--function-path", job.functionPath, "--function-name", job.functionName]),
                 environment: .custom(Dictionary(uniqueKeysWithValues: env.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
-                workingDirectory: FilePath(job.codeDirectory.path),
+                workingDirectory: FilePath(code.path),
                 platformOptions: options,
                 input: .inputWriter, output: .sequence, error: .sequence
             ) { execution in
@@ -168,9 +180,16 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
         } catch {
             if state.timedOut { return .timedOut(timeout) }
             if let outcome = state.outcome { return outcome }
-            logger.error("worker failed: \(error)")
-            return .unavailable("\(error)")
+            return unavailable("the worker process could not be started", detail: error, log: log)
         }
+    }
+
+    /// An execution that could not run: `summary` is what the caller sees; the error itself
+    /// (it may name server paths) goes to the server log and the execution's logs.
+    private func unavailable(_ summary: String, detail: any Error, log: (LogLine) -> Void) -> WorkerOutcome {
+        logger.error("\(summary): \(detail)")
+        log(LogLine(timestamp: Date(), stream: .system, message: "\(summary): \(detail)"))
+        return .unavailable(summary)
     }
 }
 

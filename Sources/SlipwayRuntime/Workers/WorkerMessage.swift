@@ -50,9 +50,16 @@ enum WorkerMessage: Equatable {
     }
 
     /// The request line asking a worker to run one execution.
-    static func executeRequest(executionID: String, inputs: [String: JSONValue]) -> [UInt8] {
+    static func executeRequest(executionID: String, inputs: [String: JSONValue],
+                               files: FileOutputRequest? = nil) -> [UInt8] {
         var writer = JSONTextWriter(reservingCapacity: 128)
-        writer.write(.object(["type": .string("execute"), "execution_id": .string(executionID), "inputs": .object(inputs)]))
+        var request: [String: JSONValue] = ["type": .string("execute"), "execution_id": .string(executionID),
+                                            "inputs": .object(inputs)]
+        if let files, !files.names.isEmpty {
+            request["files"] = .object(["dir": .string(files.directory.path),
+                                        "outputs": .array(files.names.map { .string($0) })])
+        }
+        writer.write(.object(request))
         return writer.bytes + [0x0A]
     }
 }

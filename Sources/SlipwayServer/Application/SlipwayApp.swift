@@ -33,6 +33,7 @@ public struct SlipwayApp: Sendable {
         }
         let launcher = try SubprocessElasticLauncher(runsRoot: directory.runs, workerPythonPath: workerPath, logger: logger,
                                                      maxProcesses: configuration.limits.maxElasticProcesses)
+        launcher.removeLeftovers()
         let residents = SubprocessResidentPool(runsRoot: directory.runs, workerPythonPath: workerPath, logger: logger)
         let sealer = SecretSealer(key: try directory.secret(named: "endpoint-tokens.key"))
         let platform = Platform(
