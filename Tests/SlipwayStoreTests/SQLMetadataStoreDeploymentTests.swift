@@ -123,12 +123,14 @@ struct SQLMetadataStoreDeploymentTests {
             let nullInput = ExecutionInput(name: "null", dataType: .json, source: .endpoint, mappingValue: [:], value: .null)
             let absent = ExecutionInput(name: "absent", dataType: .file, source: .datastore, mappingValue: [:], value: nil,
                                         fileBlob: "blob/\(awkward)", fileName: awkward)
-            store.enqueueExecution(execution, inputs: [input, nullInput, absent], outputs: [output(nil)])
-            store.enqueueExecutionStatus(id: "exact", from: .pending, to: .running, at: started, message: nil)
-            store.enqueueFinish(id: "exact", from: .running, to: .failed, at: ended, message: awkward,
-                                outputs: [output(value)], logs: [LogLine(timestamp: started, stream: .stderr, message: awkward),
-                                                                 LogLine(timestamp: ended, stream: .stdout, message: ""),
-                                                                 LogLine(timestamp: ended, stream: .stdout, message: "a\u{0}b")])
+            try await applyInOneBatch(store, [
+                .insert(execution, [input, nullInput, absent], [output(nil)]),
+                .status(id: "exact", from: .pending, to: .running, at: started, message: nil),
+                .finish(id: "exact", from: .running, to: .failed, at: ended, message: awkward,
+                        outputs: [output(value)], logs: [LogLine(timestamp: started, stream: .stderr, message: awkward),
+                                                         LogLine(timestamp: ended, stream: .stdout, message: ""),
+                                                         LogLine(timestamp: ended, stream: .stdout, message: "a\u{0}b")]),
+            ])
             let stored = try #require(try await store.execution(id: "exact"))
             #expect(stored.createdAt == created)
             #expect(stored.startedAt == started)
@@ -163,44 +165,38 @@ struct SQLMetadataStoreDeploymentTests {
         }
     }
 
-    @Test func deferredWritesAreOrderedAndSeenByLaterReads() async throws {
+    /// Concurrent callers share transactions; each one's writes keep their order and are
+    /// committed when its call returns.
+    @Test func concurrentWritesAreCommittedWhenTheyReturn() async throws {
         try await withStore { (store: SQLMetadataStore) async throws in
-            for index in 0..<50 {
-                let execution = Execution(id: "q\(index)", workspaceID: "ws1", pipelineID: "pid", pipelineName: "p1",
-                                          stepID: "sid", deploymentName: "d1", trigger: .endpoint, status: .running,
-                                          createdAt: t0, createdBy: "u1", startedAt: t0)
-                store.enqueueExecution(execution, inputs: [], outputs: [
-                    ExecutionOutput(name: "b", dataType: .number, destination: .endpoint, mappingValue: [:])])
-                // Queued right after its insert, without waiting: order is kept.
-                store.enqueueFinish(id: execution.id, from: .running, to: .succeeded, at: t0, message: nil,
-                                    outputs: [ExecutionOutput(name: "b", dataType: .number, destination: .endpoint,
-                                                              mappingValue: [:], value: .number(Double(index)))],
-                                    logs: [LogLine(timestamp: t0, stream: .stdout, message: "q\(index)")])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<200 {
+                    group.addTask {
+                        let execution = Execution(id: "q\(index)", workspaceID: "ws1", pipelineID: "pid", pipelineName: "p1",
+                                                  stepID: "sid", deploymentName: "d1", trigger: .endpoint, status: .running,
+                                                  createdAt: self.t0, createdBy: "u1", startedAt: self.t0)
+                        try await store.insertExecution(execution, inputs: [], outputs: [
+                            ExecutionOutput(name: "b", dataType: .number, destination: .endpoint, mappingValue: [:])])
+                        let finished = try await store.finishExecution(
+                            id: execution.id, from: .running, to: .succeeded, at: self.t0, message: nil,
+                            outputs: [ExecutionOutput(name: "b", dataType: .number, destination: .endpoint,
+                                                      mappingValue: [:], value: .number(Double(index)))],
+                            logs: [LogLine(timestamp: self.t0, stream: .stdout, message: "q\(index)")])
+                        #expect(finished)
+                    }
+                }
+                try await group.waitForAll()
             }
-            // Reads wait for the queued writes.
-            #expect(try await store.execution(id: "q49")?.status == .succeeded)
-            #expect(try await store.listExecutions(workspaceID: "ws1", deploymentName: "d1").count == 50)
+            #expect(try await store.execution(id: "q199")?.status == .succeeded)
+            #expect(try await store.listExecutions(workspaceID: "ws1", deploymentName: "d1").count == 200)
             #expect(try await store.outputs(executionID: "q3").first?.value == .number(3))
             #expect(try await store.logs(subject: .execution("q7"), query: LogQuery()).map(\.message) == ["q7"])
         }
     }
 
-    /// A burst of queued writes larger than the bound: `waitForRoom` returns only once the queue
-    /// is back under it, nothing is lost, and with room it returns at once.
-    @Test func waitingForRoomBoundsTheQueue() async throws {
-        try await withStore { (store: SQLMetadataStore) async throws in
-            let batcher = ExecutionWriteBatcher(highWater: 8)
-            await batcher.waitForRoom(store: store)  // empty: no wait
-            for index in 0..<2000 {
-                batcher.enqueue(.insert(execution("w\(index)", status: .running), [], []), store: store)
-            }
-            #expect(batcher.queuedCount > 8, "the burst is queued faster than it commits")
-            await batcher.waitForRoom(store: store)
-            #expect(batcher.queuedCount < 8)
-            try await batcher.barrier(store: store)
-            #expect(batcher.queuedCount == 0)
-            #expect(try await store.listExecutions(workspaceID: "ws1", deploymentName: "d1").count == 2000)
-        }
+    /// One batch of writes applied as group commit applies it, in one transaction.
+    func applyInOneBatch(_ store: SQLMetadataStore, _ operations: [ExecutionWriteBatcher.Operation]) async throws {
+        _ = try await store.transaction { db in try await ExecutionWriteBatcher.apply(operations, db: db) }
     }
 
     func execution(_ id: String, status: ExecutionStatus) -> Execution {
@@ -215,16 +211,20 @@ struct SQLMetadataStoreDeploymentTests {
     @Test func foldedAndSeparateStatusChangesEndTheSame() async throws {
         try await withStore { (store: SQLMetadataStore) async throws in
             let started = t0.addingTimeInterval(1), ended = t0.addingTimeInterval(2)
-            // "folded": insert, start and finish queued together (one batch).
-            store.enqueueExecution(execution("folded", status: .pending), inputs: [], outputs: [output(nil)])
-            store.enqueueExecutionStatus(id: "folded", from: .pending, to: .running, at: started, message: nil)
-            store.enqueueFinish(id: "folded", from: .running, to: .succeeded, at: ended, message: nil,
-                                outputs: [output(.number(7))], logs: [LogLine(timestamp: ended, stream: .stdout, message: "f")])
-            // "separate": inserted and committed first, then the same changes as multi-row updates.
+            // "folded": insert, start and finish in one batch.
+            try await applyInOneBatch(store, [
+                .insert(execution("folded", status: .pending), [], [output(nil)]),
+                .status(id: "folded", from: .pending, to: .running, at: started, message: nil),
+                .finish(id: "folded", from: .running, to: .succeeded, at: ended, message: nil,
+                        outputs: [output(.number(7))], logs: [LogLine(timestamp: ended, stream: .stdout, message: "f")]),
+            ])
+            // "separate": inserted and committed first, then the same changes as updates.
             try await store.insertExecution(execution("separate", status: .pending), inputs: [], outputs: [output(nil)])
-            store.enqueueExecutionStatus(id: "separate", from: .pending, to: .running, at: started, message: nil)
-            store.enqueueFinish(id: "separate", from: .running, to: .succeeded, at: ended, message: nil,
-                                outputs: [output(.number(7))], logs: [LogLine(timestamp: ended, stream: .stdout, message: "f")])
+            try await applyInOneBatch(store, [
+                .status(id: "separate", from: .pending, to: .running, at: started, message: nil),
+                .finish(id: "separate", from: .running, to: .succeeded, at: ended, message: nil,
+                        outputs: [output(.number(7))], logs: [LogLine(timestamp: ended, stream: .stdout, message: "f")]),
+            ])
             for id in ["folded", "separate"] {
                 let stored = try #require(try await store.execution(id: id))
                 #expect(stored.status == .succeeded, "\(id)")
@@ -238,9 +238,11 @@ struct SQLMetadataStoreDeploymentTests {
 
     @Test func aChangeFromTheWrongStatusIsNotAppliedFoldedOrNot() async throws {
         try await withStore { (store: SQLMetadataStore) async throws in
-            // Queued with its insert: the fold checks the compare-and-set as the database would.
-            store.enqueueExecution(execution("q", status: .running), inputs: [], outputs: [output(nil)])
-            store.enqueueFinish(id: "q", from: .pending, to: .failed, at: t0, message: "no", outputs: [], logs: [])
+            // In the batch of its insert: the fold checks the compare-and-set as the database would.
+            try await applyInOneBatch(store, [
+                .insert(execution("q", status: .running), [], [output(nil)]),
+                .finish(id: "q", from: .pending, to: .failed, at: t0, message: "no", outputs: [], logs: []),
+            ])
             #expect(try await store.execution(id: "q")?.status == .running)
             #expect(try await store.execution(id: "q")?.failureMessage == nil)
             // Committed first, then two finishes in one statement: only the one whose `from` holds applies.

@@ -119,29 +119,23 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=STOP_GRACE_S)
 
 
-@pytest.fixture(scope="session")
-def slipway_server(request):
-    global _SERVER
-    binary = Path(os.environ.get("SLIPWAY_BIN") or REPO_ROOT / ".build" / "debug" / "slipway")
-    if not binary.is_file() or not os.access(binary, os.X_OK):
-        pytest.fail(
-            f"slipway binary not found or not executable: {binary}\n"
-            "Build it first (swift build) or point SLIPWAY_BIN at it.",
-            pytrace=False,
-        )
+def server_binary() -> Path:
+    return Path(os.environ.get("SLIPWAY_BIN") or REPO_ROOT / ".build" / "debug" / "slipway")
 
-    # A short path (the server may put Unix sockets under its data dir); removed at
-    # the end unless a test failed, so that its log and data can be inspected.
-    root = Path(tempfile.mkdtemp(prefix="slipway-compat-"))
-    data_dir = root / "data"
-    data_dir.mkdir()
-    log_path = root / "server.log"
-    port = _free_port()
+
+def start_server(root: Path, admin_token: str, data_dir: "Path | None" = None, port: "int | None" = None,
+                 log_name: str = "server.log") -> SlipwayServer:
+    """Start `slipway serve` on a loopback port with its data under `root` (or `data_dir`),
+    logging to `root/log_name`; returns once /health answers. Raises RuntimeError (with the
+    log's tail) if it exits or does not become healthy."""
+    binary = server_binary()
+    data_dir = data_dir or root / "data"
+    data_dir.mkdir(exist_ok=True)
+    log_path = root / log_name
+    port = port or _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    admin_token = "compat-" + secrets.token_urlsafe(32)
     env = _server_env(admin_token)
-
-    log_file = open(log_path, "wb")
+    log_file = open(log_path, "ab")
     process = subprocess.Popen(
         [
             str(binary), "serve",
@@ -155,34 +149,58 @@ def slipway_server(request):
         env=env,
         cwd=str(root),
     )
+    log_file.close()  # the child has its own descriptor
     server = SlipwayServer(binary, base_url, admin_token, data_dir, log_path, env, process)
 
     deadline = time.monotonic() + HEALTH_TIMEOUT_S
     last_error = "no attempt"
     while True:
         if process.poll() is not None:
-            log_file.close()
-            pytest.fail(
+            raise RuntimeError(
                 f"slipway serve exited with {process.returncode} before becoming healthy\n"
-                f"--- {log_path} (tail) ---\n{server.log_tail()}",
-                pytrace=False,
+                f"--- {log_path} (tail) ---\n{server.log_tail()}"
             )
         try:
             response = requests.get(f"{base_url}/health", timeout=2)
             if response.status_code == 200:
-                break
+                return server
             last_error = f"HTTP {response.status_code}: {response.text[:200]}"
         except requests.RequestException as error:
             last_error = repr(error)
         if time.monotonic() > deadline:
-            _stop(process)
-            log_file.close()
-            pytest.fail(
+            stop_server(server)
+            raise RuntimeError(
                 f"slipway serve not healthy after {HEALTH_TIMEOUT_S}s ({last_error})\n"
-                f"--- {log_path} (tail) ---\n{server.log_tail()}",
-                pytrace=False,
+                f"--- {log_path} (tail) ---\n{server.log_tail()}"
             )
         time.sleep(0.2)
+
+
+def stop_server(server: SlipwayServer) -> None:
+    _stop(server.process)
+
+
+@pytest.fixture(scope="session")
+def slipway_server(request):
+    global _SERVER
+    binary = server_binary()
+    if not binary.is_file() or not os.access(binary, os.X_OK):
+        pytest.fail(
+            f"slipway binary not found or not executable: {binary}\n"
+            "Build it first (swift build) or point SLIPWAY_BIN at it.",
+            pytrace=False,
+        )
+
+    # A short path (the server may put Unix sockets under its data dir); removed at
+    # the end unless a test failed, so that its log and data can be inspected.
+    root = Path(tempfile.mkdtemp(prefix="slipway-compat-"))
+    admin_token = "compat-" + secrets.token_urlsafe(32)
+    try:
+        server = start_server(root, admin_token)
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+    process, log_path = server.process, server.log_path
+    base_url = server.base_url
 
     os.environ["CRAFT_AI_SDK_TOKEN"] = admin_token
     os.environ["CRAFT_AI_ENVIRONMENT_URL"] = base_url
@@ -193,7 +211,6 @@ def slipway_server(request):
     finally:
         _SERVER = None
         _stop(process)
-        log_file.close()
         exit_code = process.returncode
         print(
             f"\nslipway serve stopped (exit code {exit_code}); log: {log_path}\n"

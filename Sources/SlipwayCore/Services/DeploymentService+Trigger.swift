@@ -75,10 +75,6 @@ extension DeploymentService {
         }
         var route = ExecutionRunner.Route.elastic
         if deployment.mode == .lowLatency {
-            // Records of low-latency executions are queued, not awaited: when they arrive faster
-            // than the database takes them, new calls wait here (before taking a worker slot)
-            // until the queue is back under its bound.
-            await platform.store.waitForWriteRoom()
             switch platform.residents.admit(deploymentID: deployment.id) {
             case .admitted(let ticket): route = .resident(ticket)
             case .queueFull(let limit):
@@ -123,29 +119,18 @@ extension DeploymentService {
                     started = true
                 }
             }
-            // Low-latency executions do not wait for their record to commit: it is queued in order
-            // (group commit) and every read of execution data waits for it.
-            let deferred = deployment.mode == .lowLatency
-            if deferred {
-                platform.store.enqueueExecution(execution, inputs: inputs, outputs: outputs)
-            } else {
-                try await platform.store.insertExecution(execution, inputs: inputs, outputs: outputs)
-            }
+            // Stored before anything runs: the id the caller gets names a stored execution.
+            try await platform.store.insertExecution(execution, inputs: inputs, outputs: outputs)
             let runner = ExecutionRunner(platform: platform, accounts: accounts, dataStore: dataStore)
             let stored = inputs
             let timeout = self.timeout(of: deployment)
             let handle = ExecutionHandle()
-            if deferred, case .resident(let ticket) = route, ExecutionRunner.canLaunch(inputs: stored, outputs: outputs) {
-                runner.launch(execution, step: step, inputs: stored, outputs: outputs, ticket: ticket, timeout: timeout,
-                              alreadyStarted: started, handle: handle)
-                return (execution, handle)
-            }
             // On the shared pool even when the call came in on an event loop: an elastic launch
             // prepares its work directory with blocking file operations.
             Task(executorPreference: globalConcurrentExecutor) {
                 handle.complete(await runner.execute(execution, step: step, workspace: workspace, inputs: stored,
                                                      outputs: outputs, route: route, timeout: timeout,
-                                                     alreadyStarted: started, deferredWrites: deferred))
+                                                     alreadyStarted: started))
             }
             return (execution, handle)
         } catch {

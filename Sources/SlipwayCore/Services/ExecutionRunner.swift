@@ -15,19 +15,16 @@ struct ExecutionRunner: Sendable {
         case resident(ResidentTicket)
     }
 
+    /// Runs one execution to its end, whatever its trigger and mode: start (unless it was
+    /// recorded started), call the worker, accept the outputs, finish. Every write is awaited:
+    /// when this returns, the final state is durable, so what the caller answers is stored.
     @discardableResult
     func execute(_ execution: Execution, step: Step, workspace: Workspace, inputs: [ExecutionInput],
                  outputs: [ExecutionOutput], route: Route = .elastic, timeout: Duration? = nil,
-                 alreadyStarted: Bool = false, deferredWrites: Bool = false) async -> ExecutionResult {
-        let logs = LogBuffer(store: platform.store, subject: .execution(execution.id), deferred: deferredWrites)
+                 alreadyStarted: Bool = false) async -> ExecutionResult {
+        let logs = LogBuffer(store: platform.store, subject: .execution(execution.id))
         var machine = ExecutionStateMachine(status: alreadyStarted ? .running : .pending)
-        var started = alreadyStarted
-        if !started, deferredWrites, case .transition(let from, let to, let message) = machine.handle(.start) {
-            platform.store.enqueueExecutionStatus(id: execution.id, from: from, to: to, at: platform.now(), message: message)
-            started = true
-        } else if !started {
-            started = await propose(.start, machine: &machine, execution: execution)
-        }
+        let started = alreadyStarted ? true : await propose(.start, machine: &machine, execution: execution)
         guard started else {
             if case .resident(let ticket) = route { platform.residents.release(ticket) }
             return ExecutionResult(status: machine.status, outputs: [], failureMessage: "the execution could not start")
@@ -36,10 +33,6 @@ struct ExecutionRunner: Sendable {
                                  route: route, timeout: timeout ?? platform.limits.executionTimeout, logs: logs)
         // Gives back a place reserved but never used (no-op when the worker ran the job).
         if case .resident(let ticket) = route { platform.residents.release(ticket) }
-        if deferredWrites {
-            return concludeDeferred(execution, outcome: outcome, machine: &machine, logs: logs, inputs: inputs,
-                                    outputs: outputs)
-        }
         var (event, produced, message) = settle(outcome, logs: logs)
         let remaining = await logs.takeRemaining()
         var finalStatus = machine.status
@@ -64,8 +57,8 @@ struct ExecutionRunner: Sendable {
         if case .elastic = route {
             try? await platform.store.revokeTokens(executionID: execution.id)
             platform.launcher.cleanUp(executionID: execution.id)
-        } else {
-            cleanUpFiles(execution, inputs: inputs, outputs: outputs)
+        } else if inputs.contains(where: { $0.dataType == .file }) || outputs.contains(where: { $0.dataType == .file }) {
+            platform.launcher.cleanUp(executionID: execution.id)
         }
         platform.signals.signal("execution:\(execution.id)")
         return ExecutionResult(status: finalStatus, outputs: produced, failureMessage: message)
@@ -84,70 +77,6 @@ struct ExecutionRunner: Sendable {
             if case .error(let text) = event { message = text }
             if let message { logs.add(LogLine(timestamp: platform.now(), stream: .system, message: message)) }
             return (event, [], message)
-        }
-    }
-
-    /// The end of an execution whose writes are queued (low-latency): nothing here waits.
-    private func concludeDeferred(_ execution: Execution, outcome: Outcome, machine: inout ExecutionStateMachine,
-                                  logs: LogBuffer, inputs: [ExecutionInput], outputs: [ExecutionOutput]) -> ExecutionResult {
-        let (event, produced, message) = settle(outcome, logs: logs)
-        let remaining = logs.takePending()
-        var finalStatus = machine.status
-        if case .transition(let from, let to, let text) = machine.handle(event) {
-            platform.store.enqueueFinish(id: execution.id, from: from, to: to, at: platform.now(), message: text,
-                                         outputs: produced, logs: remaining)
-            finalStatus = to
-        }
-        cleanUpFiles(execution, inputs: inputs, outputs: outputs)
-        platform.signals.signal("execution:\(execution.id)")
-        return ExecutionResult(status: finalStatus, outputs: produced, failureMessage: message)
-    }
-
-    /// Removes the execution's working files, when it had file inputs or outputs.
-    private func cleanUpFiles(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput]) {
-        if inputs.contains(where: { $0.dataType == .file }) || outputs.contains(where: { $0.dataType == .file }) {
-            platform.launcher.cleanUp(executionID: execution.id)
-        }
-    }
-
-    /// Whether `launch` can run these: no data-store file to look up before or write after, and
-    /// no file output to copy (its conclusion runs on the worker's reader thread, which must not
-    /// be held up by file copies).
-    static func canLaunch(inputs: [ExecutionInput], outputs: [ExecutionOutput]) -> Bool {
-        !inputs.contains { $0.source == .datastore && $0.dataType == .file }
-            && !outputs.contains { $0.destination == .datastore || $0.dataType == .file }
-    }
-
-    /// Runs a low-latency execution (queued writes, see `canLaunch`) without a task of its own:
-    /// the request is sent now (or as soon as a slot frees), and the thread that delivers the
-    /// outcome records the end and completes `handle`.
-    func launch(_ execution: Execution, step: Step, inputs: [ExecutionInput], outputs: [ExecutionOutput],
-                ticket: ResidentTicket, timeout: Duration, alreadyStarted: Bool, handle: ExecutionHandle) {
-        let logs = LogBuffer(store: platform.store, subject: .execution(execution.id), deferred: true)
-        var machine = ExecutionStateMachine(status: alreadyStarted ? .running : .pending)
-        if !alreadyStarted, case .transition(let from, let to, let message) = machine.handle(.start) {
-            platform.store.enqueueExecutionStatus(id: execution.id, from: from, to: to, at: platform.now(), message: message)
-        }
-        let (arguments, files) = workerArguments(inputs)
-        let job = ResidentJob(executionID: execution.id, arguments: arguments, fileArguments: files, timeout: timeout,
-                              fileOutputs: fileOutputRequest(execution, outputs))
-        let running = machine
-        platform.residents.submit(ticket, job: job, log: { logs.add($0) }) { result in
-            platform.residents.release(ticket)
-            let outcome: Outcome
-            if case .returned(let values) = result {
-                do {
-                    outcome = .success(try acceptValues(values, planned: outputs, execution: execution, step: step,
-                                                        logs: logs))
-                } catch {
-                    outcome = .failure(.fail(outputFailure(error, execution: execution, logs: logs)))
-                }
-            } else {
-                outcome = .failure(Self.failureEvent(result))
-            }
-            var machine = running
-            handle.complete(concludeDeferred(execution, outcome: outcome, machine: &machine, logs: logs, inputs: inputs,
-                                             outputs: outputs))
         }
     }
 

@@ -12,16 +12,10 @@ public final class LogBuffer: @unchecked Sendable {
     /// The chain of writes in progress, in order.
     private var inFlight: Task<Void, Never>?
 
-    /// Batches are queued in the store's write order without waiting (`enqueueLogs`).
-    private let deferred: Bool
-
-    /// With `deferred`, batches are queued with the store's other deferred writes instead of
-    /// being written by a task, and `takePending` may be used instead of `takeRemaining`.
-    public init(store: any ExecutionStore, subject: LogSubject, batchSize: Int = 500, deferred: Bool = false) {
+    public init(store: any ExecutionStore, subject: LogSubject, batchSize: Int = 500) {
         self.store = store
         self.subject = subject
         self.batchSize = batchSize
-        self.deferred = deferred
     }
 
     public func add(_ line: LogLine) {
@@ -54,10 +48,6 @@ public final class LogBuffer: @unchecked Sendable {
         pending = []
         let store = self.store
         let subject = self.subject
-        if deferred {
-            store.enqueueLogs(batch, subject: subject)
-            return
-        }
         let previous = inFlight
         inFlight = Task {
             await previous?.value
@@ -74,16 +64,6 @@ public final class LogBuffer: @unchecked Sendable {
         }
         await previous?.value
         return lock.withLock {
-            let rest = pending
-            pending = []
-            return rest
-        }
-    }
-
-    /// `takeRemaining` for a deferred buffer, which never has writes in progress.
-    public func takePending() -> [LogLine] {
-        lock.withLock {
-            timerScheduled = false
             let rest = pending
             pending = []
             return rest

@@ -38,20 +38,9 @@ public protocol CatalogStore: Sendable {
 
 /// Executions, their I/O and logs.
 public protocol ExecutionStore: Sendable {
+    /// Every write returns once it is durable (committed): what a caller acknowledges after a
+    /// write survives a crash. How concurrent writes share transactions is the backend's concern.
     func insertExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput]) async throws
-    /// Queues the insert without waiting for its commit. Writes keep their order and every later
-    /// read of execution data waits for queued writes (the low-latency path uses this).
-    func enqueueExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput])
-    /// Returns once the queue of not-yet-committed writes is under its bound (at once when it
-    /// is): callers about to queue a new execution wait here, so that the queue, the memory it
-    /// takes and what a crash can lose stay bounded under sustained load.
-    func waitForWriteRoom() async
-    /// `updateExecutionStatus` without waiting for the commit (the caller's state machine is
-    /// the only writer of the execution's status while it runs).
-    func enqueueExecutionStatus(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?)
-    /// `finishExecution` without waiting for the commit.
-    func enqueueFinish(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?,
-                       outputs: [ExecutionOutput], logs: [LogLine])
     func execution(workspaceID: String, id: String) async throws -> Execution?
     func execution(id: String) async throws -> Execution?
     func listExecutions(workspaceID: String, pipelineName: String?) async throws -> [Execution]
@@ -71,8 +60,6 @@ public protocol ExecutionStore: Sendable {
     func unfinishedExecutions() async throws -> [Execution]
 
     func appendLogs(_ lines: [LogLine], subject: LogSubject) async throws
-    /// `appendLogs` without waiting for the commit, in order with the other queued writes.
-    func enqueueLogs(_ lines: [LogLine], subject: LogSubject)
     func logs(subject: LogSubject, query: LogQuery) async throws -> [LogLine]
     func deleteLogs(subject: LogSubject) async throws
 }

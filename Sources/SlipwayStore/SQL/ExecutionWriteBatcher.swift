@@ -6,7 +6,7 @@ import SlipwayCore
 /// (new execution with its I/O, status changes, outputs, log lines); whoever finds no batch
 /// running drains everything pending into **one** transaction, with one multi-row statement
 /// per table for inserts. Every caller resumes only after the transaction that holds its write
-/// has committed, so what a call returned is durable and visible to later reads, as before.
+/// has committed: what a call returned is durable and visible to later reads.
 final class ExecutionWriteBatcher: @unchecked Sendable {
     enum Operation {
         case insert(Execution, [ExecutionInput], [ExecutionOutput])
@@ -21,43 +21,18 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
 
     private struct Pending {
         var operation: Operation
-        /// Nil for writes whose caller does not wait (`enqueue`).
-        var continuation: CheckedContinuation<Bool, any Error>?
+        var continuation: CheckedContinuation<Bool, any Error>
     }
 
     private let lock = NSLock()
     private var pending: [Pending] = []
     private var draining = false
-    /// Callers of `waitForRoom` waiting for the queue to shrink.
-    private var roomWaiters: [CheckedContinuation<Void, Never>] = []
     /// Most operations per transaction.
     let maxBatch = 2048
-    /// Queued operations beyond which `waitForRoom` makes new work wait: without it, executions
-    /// answered faster than the database commits them pile up in memory without limit (and a
-    /// crash would lose all of them).
-    let highWater: Int
-
-    init(highWater: Int = 4096) {
-        self.highWater = max(1, highWater)
-    }
-
-    /// Returns once fewer than `highWater` operations are queued.
-    func waitForRoom(store: SQLMetadataStore) async {
-        guard lock.withLock({ pending.count >= highWater }) else { return }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let hasRoom = lock.withLock { () -> Bool in
-                if pending.count < highWater { return true }
-                roomWaiters.append(continuation)
-                return false
-            }
-            if hasRoom { continuation.resume() }
-        }
-    }
-
-    /// Operations queued and not yet taken into a transaction.
-    var queuedCount: Int { lock.withLock { pending.count } }
 
     /// Submits one write; returns after its batch committed (`status` returns whether it applied).
+    /// Every write has a waiting caller, so a batch never waits for company: it takes what is
+    /// pending when the previous transaction ends, and an idle store commits at once.
     func submit(_ operation: Operation, store: SQLMetadataStore) async throws -> Bool {
         try await withCheckedThrowingContinuation { continuation in
             let start = lock.withLock {
@@ -70,60 +45,32 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
         }
     }
 
-    /// Queues a write without waiting for its commit. It keeps its place in the order of writes;
-    /// reads made through `barrier` see it. A failure is logged.
-    func enqueue(_ operation: Operation, store: SQLMetadataStore) {
-        let start = lock.withLock {
-            pending.append(Pending(operation: operation, continuation: nil))
-            if draining { return false }
-            draining = true
-            return true
-        }
-        if start { Task(executorPreference: CommitExecutor.shared) { await self.drain(store: store) } }
-    }
-
-    /// Returns once every write queued so far has committed (at once when none is queued).
+    /// Returns once every write submitted so far has committed (at once when none is pending).
     func barrier(store: SQLMetadataStore) async throws {
         guard lock.withLock({ draining || !pending.isEmpty }) else { return }
         _ = try await submit(.barrier, store: store)
     }
 
-    /// How long a batch of writes nobody waits for may wait for company: records of a busy
-    /// endpoint then share transactions and statements instead of paying for one each.
-    let linger: Duration = .milliseconds(10)
-
     private func drain(store: SQLMetadataStore) async {
         while true {
-            let lingers = lock.withLock { pending.count < 64 && !pending.contains { $0.continuation != nil } }
-            if lingers { try? await Task.sleep(for: linger) }
-            let (batch, room): ([Pending], [CheckedContinuation<Void, Never>]) = lock.withLock {
+            let batch: [Pending] = lock.withLock {
                 let taken = Array(pending.prefix(maxBatch))
                 pending.removeFirst(taken.count)
                 if taken.isEmpty { draining = false }
-                var room: [CheckedContinuation<Void, Never>] = []
-                if pending.count < highWater {
-                    room = roomWaiters
-                    roomWaiters.removeAll()
-                }
-                return (taken, room)
+                return taken
             }
-            for waiter in room { waiter.resume() }
             if batch.isEmpty { return }
             do {
                 let results = try await store.transaction { db in try await Self.apply(batch.map(\.operation), db: db) }
-                for (item, applied) in zip(batch, results) { item.continuation?.resume(returning: applied) }
+                for (item, applied) in zip(batch, results) { item.continuation.resume(returning: applied) }
             } catch {
                 // Isolate the failing write: each one again in its own transaction.
                 for item in batch {
                     do {
                         let result = try await store.transaction { db in try await Self.apply([item.operation], db: db) }
-                        item.continuation?.resume(returning: result.first ?? false)
+                        item.continuation.resume(returning: result.first ?? false)
                     } catch {
-                        if let continuation = item.continuation {
-                            continuation.resume(throwing: error)
-                        } else {
-                            store.logger.error("a deferred execution write failed: \(error)")
-                        }
+                        item.continuation.resume(throwing: error)
                     }
                 }
             }

@@ -3,25 +3,6 @@ import SQLKit
 import SlipwayCore
 
 extension SQLMetadataStore: ExecutionStore {
-    public func waitForWriteRoom() async {
-        await writes.waitForRoom(store: self)
-    }
-
-    public func enqueueExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput]) {
-        writes.enqueue(.insert(execution, inputs, outputs), store: self)
-    }
-
-    public func enqueueExecutionStatus(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date,
-                                       message: String?) {
-        writes.enqueue(.status(id: id, from: from, to: to, at: at, message: message), store: self)
-    }
-
-    public func enqueueFinish(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?,
-                              outputs: [ExecutionOutput], logs: [LogLine]) {
-        writes.enqueue(.finish(id: id, from: from, to: to, at: at, message: message, outputs: outputs, logs: logs),
-                       store: self)
-    }
-
     public func insertExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput]) async throws {
         _ = try await writes.submit(.insert(execution, inputs, outputs), store: self)
     }
@@ -137,11 +118,6 @@ extension SQLMetadataStore: ExecutionStore {
     public func appendLogs(_ lines: [LogLine], subject: LogSubject) async throws {
         guard !lines.isEmpty else { return }
         _ = try await writes.submit(.logs(lines, subject), store: self)
-    }
-
-    public func enqueueLogs(_ lines: [LogLine], subject: LogSubject) {
-        guard !lines.isEmpty else { return }
-        writes.enqueue(.logs(lines, subject), store: self)
     }
 
     public func logs(subject: LogSubject, query: LogQuery) async throws -> [LogLine] {
