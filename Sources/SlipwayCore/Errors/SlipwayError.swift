@@ -17,15 +17,32 @@ public struct SlipwayError: Error, Sendable, Equatable, CustomStringConvertible 
         case `internal` = "InternalError"
     }
 
+    /// A stable name for errors a client may act on (dialects add their own advice by code).
+    public struct Code: RawRepresentable, Hashable, Sendable {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// Executions of a disabled deployment are refused.
+        public static let deploymentDisabled = Code(rawValue: "deployment_disabled")
+        /// The deployment's worker could not start (its code failed to load).
+        public static let deploymentWorkerFailed = Code(rawValue: "deployment_worker_failed")
+        /// The deployment's worker is not running at the moment (starting, restarting).
+        public static let deploymentWorkerNotRunning = Code(rawValue: "deployment_worker_not_running")
+        /// A pipeline that deployments use cannot be deleted on its own.
+        public static let pipelineHasDeployments = Code(rawValue: "pipeline_has_deployments")
+    }
+
     public let kind: Kind
     public let message: String
     /// Structured details for the caller (field names, allowed values…). Never secrets.
     public let details: JSONValue?
+    public let code: Code?
 
-    public init(_ kind: Kind, _ message: String, details: JSONValue? = nil) {
+    public init(_ kind: Kind, _ message: String, details: JSONValue? = nil, code: Code? = nil) {
         self.kind = kind
         self.message = message
         self.details = details
+        self.code = code
     }
 
     public var description: String { "\(kind.rawValue): \(message)" }

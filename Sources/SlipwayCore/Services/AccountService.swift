@@ -56,6 +56,16 @@ public struct AccountService: Sendable {
     }
 
     /// A new SDK token for a member of the workspace (`secret` lets scripts choose it).
+    /// A member of the workspace, or nil (for another workspace's users too).
+    public func member(userID: String, workspaceID: String) async throws -> User? {
+        guard try await store.isMember(userID: userID, workspaceID: workspaceID) else { return nil }
+        return try await store.user(id: userID)
+    }
+
+    public func user(id: String) async throws -> User? {
+        try await store.user(id: id)
+    }
+
     public func issueSDKToken(userID: String, workspaceID: String, secret: String? = nil) async throws -> String {
         let value = secret ?? SecretTokens.make(prefix: "swk_")
         guard value.count >= 16 else { throw SlipwayError.badRequest("an SDK token must be at least 16 characters") }

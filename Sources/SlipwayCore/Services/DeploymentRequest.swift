@@ -1,6 +1,6 @@
 import Foundation
 
-/// A `create_deployment` request, decoded from the SDK's JSON body.
+/// A request to put a pipeline into service, as a dialect decoded it.
 public struct DeploymentRequest: Sendable {
     public var pipelineName: String
     public var name: String
@@ -22,87 +22,44 @@ public struct DeploymentRequest: Sendable {
     public static let defaultMaxParallel = 6
     public static let maxParallelLimit = 256
 
-    public init(json body: [String: JSONValue], rule: ExecutionRule) throws(SlipwayError) {
-        func string(_ key: String) throws(SlipwayError) -> String? {
-            guard let value = body[key], value != .null else { return nil }
-            guard let text = value.stringValue else { throw .badRequest("\(key) must be a string") }
-            return text
-        }
-        func integer(_ key: String) throws(SlipwayError) -> Int? {
-            guard let value = body[key], value != .null else { return nil }
-            guard case .number(let number) = value, number == number.rounded(), abs(number) < 1e9 else {
-                throw .badRequest("\(key) must be an integer")
-            }
-            return Int(number)
-        }
-        guard let pipeline = try string("pipeline_name"), !pipeline.isEmpty else { throw .badRequest("pipeline_name is required") }
-        var given = try string("name")
-        if given == nil { given = try string("deployment_name") }
-        guard let name = given, !name.isEmpty else {
-            throw .badRequest("name is required")
-        }
-        try NameRules.validateResourceName(name, kind: "deployment")
-        self.pipelineName = pipeline
+    public init(pipelineName: String, name: String, rule: ExecutionRule, mode: DeploymentMode, description: String? = nil,
+                parallelExecutions: Bool? = nil, maxParallelExecutions: Int? = nil, ramRequestBytes: Int64? = nil,
+                gpuRequest: Int? = nil, executionTimeoutSeconds: Int? = nil, schedule: String? = nil,
+                endpointPath: String? = nil, endpointToken: String? = nil, inputsMapping: [InputMapping] = [],
+                outputsMapping: [OutputMapping] = []) {
+        self.pipelineName = pipelineName
         self.name = name
         self.rule = rule
-        let modeText = try string("mode") ?? "elastic"
-        guard let mode = DeploymentMode(rawValue: modeText) else {
-            throw .badRequest("mode must be 'elastic' or 'low_latency', not '\(NameRules.printable(modeText))'")
-        }
         self.mode = mode
-        description = try string("description")
-        if let value = body["enable_parallel_executions"], value != .null {
-            guard case .bool(let flag) = value else { throw .badRequest("enable_parallel_executions must be a boolean") }
-            parallelExecutions = flag
-        }
-        maxParallelExecutions = try integer("max_parallel_executions_per_pod")
-        if let count = maxParallelExecutions, !(1...Self.maxParallelLimit).contains(count) {
-            throw .badRequest("max_parallel_executions_per_pod must be between 1 and \(Self.maxParallelLimit)")
-        }
-        ramRequestBytes = try string("ram_request").map { text throws(SlipwayError) in try ResourceQuantity.bytes(text) }
-        if let bytes = ramRequestBytes, bytes < 64 << 20 {
-            throw .badRequest("ram_request must be at least 64MiB (a Python worker needs more to start)")
-        }
-        gpuRequest = try integer("gpu_request")
-        if let gpus = gpuRequest, gpus < 0 {
-            throw .badRequest("gpu_request must not be negative")
-        }
-        if let gpus = gpuRequest, gpus > 0 {
-            throw .badRequest("gpu_request: this Slipway node has no GPU to give")
-        }
-        executionTimeoutSeconds = try integer("execution_timeout_s")
-        if let seconds = executionTimeoutSeconds, !(1...7 * 86_400).contains(seconds) {
-            throw .badRequest("execution_timeout_s must be between 1 and 604800")
-        }
-        schedule = try string("schedule")
-        endpointPath = try string("endpoint_url_path")
-        endpointToken = try string("endpoint_token")
-        inputsMapping = try Self.list(body["inputs_mapping"], key: "inputs_mapping").map { item throws(SlipwayError) in
-            try InputMapping(json: item)
-        }
-        outputsMapping = try Self.list(body["outputs_mapping"], key: "outputs_mapping").map { item throws(SlipwayError) in
-            try OutputMapping(json: item)
-        }
-        switch rule {
-        case .periodic:
-            guard let schedule, !schedule.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw .badRequest("a periodic deployment needs a schedule (5-field cron in UTC, e.g. '0 * * * *')")
-            }
-            if endpointPath != nil || endpointToken != nil {
-                throw .badRequest("endpoint_url_path and endpoint_token only apply to endpoint deployments")
-            }
-        case .endpoint:
-            if schedule != nil { throw .badRequest("schedule only applies to periodic deployments") }
-        }
-        if mode == .elastic, parallelExecutions == true {
-            throw .badRequest("enable_parallel_executions requires mode 'low_latency'")
-        }
+        self.description = description
+        self.parallelExecutions = parallelExecutions
+        self.maxParallelExecutions = maxParallelExecutions
+        self.ramRequestBytes = ramRequestBytes
+        self.gpuRequest = gpuRequest
+        self.executionTimeoutSeconds = executionTimeoutSeconds
+        self.schedule = schedule
+        self.endpointPath = endpointPath
+        self.endpointToken = endpointToken
+        self.inputsMapping = inputsMapping
+        self.outputsMapping = outputsMapping
     }
+}
 
-    static func list(_ value: JSONValue?, key: String) throws(SlipwayError) -> [JSONValue] {
-        guard let value, value != .null else { return [] }
-        guard let items = value.arrayValue else { throw .badRequest("\(key) must be a list") }
-        guard items.count <= 1_000 else { throw .badRequest("\(key) has too many items") }
-        return items
+/// What a change of a deployment sets; nil fields stay as they are. No change at all reloads a
+/// low-latency deployment's worker.
+public struct DeploymentChanges: Sendable, Equatable {
+    public var isEnabled: Bool?
+    public var schedule: String?
+    /// Replaces the mappings of the inputs it names.
+    public var inputsMapping: [InputMapping]?
+    /// Replaces the mappings of the outputs it names.
+    public var outputsMapping: [OutputMapping]?
+
+    public init(isEnabled: Bool? = nil, schedule: String? = nil, inputsMapping: [InputMapping]? = nil,
+                outputsMapping: [OutputMapping]? = nil) {
+        self.isEnabled = isEnabled
+        self.schedule = schedule
+        self.inputsMapping = inputsMapping
+        self.outputsMapping = outputsMapping
     }
 }

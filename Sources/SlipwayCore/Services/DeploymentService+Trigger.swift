@@ -40,11 +40,11 @@ extension DeploymentService {
     public func trigger(_ deployment: Deployment, values: [String: JSONValue], files: [String: UploadedFile],
                         trigger: ExecutionTrigger) async throws -> (Execution, ExecutionHandle) {
         guard deployment.isEnabled else {
-            throw SlipwayError.forbidden("deployment '\(deployment.name)' is disabled; enable it with update_deployment")
+            throw SlipwayError(.forbidden, "deployment '\(deployment.name)' is disabled", code: .deploymentDisabled)
         }
         if deployment.mode == .lowLatency, deployment.status == .creationFailed {
-            throw SlipwayError(.unavailable, "deployment '\(deployment.name)' has no worker: it failed to start; "
-                + "see get_deployment_logs, fix the code and update the deployment")
+            throw SlipwayError(.unavailable, "deployment '\(deployment.name)' has no worker: it failed to start",
+                               code: .deploymentWorkerFailed)
         }
         var cachedStep = directory.step(id: deployment.stepID)
         if cachedStep == nil, let stored = try await platform.store.step(id: deployment.stepID) {
@@ -82,7 +82,7 @@ extension DeploymentService {
                     + "and \(limit) executions are already waiting; retry later")
             case .notRunning:
                 throw SlipwayError(.unavailable, "deployment '\(deployment.name)' has no running worker (status "
-                    + "\(deployment.status.rawValue)); retry in a moment or see get_deployment_logs")
+                    + "\(deployment.status.rawValue))", code: .deploymentWorkerNotRunning)
             }
         }
         var imported: [String] = []

@@ -143,34 +143,50 @@ public struct DeploymentService: Sendable {
         try await platform.store.logs(subject: .deployment(deployment.id), query: query)
     }
 
+    /// The deployment's executions, newest first.
+    public func executions(of deployment: Deployment) async throws -> [Execution] {
+        try await platform.store.listExecutions(workspaceID: deployment.workspaceID, deploymentName: deployment.name)
+    }
+
     public func pods(_ deployment: Deployment) async -> [PodInfo] {
         guard deployment.mode == .lowLatency else { return [] }
         return await platform.residents.pods(deploymentID: deployment.id)
     }
 
+    /// Deletes a pipeline. One that deployments use is refused unless `withDeployments`, which
+    /// deletes them first; returns the deployments deleted.
+    public func deletePipeline(workspaceID: String, name: String, withDeployments: Bool, pipelines: PipelineService)
+        async throws -> (Pipeline, [Deployment]) {
+        let (pipeline, _) = try await pipelines.get(workspaceID: workspaceID, name: name)
+        let dependents = try await platform.store.deployments(pipelineID: pipeline.id)
+        if !dependents.isEmpty, !withDeployments {
+            throw SlipwayError(.conflict, "pipeline '\(name)' is used by deployments "
+                + dependents.map { "'\($0.name)'" }.joined(separator: ", "),
+                details: .object(["deployments": .array(dependents.map { .string($0.name) })]),
+                code: .pipelineHasDeployments)
+        }
+        var removed: [Deployment] = []
+        for deployment in dependents {
+            removed.append(try await delete(workspaceID: workspaceID, name: deployment.name))
+        }
+        _ = try await pipelines.delete(workspaceID: workspaceID, name: name, force: true)
+        return (pipeline, removed)
+    }
+
     // MARK: - Changes
 
-    /// Applies `update_deployment`: enable/disable, mapping values, schedule; a call with nothing
-    /// to change reloads a low-latency worker.
-    public func update(workspaceID: String, name: String, body: [String: JSONValue], principal: Principal) async throws
+    /// Applies a change: enable/disable, mapping values, schedule; a change that sets nothing
+    /// reloads a low-latency worker.
+    public func update(workspaceID: String, name: String, changes: DeploymentChanges, principal: Principal) async throws
         -> Deployment {
         var deployment = try await get(workspaceID: workspaceID, name: name)
-        let known: Set<String> = ["is_enabled", "schedule", "inputs_mapping", "outputs_mapping"]
-        if let unknown = body.keys.sorted().first(where: { !known.contains($0) }) {
-            throw SlipwayError.badRequest("'\(NameRules.printable(unknown))' cannot be updated; "
-                + "update_deployment changes is_enabled, schedule, inputs_mapping or outputs_mapping")
-        }
-        var enabled: Bool?
-        if let value = body["is_enabled"], value != .null {
-            guard case .bool(let flag) = value else { throw SlipwayError.badRequest("is_enabled must be a boolean") }
-            enabled = flag
-        }
+        let enabled = changes.isEnabled
         guard let step = try await platform.store.step(id: deployment.stepID) else {
             throw SlipwayError.notFound("step of pipeline", deployment.pipelineName)
         }
         var changed = false
-        if let value = body["schedule"], value != .null {
-            guard deployment.rule == .periodic, let text = value.stringValue else {
+        if let text = changes.schedule {
+            guard deployment.rule == .periodic else {
                 throw SlipwayError.badRequest("schedule can only be set on a periodic deployment, as a string")
             }
             _ = try Self.cron(text)
@@ -179,19 +195,13 @@ public struct DeploymentService: Sendable {
             changed = true
         }
         let planner = DeploymentMappingPlanner(inputs: step.inputs, outputs: step.outputs, rule: deployment.rule)
-        if let value = body["inputs_mapping"], value != .null {
-            let given = try DeploymentRequest.list(value, key: "inputs_mapping").map { item throws(SlipwayError) in
-                try InputMapping(json: item)
-            }
+        if let given = changes.inputsMapping {
             let merged = try Self.merge(given, into: deployment.inputsMapping, key: \.pipelineInputName, kind: "input")
             try DeploymentMappingPlanner.checkSameKinds(old: deployment.inputsMapping, new: merged)
             deployment.inputsMapping = try planner.planInputs(merged)
             changed = true
         }
-        if let value = body["outputs_mapping"], value != .null {
-            let given = try DeploymentRequest.list(value, key: "outputs_mapping").map { item throws(SlipwayError) in
-                try OutputMapping(json: item)
-            }
+        if let given = changes.outputsMapping {
             let merged = try Self.merge(given, into: deployment.outputsMapping, key: \.pipelineOutputName, kind: "output")
             try DeploymentMappingPlanner.checkSameKinds(old: deployment.outputsMapping, new: merged)
             deployment.outputsMapping = try planner.planOutputs(merged)
@@ -303,19 +313,17 @@ public struct DeploymentService: Sendable {
         for variable in (try? await platform.store.variables(workspaceID: deployment.workspaceID)) ?? [] {
             variables[variable.name] = variable.value
         }
-        if let workspace = try? await platform.store.workspace(id: deployment.workspaceID) {
-            let urls = platform.endpoints(workspace)
-            variables["CRAFT_AI_ENVIRONMENT_URL"] = urls.environmentURL
-            variables["CRAFT_AI_CONTROL_URL"] = urls.controlURL
-        }
         if replacingRunningWorker {
             let grace = TimeInterval(timeout(of: deployment).components.seconds) + 1
             try? await platform.store.expireTokens(executionID: deployment.id, at: platform.now().addingTimeInterval(grace))
         } else {
             try? await platform.store.revokeTokens(executionID: deployment.id)
         }
-        if let token = try? await accounts.issueDeploymentToken(for: deployment) {
-            variables["CRAFT_AI_SDK_TOKEN"] = token
+        let token = try? await accounts.issueDeploymentToken(for: deployment)
+        if let workspace = try? await platform.store.workspace(id: deployment.workspaceID) {
+            variables.merge(platform.workerEnvironment(WorkerContext(workspace: workspace, token: token, executionID: nil))) {
+                _, contributed in contributed
+            }
         }
         let spec = ResidentWorkerSpec(
             deploymentID: deployment.id, deploymentName: deployment.name, generation: deployment.generation,

@@ -139,11 +139,9 @@ struct ExecutionRunner: Sendable {
                 platform.logger.error("could not issue the token of execution \(execution.id): \(error)")
                 return .failure(.error("could not issue the execution token"))
             }
-            let urls = platform.endpoints(workspace)
-            environmentVariables["CRAFT_AI_SDK_TOKEN"] = token
-            environmentVariables["CRAFT_AI_ENVIRONMENT_URL"] = urls.environmentURL
-            environmentVariables["CRAFT_AI_CONTROL_URL"] = urls.controlURL
-            environmentVariables["CRAFT_AI_EXECUTION_ID"] = execution.id
+            environmentVariables.merge(
+                platform.workerEnvironment(WorkerContext(workspace: workspace, token: token, executionID: execution.id))
+            ) { _, contributed in contributed }
             let job = WorkerJob(
                 executionID: execution.id, pythonExecutable: environment.pythonExecutable,
                 codeDirectory: platform.bundles.codeDirectory(stepID: step.id), functionPath: step.functionPath,

@@ -13,15 +13,16 @@ public struct Platform: Sendable {
     public var signals: CompletionSignals
     public var limits: Limits
     public var logger: Logger
-    /// Tells a worker how to reach the API (environment URL of a workspace, control URL).
-    public var endpoints: @Sendable (_ workspace: Workspace) -> (environmentURL: String, controlURL: String)
+    /// The variables the dialects add to a worker's environment (what their in-step client
+    /// libraries read); they take precedence over the workspace's own variables.
+    public var workerEnvironment: @Sendable (WorkerContext) -> [String: String]
     public var now: @Sendable () -> Date
 
     public init(store: any MetadataStore, blobs: any BlobStore, bundles: any CodeBundleStore,
                 environments: any EnvironmentProvider, launcher: any ElasticLauncher,
                 residents: any ResidentWorkerPool, sealer: SecretSealer, signals: CompletionSignals,
                 limits: Limits, logger: Logger,
-                endpoints: @escaping @Sendable (Workspace) -> (environmentURL: String, controlURL: String),
+                workerEnvironment: @escaping @Sendable (WorkerContext) -> [String: String],
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.blobs = blobs
@@ -33,7 +34,7 @@ public struct Platform: Sendable {
         self.signals = signals
         self.limits = limits
         self.logger = logger
-        self.endpoints = endpoints
+        self.workerEnvironment = workerEnvironment
         self.now = now
     }
 }

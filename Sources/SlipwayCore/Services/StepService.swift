@@ -147,6 +147,11 @@ public struct StepService: Sendable {
         }
     }
 
+    /// The step an execution or a deployment runs (nil once deleted).
+    public func step(id: String) async throws -> Step? {
+        try await platform.store.step(id: id)
+    }
+
     public func get(workspaceID: String, name: String) async throws -> Step {
         guard let step = try await platform.store.step(workspaceID: workspaceID, name: name),
               step.ownerPipelineName == nil

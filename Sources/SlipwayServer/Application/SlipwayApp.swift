@@ -10,7 +10,9 @@ public struct SlipwayApp: Sendable {
     public let configuration: ServerConfiguration
     public let platform: Platform
     public let accounts: AccountService
-    let dialect: CraftAIDialect
+    /// Every dialect the server speaks; adding one is one line here.
+    static let dialectTypes: [any Dialect.Type] = [CraftAIDialect.self]
+    let dialects: [any Dialect]
     let store: SQLMetadataStore
     let residents: SubprocessResidentPool
     let scheduler: PeriodicScheduler
@@ -40,8 +42,10 @@ public struct SlipwayApp: Sendable {
             store: store, blobs: blobs, bundles: bundles, environments: environments, launcher: launcher,
             residents: residents, sealer: sealer,
             signals: CompletionSignals(), limits: limits, logger: logger,
-            endpoints: { workspace in
-                (configuration.environmentURL(workspace: workspace.name), configuration.baseURL)
+            workerEnvironment: { context in
+                Self.dialectTypes.reduce(into: [:]) { variables, dialect in
+                    variables.merge(dialect.workerEnvironment(context, configuration: configuration)) { _, new in new }
+                }
             })
         let accounts = AccountService(store: store)
         let created = try await accounts.bootstrap(adminToken: configuration.adminToken)
@@ -57,13 +61,14 @@ public struct SlipwayApp: Sendable {
         let resources = ResourceMonitor(dataDirectory: directory.root, residents: residents, logger: logger)
         let issuer = await AccessTokenIssuer(secret: try directory.secret(named: "jwt.key"),
                                              lifetime: configuration.accessTokenLifetime)
-        let dialect = CraftAIDialect(
+        let services = DialectServices(
             platform: platform, accounts: accounts, steps: steps, pipelines: pipelines, executions: executions,
             deployments: deployments, resources: resources,
             metrics: MetricService(platform: platform), dataStore: dataStore, variables: VariableService(platform: platform),
             issuer: issuer, signer: URLSigner(key: try directory.secret(named: "url-signing.key")),
             forms: FormReader(temporaryDirectory: directory.uploads, maxFileBytes: limits.maxFileInputBytes),
             uploads: MultipartPartStore(root: directory.uploads), configuration: configuration)
+        let dialects = dialectTypes.map { $0.init(services) }
         let recovered = try await executions.recoverInterrupted()
         if recovered > 0 { logger.warning("marked \(recovered) interrupted execution(s) as Error") }
         try await steps.resumePendingBuilds()
@@ -72,7 +77,7 @@ public struct SlipwayApp: Sendable {
         await scheduler.start()
         await resources.start()
         logger.info("Python environments: \(environments.builder); versions \(environments.availablePythonVersions().joined(separator: ", "))")
-        return SlipwayApp(configuration: configuration, platform: platform, accounts: accounts, dialect: dialect, store: store,
+        return SlipwayApp(configuration: configuration, platform: platform, accounts: accounts, dialects: dialects, store: store,
                           residents: residents, scheduler: scheduler, resources: resources, createdAdminToken: created)
     }
 
@@ -80,11 +85,11 @@ public struct SlipwayApp: Sendable {
     public func router() -> Router<SlipwayRequestContext> {
         let router = Router(context: SlipwayRequestContext.self)
         router.add(middleware: ExecutorMiddleware())
-        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: ErrorMiddleware(dialects: Self.dialectTypes))
         router.get("health") { _, _ -> Response in
             JSONResponse.make(.object(["status": .string("ok")]))
         }
-        dialect.register(on: router)
+        for dialect in dialects { dialect.register(on: router) }
         return router
     }
 

@@ -16,15 +16,17 @@ extension CraftAIDialect {
         }
         group.get("users/me") { _, context -> Response in
             let identity = try context.userOrExecution()
-            return try await userResponse(id: identity.principal.userID)
+            let id = identity.principal.userID
+            guard let user = try await accounts.user(id: id) else { throw SlipwayError.notFound("user", id) }
+            return userResponse(user)
         }
         group.get("users/:id") { _, context -> Response in
             let identity = try context.user()
             let id = try context.parameters.require("id")
-            guard try await platform.store.isMember(userID: id, workspaceID: identity.workspace.id) else {
+            guard let user = try await accounts.member(userID: id, workspaceID: identity.workspace.id) else {
                 throw SlipwayError.notFound("user", id)
             }
-            return try await userResponse(id: id)
+            return userResponse(user)
         }
         group.get("project-information") { _, context -> Response in
             let identity = try context.user()
@@ -38,8 +40,7 @@ extension CraftAIDialect {
         }
     }
 
-    private func userResponse(id: String) async throws -> Response {
-        guard let user = try await platform.store.user(id: id) else { throw SlipwayError.notFound("user", id) }
+    private func userResponse(_ user: User) -> Response {
         return JSONResponse.make(.object(["id": .string(user.id), "name": .string(user.name), "email": .string(user.email),
                                           "created_at": user.createdAt.json]))
     }

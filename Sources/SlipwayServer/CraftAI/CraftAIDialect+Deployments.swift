@@ -27,7 +27,8 @@ extension CraftAIDialect {
             let identity = try context.user()
             let body = try await request.jsonObject(limit: 4 << 20)
             let deployment = try await deployments.update(workspaceID: identity.workspace.id,
-                                                          name: try context.parameters.require("name"), body: body,
+                                                          name: try context.parameters.require("name"),
+                                                          changes: try CraftAIDeploymentRequest.changes(body),
                                                           principal: identity.principal)
             return try await deploymentResponse(deployment)
         }
@@ -49,7 +50,7 @@ extension CraftAIDialect {
             let identity = try context.user()
             let deployment = try await deployments.get(workspaceID: identity.workspace.id,
                                                        name: try context.parameters.require("name"))
-            let list = try await platform.store.listExecutions(workspaceID: identity.workspace.id, deploymentName: deployment.name)
+            let list = try await deployments.executions(of: deployment)
             return JSONResponse.make(.array(list.map(CraftAIPresenter.executionSummary)))
         }
         group.post("deployments/:name/executions") { request, context -> Response in
@@ -84,13 +85,13 @@ extension CraftAIDialect {
     private func createDeployment(_ request: Request, context: SlipwayRequestContext, rule: ExecutionRule) async throws -> Response {
         let identity = try context.user()
         let body = try await request.jsonObject(limit: 4 << 20)
-        let parsed = try DeploymentRequest(json: body, rule: rule)
+        let parsed = try CraftAIDeploymentRequest.create(body, rule: rule)
         let deployment = try await deployments.create(parsed, workspace: identity.workspace, principal: identity.principal)
         return try await deploymentResponse(deployment, status: .created)
     }
 
     func deploymentResponse(_ deployment: Deployment, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let step = try await platform.store.step(id: deployment.stepID)
+        let step = try await steps.step(id: deployment.stepID)
         let pods = await deployments.pods(deployment)
         return JSONResponse.make(CraftAIDeploymentPresenter.deployment(
             deployment, step: step, token: deployments.endpointToken(of: deployment), pods: pods), status: status)

@@ -8,7 +8,7 @@ extension CraftAIDialect {
         group.get("executions/:id") { request, context -> Response in
             let identity = try context.user()
             let execution = try await executions.get(workspaceID: identity.workspace.id, id: try context.parameters.require("id"))
-            let step = try await platform.store.step(id: execution.stepID)
+            let step = try await steps.step(id: execution.stepID)
             return JSONResponse.make(CraftAIPresenter.execution(
                 execution, step: step, inputs: try await executions.inputs(of: execution),
                 outputs: try await executions.outputs(of: execution),
@@ -72,7 +72,7 @@ extension CraftAIDialect {
             if input.dataType == .file {
                 var blob = input.fileBlob
                 if input.source == .datastore, let path = input.mappingValue["datastore_path"]?.stringValue {
-                    blob = try await platform.store.object(workspaceID: identity.workspace.id, path: path)?.blob
+                    blob = try? await dataStore.information(workspaceID: identity.workspace.id, path: path).blob
                 }
                 guard let blob else { return JSONResponse.make(.null) }
                 return try fileResponse(blob: blob)

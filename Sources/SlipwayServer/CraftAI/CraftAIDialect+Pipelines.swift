@@ -46,19 +46,12 @@ extension CraftAIDialect {
         group.delete("pipelines/:name") { request, context -> Response in
             let identity = try context.user()
             let name = try context.parameters.require("name")
-            let (pipeline, _) = try await pipelines.get(workspaceID: identity.workspace.id, name: name)
-            let dependents = try await platform.store.deployments(pipelineID: pipeline.id)
-            if !dependents.isEmpty, !request.queryBool("force_deployments_deletion") {
-                throw SlipwayError.conflict("pipeline '\(name)' is used by deployments "
-                    + dependents.map { "'\($0.name)'" }.joined(separator: ", ")
-                    + "; delete them first or pass force_deployments_deletion=True")
+            let (pipeline, deleted) = try await deployments.deletePipeline(
+                workspaceID: identity.workspace.id, name: name,
+                withDeployments: request.queryBool("force_deployments_deletion"), pipelines: pipelines)
+            let removed: [JSONValue] = deleted.map { gone in
+                .object(["name": .string(gone.name), "execution_rule": .string(gone.rule.rawValue)])
             }
-            var removed: [JSONValue] = []
-            for deployment in dependents {
-                let gone = try await deployments.delete(workspaceID: identity.workspace.id, name: deployment.name)
-                removed.append(.object(["name": .string(gone.name), "execution_rule": .string(gone.rule.rawValue)]))
-            }
-            _ = try await pipelines.delete(workspaceID: identity.workspace.id, name: name, force: true)
             return JSONResponse.make(.object(["pipeline": .object(["name": .string(pipeline.name)]),
                                               "deployments": .array(removed)]))
         }

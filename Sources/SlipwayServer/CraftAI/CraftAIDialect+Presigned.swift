@@ -75,7 +75,7 @@ extension CraftAIDialect {
         let message: String
         let status: HTTPResponse.Status
         if let error = error as? SlipwayError {
-            status = ErrorMiddleware.status(for: error.kind)
+            status = error.kind.httpStatus
             message = error.message
             switch error.kind {
             case .forbidden: code = "AccessDenied"

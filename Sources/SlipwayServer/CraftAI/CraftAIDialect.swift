@@ -5,7 +5,7 @@ import SlipwayRuntime
 
 /// The Craft AI MLOps API, as `craft-ai-sdk` 0.72 speaks it. Routing, decoding and response
 /// shapes only: every rule lives in the core services.
-struct CraftAIDialect: Sendable {
+struct CraftAIDialect: Dialect {
     let platform: Platform
     let accounts: AccountService
     let steps: StepService
@@ -21,6 +21,36 @@ struct CraftAIDialect: Sendable {
     let forms: FormReader
     let uploads: MultipartPartStore
     let configuration: ServerConfiguration
+
+    init(_ services: DialectServices) {
+        platform = services.platform
+        accounts = services.accounts
+        steps = services.steps
+        pipelines = services.pipelines
+        executions = services.executions
+        deployments = services.deployments
+        resources = services.resources
+        metrics = services.metrics
+        dataStore = services.dataStore
+        variables = services.variables
+        issuer = services.issuer
+        signer = services.signer
+        forms = services.forms
+        uploads = services.uploads
+        configuration = services.configuration
+    }
+
+    static let pathPrefixes = ["/api/v1", "/environments", "/endpoints", "/presigned"]
+
+    /// What `CraftAiSdk()` reads inside a step: the environment and control URLs, the
+    /// execution- or deployment-scoped token, and the execution id of an elastic execution.
+    static func workerEnvironment(_ context: WorkerContext, configuration: ServerConfiguration) -> [String: String] {
+        var variables = ["CRAFT_AI_ENVIRONMENT_URL": configuration.environmentURL(workspace: context.workspace.name),
+                         "CRAFT_AI_CONTROL_URL": configuration.baseURL]
+        if let token = context.token { variables["CRAFT_AI_SDK_TOKEN"] = token }
+        if let executionID = context.executionID { variables["CRAFT_AI_EXECUTION_ID"] = executionID }
+        return variables
+    }
 
     /// Registers the API on `/api/v1` (the `default` environment) and `/environments/:workspace/api/v1`.
     func register(on router: Router<SlipwayRequestContext>) {

@@ -2,9 +2,10 @@ import Foundation
 import Testing
 
 @testable import SlipwayCore
+@testable import SlipwayServer
 
-@Suite("DeploymentRequest parsing and validation")
-struct DeploymentRequestTests {
+@Suite("Craft AI create_deployment bodies")
+struct CraftAIDeploymentRequestTests {
     /// A minimal valid body for `rule`, with `extra` keys added or replaced.
     static func body(_ rule: ExecutionRule, _ extra: [String: JSONValue] = [:]) -> [String: JSONValue] {
         var body: [String: JSONValue] = ["pipeline_name": .string("my-pipeline"), "name": .string("my-deployment")]
@@ -15,7 +16,7 @@ struct DeploymentRequestTests {
     func expectBadRequest(_ message: String, _ body: [String: JSONValue], rule: ExecutionRule,
                           sourceLocation: SourceLocation = #_sourceLocation) {
         do {
-            let request = try DeploymentRequest(json: body, rule: rule)
+            let request = try CraftAIDeploymentRequest.create(body, rule: rule)
             Issue.record("expected a BadRequest error, got \(request)", sourceLocation: sourceLocation)
         } catch {
             #expect(error.kind == .badRequest, "\(error)", sourceLocation: sourceLocation)
@@ -26,7 +27,7 @@ struct DeploymentRequestTests {
     // MARK: - Defaults and names
 
     @Test func minimalEndpoint() throws {
-        let request = try DeploymentRequest(json: Self.body(.endpoint), rule: .endpoint)
+        let request = try CraftAIDeploymentRequest.create(Self.body(.endpoint), rule: .endpoint)
         #expect(request.pipelineName == "my-pipeline")
         #expect(request.name == "my-deployment")
         #expect(request.rule == .endpoint)
@@ -45,7 +46,7 @@ struct DeploymentRequestTests {
     }
 
     @Test func fullEndpoint() throws {
-        let request = try DeploymentRequest(json: Self.body(.endpoint, [
+        let request = try CraftAIDeploymentRequest.create(Self.body(.endpoint, [
             "mode": .string("low_latency"), "description": .string("scores things"),
             "enable_parallel_executions": .bool(true), "max_parallel_executions_per_pod": .number(8),
             "ram_request": .string("1GiB"), "gpu_request": .number(0), "execution_timeout_s": .number(30),
@@ -67,7 +68,7 @@ struct DeploymentRequestTests {
     }
 
     @Test func nullsMeanAbsent() throws {
-        let request = try DeploymentRequest(json: Self.body(.endpoint, [
+        let request = try CraftAIDeploymentRequest.create(Self.body(.endpoint, [
             "mode": .null, "description": .null, "enable_parallel_executions": .null,
             "max_parallel_executions_per_pod": .null, "ram_request": .null, "gpu_request": .null,
             "execution_timeout_s": .null, "schedule": .null, "endpoint_url_path": .null, "inputs_mapping": .null,
@@ -79,10 +80,10 @@ struct DeploymentRequestTests {
     }
 
     @Test func nameAndPipeline() throws {
-        let alias = try DeploymentRequest(json: ["pipeline_name": .string("p"), "deployment_name": .string("d-1")],
+        let alias = try CraftAIDeploymentRequest.create(["pipeline_name": .string("p"), "deployment_name": .string("d-1")],
                                           rule: .endpoint)
         #expect(alias.name == "d-1", "deployment_name is accepted as an alias")
-        let both = try DeploymentRequest(json: ["pipeline_name": .string("p"), "name": .string("a"),
+        let both = try CraftAIDeploymentRequest.create(["pipeline_name": .string("p"), "name": .string("a"),
                                                 "deployment_name": .string("b")], rule: .endpoint)
         #expect(both.name == "a", "name wins")
 
@@ -101,7 +102,7 @@ struct DeploymentRequestTests {
     // MARK: - Rule-specific fields
 
     @Test func periodicNeedsASchedule() throws {
-        let request = try DeploymentRequest(json: Self.body(.periodic), rule: .periodic)
+        let request = try CraftAIDeploymentRequest.create(Self.body(.periodic), rule: .periodic)
         #expect(request.schedule == "*/5 * * * *")
         let message = "a periodic deployment needs a schedule"
         expectBadRequest(message, Self.body(.endpoint), rule: .periodic)
@@ -125,7 +126,7 @@ struct DeploymentRequestTests {
 
     @Test func scheduleIsKeptAsWritten() throws {
         // Cron syntax is checked by the service, which also trims it.
-        let request = try DeploymentRequest(json: Self.body(.periodic, ["schedule": .string(" @hourly ")]), rule: .periodic)
+        let request = try CraftAIDeploymentRequest.create(Self.body(.periodic, ["schedule": .string(" @hourly ")]), rule: .periodic)
         #expect(request.schedule == " @hourly ")
     }
 
@@ -147,10 +148,10 @@ struct DeploymentRequestTests {
         expectBadRequest("enable_parallel_executions requires mode 'low_latency'",
                          Self.body(.periodic, ["mode": .string("elastic"), "enable_parallel_executions": .bool(true)]),
                          rule: .periodic)
-        let off = try DeploymentRequest(json: Self.body(.endpoint, ["enable_parallel_executions": .bool(false)]),
+        let off = try CraftAIDeploymentRequest.create(Self.body(.endpoint, ["enable_parallel_executions": .bool(false)]),
                                         rule: .endpoint)
         #expect(off.parallelExecutions == false)
-        let on = try DeploymentRequest(json: Self.body(.periodic, [
+        let on = try CraftAIDeploymentRequest.create(Self.body(.periodic, [
             "mode": .string("low_latency"), "enable_parallel_executions": .bool(true),
         ]), rule: .periodic)
         #expect(on.parallelExecutions == true)
@@ -160,7 +161,7 @@ struct DeploymentRequestTests {
 
     @Test func maxParallelRange() throws {
         for ok in [1, 6, DeploymentRequest.maxParallelLimit] {
-            let request = try DeploymentRequest(json: Self.body(.endpoint, ["mode": .string("low_latency"),
+            let request = try CraftAIDeploymentRequest.create(Self.body(.endpoint, ["mode": .string("low_latency"),
                 "max_parallel_executions_per_pod": .number(Double(ok))]), rule: .endpoint)
             #expect(request.maxParallelExecutions == ok)
         }
@@ -184,7 +185,7 @@ struct DeploymentRequestTests {
         ("70000KiB", Int64(70_000) << 10), ("67108864B", Int64(67_108_864)),
     ])
     func ramParsing(_ text: String, _ bytes: Int64) throws {
-        let request = try DeploymentRequest(json: Self.body(.endpoint, ["ram_request": .string(text)]), rule: .endpoint)
+        let request = try CraftAIDeploymentRequest.create(Self.body(.endpoint, ["ram_request": .string(text)]), rule: .endpoint)
         #expect(request.ramRequestBytes == bytes)
     }
 
@@ -220,7 +221,7 @@ struct DeploymentRequestTests {
     }
 
     @Test func gpuRequest() throws {
-        let none = try DeploymentRequest(json: Self.body(.endpoint, ["gpu_request": .number(0)]), rule: .endpoint)
+        let none = try CraftAIDeploymentRequest.create(Self.body(.endpoint, ["gpu_request": .number(0)]), rule: .endpoint)
         #expect(none.gpuRequest == 0)
         for count in [1, 2, 8] {
             expectBadRequest("gpu_request: this Slipway node has no GPU to give",
@@ -236,7 +237,7 @@ struct DeploymentRequestTests {
 
     @Test func timeoutRange() throws {
         for ok in [1, 60, 7 * 86_400] {
-            let request = try DeploymentRequest(json: Self.body(.endpoint, ["execution_timeout_s": .number(Double(ok))]),
+            let request = try CraftAIDeploymentRequest.create(Self.body(.endpoint, ["execution_timeout_s": .number(Double(ok))]),
                                                 rule: .endpoint)
             #expect(request.executionTimeoutSeconds == ok)
         }
@@ -272,7 +273,7 @@ struct DeploymentRequestTests {
         // Exactly 1000 is fine; duplicates are the planner's business.
         let thousand = JSONValue.array(Array(repeating: .object(["pipeline_input_name": .string("a"), "is_null": .bool(true)]),
                                              count: 1_000))
-        let request = try DeploymentRequest(json: Self.body(.endpoint, ["inputs_mapping": thousand]), rule: .endpoint)
+        let request = try CraftAIDeploymentRequest.create(Self.body(.endpoint, ["inputs_mapping": thousand]), rule: .endpoint)
         #expect(request.inputsMapping.count == 1_000)
     }
 

@@ -1,0 +1,22 @@
+import Foundation
+import SlipwayCore
+import SlipwayRuntime
+
+/// The core services and server helpers a dialect is built on, wired once by `SlipwayApp`.
+struct DialectServices: Sendable {
+    let platform: Platform
+    let accounts: AccountService
+    let steps: StepService
+    let pipelines: PipelineService
+    let executions: ExecutionService
+    let deployments: DeploymentService
+    let resources: ResourceMonitor
+    let metrics: MetricService
+    let dataStore: DataStoreService
+    let variables: VariableService
+    let issuer: AccessTokenIssuer
+    let signer: URLSigner
+    let forms: FormReader
+    let uploads: MultipartPartStore
+    let configuration: ServerConfiguration
+}
