@@ -79,12 +79,12 @@ struct DeploymentStateMachineTests {
 
     @Test func otherRejectionsNameTheStatus() {
         var up = DeploymentStateMachine(status: .up)
-        #expect(up.handle(.workerReady) == .reject(reason: "event not allowed in status up"))
+        #expect(up.handle(.workerReady) == .reject(reason: "event not allowed in status ready"))
         var pending = DeploymentStateMachine(status: .creationPending)
-        #expect(pending.handle(.workerLost("x")) == .reject(reason: "event not allowed in status creation_pending"))
+        #expect(pending.handle(.workerLost("x")) == .reject(reason: "event not allowed in status starting"))
         var failed = DeploymentStateMachine(status: .creationFailed)
-        #expect(failed.handle(.workerReady) == .reject(reason: "event not allowed in status creation_failed"))
-        #expect(failed.handle(.workerFailed("again")) == .reject(reason: "event not allowed in status creation_failed"))
+        #expect(failed.handle(.workerReady) == .reject(reason: "event not allowed in status failed"))
+        #expect(failed.handle(.workerFailed("again")) == .reject(reason: "event not allowed in status failed"))
         var standby = DeploymentStateMachine(status: .standby)
         #expect(standby.handle(.workerLost("x")) == .reject(reason: "event not allowed in status standby"))
     }
@@ -126,9 +126,11 @@ struct DeploymentStateMachineTests {
         #expect(!DeploymentStatus.downRetrying.isFinal)
     }
 
-    @Test func rawValuesAreTheSDKSpelling() {
+    @Test func storedStatusesAreSlipwaysOwnWords() {
         #expect(DeploymentStatus.allCases.map(\.rawValue) ==
-            ["creation_pending", "up", "creation_failed", "down_retrying", "standby", "disabled"])
+            ["starting", "ready", "failed", "restarting", "standby", "disabled"])
+        #expect(ExecutionStatus.allCases.map(\.rawValue) == ["pending", "running", "succeeded", "skipped", "failed", "error"])
+        #expect(CreationStatus.allCases.map(\.rawValue) == ["pending", "ready", "failed"])
         #expect(DeploymentMode.lowLatency.rawValue == "low_latency")
         #expect(DeploymentMode(rawValue: "elastic") == .elastic)
     }

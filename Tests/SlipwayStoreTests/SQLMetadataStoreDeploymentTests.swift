@@ -194,6 +194,29 @@ struct SQLMetadataStoreDeploymentTests {
         }
     }
 
+    /// Data stored with the Craft AI SDK's status spellings reads back in Slipway's own words.
+    @Test func statusesStoredInTheSDKSpellingAreMigrated() async throws {
+        try await withStore { (store: SQLMetadataStore) async throws in
+            try await store.insertExecution(execution("old-ok", status: .succeeded), inputs: [], outputs: [])
+            try await store.insertExecution(execution("old-run", status: .running), inputs: [], outputs: [])
+            let up = makeDeployment("old-up"), retrying = makeDeployment("old-retrying")
+            try await store.insertDeployment(up)
+            try await store.insertDeployment(retrying)
+            try await store.withDatabase { db in
+                try await db.raw("UPDATE executions SET status = 'Succeeded' WHERE id = 'old-ok'").run()
+                try await db.raw("UPDATE executions SET status = 'Running' WHERE id = 'old-run'").run()
+                try await db.raw("UPDATE deployments SET status = 'up' WHERE id = \(bind: up.id)").run()
+                try await db.raw("UPDATE deployments SET status = 'down_retrying' WHERE id = \(bind: retrying.id)").run()
+                try await db.raw("DELETE FROM schema_migrations WHERE version = 7").run()
+            }
+            try await store.migrate()
+            #expect(try await store.execution(id: "old-ok")?.status == .succeeded)
+            #expect(try await store.unfinishedExecutions().map(\.id) == ["old-run"])
+            #expect(try await store.deployment(workspaceID: "ws1", name: "old-up")?.status == .up)
+            #expect(try await store.deployment(workspaceID: "ws1", name: "old-retrying")?.status == .downRetrying)
+        }
+    }
+
     /// One batch of writes applied as group commit applies it, in one transaction.
     func applyInOneBatch(_ store: SQLMetadataStore, _ operations: [ExecutionWriteBatcher.Operation]) async throws {
         _ = try await store.transaction { db in try await ExecutionWriteBatcher.apply(operations, db: db) }

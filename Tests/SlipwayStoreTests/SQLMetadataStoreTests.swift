@@ -58,11 +58,11 @@ struct SQLMetadataStoreTests {
         let temp = try TempDatabase()
         defer { temp.remove() }
         let first = try await temp.open()
-        #expect(try await first.schemaVersion() == 6)
+        #expect(try await first.schemaVersion() == 7)
         try await first.createWorkspace(Workspace(id: "ws1", name: "default", createdAt: t0))
         await first.close()
         let second = try await temp.open()
-        #expect(try await second.schemaVersion() == 6)
+        #expect(try await second.schemaVersion() == 7)
         #expect(try await second.workspace(id: "ws1")?.name == "default", "data survives reopening")
         await second.close()
     }

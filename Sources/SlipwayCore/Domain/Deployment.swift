@@ -14,13 +14,17 @@ public enum DeploymentMode: String, Sendable, Codable {
     case lowLatency = "low_latency"
 }
 
-/// Deployment status, spelled as the Craft AI SDK expects. `up`, `creation_failed`, `standby` and
-/// `disabled` are final for the SDK's wait loop.
+/// Deployment status. Final ones (`isFinal`) are those a caller waiting for the deployment to
+/// settle stops at.
 public enum DeploymentStatus: String, Sendable, Codable, CaseIterable {
-    case creationPending = "creation_pending"
-    case up
-    case creationFailed = "creation_failed"
-    case downRetrying = "down_retrying"
+    /// Being created (a low-latency worker is starting).
+    case creationPending = "starting"
+    /// Serving.
+    case up = "ready"
+    /// Its worker could not start (the code failed to load).
+    case creationFailed = "failed"
+    /// Its worker died and a replacement is starting.
+    case downRetrying = "restarting"
     case standby
     case disabled
 

@@ -1,13 +1,14 @@
 import Foundation
 
-/// Execution status, spelled as the Craft AI SDK expects.
+/// Execution status. `failed`: the function raised, timed out or returned invalid outputs;
+/// `error`: the platform could not run it.
 public enum ExecutionStatus: String, Sendable, Codable, CaseIterable {
-    case pending = "Pending"
-    case running = "Running"
-    case succeeded = "Succeeded"
-    case skipped = "Skipped"
-    case failed = "Failed"
-    case error = "Error"
+    case pending
+    case running
+    case succeeded
+    case skipped
+    case failed
+    case error
 
     public var isFinal: Bool {
         switch self {

@@ -1,10 +1,10 @@
 import Foundation
 
 /// Creation status of a step or pipeline, spelled as the Craft AI SDK expects.
-public enum CreationStatus: String, Sendable, Codable {
-    case pending = "creation_pending"
+public enum CreationStatus: String, Sendable, Codable, CaseIterable {
+    case pending
     case ready
-    case failed = "creation_failed"
+    case failed
 }
 
 /// A code bundle, its entry function, typed inputs/outputs and the environment it needs.

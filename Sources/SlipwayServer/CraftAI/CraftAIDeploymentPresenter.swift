@@ -9,7 +9,7 @@ enum CraftAIDeploymentPresenter {
         var object: [String: JSONValue] = [
             "id": .string(deployment.id), "name": .string(deployment.name), "mode": .string(deployment.mode.rawValue),
             "pipeline": .object(["id": .string(deployment.pipelineID), "name": .string(deployment.pipelineName)]),
-            "execution_rule": .string(deployment.rule.rawValue), "status": .string(deployment.status.rawValue),
+            "execution_rule": .string(deployment.rule.rawValue), "status": .string(CraftAIStatus.of(deployment.status)),
             "deployment_health": .string(health(deployment)),
             "is_enabled": .bool(deployment.isEnabled), "is_archived": .bool(false),
             "description": deployment.description.json,
@@ -71,7 +71,7 @@ enum CraftAIDeploymentPresenter {
         .object([
             "name": .string(deployment.name), "pipeline_name": .string(deployment.pipelineName),
             "execution_rule": .string(deployment.rule.rawValue), "mode": .string(deployment.mode.rawValue),
-            "is_enabled": .bool(deployment.isEnabled), "status": .string(deployment.status.rawValue),
+            "is_enabled": .bool(deployment.isEnabled), "status": .string(CraftAIStatus.of(deployment.status)),
             "created_at": deployment.createdAt.json,
         ])
     }

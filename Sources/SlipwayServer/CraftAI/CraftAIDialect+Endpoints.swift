@@ -80,7 +80,7 @@ extension CraftAIDialect {
             results[name] = output.dataType == .file
                 ? .object(["url": .string("\(resultsURL)/outputs/\(name)")]) : (output.value ?? .null)
         }
-        return JSONResponse.make(.object(["execution_id": .string(done.id), "status": .string(done.status.rawValue),
+        return JSONResponse.make(.object(["execution_id": .string(done.id), "status": .string(CraftAIStatus.of(done.status)),
                                           "outputs": .object(results)]))
     }
 
@@ -88,7 +88,7 @@ extension CraftAIDialect {
         guard execution.status == .failed || execution.status == .error else { return }
         throw SlipwayError(.unprocessable, "execution '\(execution.id)' \(execution.status == .failed ? "failed" : "could not run"): "
             + "\(execution.failureMessage ?? "unknown reason")",
-            details: .object(["execution_id": .string(execution.id), "status": .string(execution.status.rawValue)]))
+            details: .object(["execution_id": .string(execution.id), "status": .string(CraftAIStatus.of(execution.status))]))
     }
 
     /// `GET {ENV}/endpoints/v1/{path}/executions/{id}[/outputs/{name}]?token=…`
@@ -113,7 +113,7 @@ extension CraftAIDialect {
         if !execution.status.isFinal {
             execution = try await executions.waitForCompletion(workspaceID: workspace.id, id: id)
             if !execution.status.isFinal {
-                return JSONResponse.make(.object(["execution_id": .string(id), "status": .string(execution.status.rawValue)]),
+                return JSONResponse.make(.object(["execution_id": .string(id), "status": .string(CraftAIStatus.of(execution.status))]),
                                          status: .temporaryRedirect, headers: [.location: request.uri.description])
             }
         }
@@ -132,7 +132,7 @@ extension CraftAIDialect {
             values[name] = output.dataType == .file
                 ? .object(["url": .string("\(base)/outputs/\(name)")]) : .object(["value": output.value ?? .null])
         }
-        return JSONResponse.make(.object(["execution_id": .string(id), "status": .string(execution.status.rawValue),
+        return JSONResponse.make(.object(["execution_id": .string(id), "status": .string(CraftAIStatus.of(execution.status)),
                                           "outputs": .object(values)]))
     }
 }

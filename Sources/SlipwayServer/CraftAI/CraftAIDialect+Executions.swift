@@ -32,17 +32,17 @@ extension CraftAIDialect {
             if request.query("wait_for_completion") == "true" {
                 execution = try await executions.waitForCompletion(workspaceID: identity.workspace.id, id: id)
                 if !execution.status.isFinal {
-                    return JSONResponse.make(.object(["execution_id": .string(id), "status": .string(execution.status.rawValue)]),
+                    return JSONResponse.make(.object(["execution_id": .string(id), "status": .string(CraftAIStatus.of(execution.status))]),
                                              status: .temporaryRedirect, headers: [.location: request.uri.description])
                 }
             }
             if execution.status == .failed || execution.status == .error {
                 throw SlipwayError(.unprocessable, "execution '\(id)' \(execution.status == .failed ? "failed" : "could not run"): "
                     + "\(execution.failureMessage ?? "unknown reason"); see get_pipeline_execution_logs",
-                    details: .object(["execution_id": .string(id), "status": .string(execution.status.rawValue)]))
+                    details: .object(["execution_id": .string(id), "status": .string(CraftAIStatus.of(execution.status))]))
             }
             let outputs = try await executions.outputs(of: execution)
-            return JSONResponse.make(.object(["execution_id": .string(id), "status": .string(execution.status.rawValue),
+            return JSONResponse.make(.object(["execution_id": .string(id), "status": .string(CraftAIStatus.of(execution.status)),
                                               "outputs": .array(outputs.map { output in
                 .object(["pipeline_output_name": .string(output.name), "data_type": .string(output.dataType.rawValue),
                          "mapping_type": .string(output.destination.rawValue), "mapping_value": .object(output.mappingValue),

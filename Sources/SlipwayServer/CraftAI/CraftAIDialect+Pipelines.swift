@@ -32,7 +32,7 @@ extension CraftAIDialect {
             let list = try await pipelines.list(workspaceID: identity.workspace.id)
             return JSONResponse.make(.array(list.map { pipeline, step in
                 .object(["pipeline_name": .string(pipeline.name), "created_at": pipeline.createdAt.json,
-                         "status": .string(step?.status.rawValue ?? CreationStatus.failed.rawValue)])
+                         "status": .string(CraftAIStatus.of(step?.status ?? .failed))])
             }))
         }
         group.get("pipelines/:name") { request, context -> Response in

@@ -11,14 +11,14 @@ extension CraftAIDialect {
             let draft = try CraftAIStepDraft.parse(form.fields, nameField: "step_name")
             let step = try await steps.create(draft, archive: form.files["step_file"]?.url, workspace: identity.workspace,
                                               principal: identity.principal)
-            return JSONResponse.make(.object(["step_name": .string(step.name), "status": .string(step.status.rawValue)]),
+            return JSONResponse.make(.object(["step_name": .string(step.name), "status": .string(CraftAIStatus.of(step.status))]),
                                      status: .created)
         }
         group.get("steps") { _, context -> Response in
             let identity = try context.user()
             let list = try await steps.list(workspaceID: identity.workspace.id)
             return JSONResponse.make(.array(list.map { step in
-                .object(["step_name": .string(step.name), "status": .string(step.status.rawValue),
+                .object(["step_name": .string(step.name), "status": .string(CraftAIStatus.of(step.status)),
                          "created_at": step.createdAt.json, "updated_at": step.updatedAt.json])
             }))
         }

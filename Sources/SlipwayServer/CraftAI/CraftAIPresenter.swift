@@ -37,7 +37,7 @@ enum CraftAIPresenter {
             ]),
             "creation_info": .object([
                 "created_at": step.createdAt.json, "updated_at": step.updatedAt.json, "created_by": .string(step.createdBy),
-                "commit_id": .string(String(step.codeDigest.prefix(12))), "status": .string(step.status.rawValue),
+                "commit_id": .string(String(step.codeDigest.prefix(12))), "status": .string(CraftAIStatus.of(step.status)),
                 "origin": .string("local"),
             ]),
         ])
@@ -53,7 +53,7 @@ enum CraftAIPresenter {
             ]),
             "creation_info": .object([
                 "created_at": pipeline.createdAt.json, "created_by": .string(pipeline.createdBy),
-                "commit_id": .string(String(step.codeDigest.prefix(12))), "status": .string(step.status.rawValue),
+                "commit_id": .string(String(step.codeDigest.prefix(12))), "status": .string(CraftAIStatus.of(step.status)),
                 "origin": .string("local"), "pipeline_template": .null,
             ]),
         ])
@@ -61,7 +61,7 @@ enum CraftAIPresenter {
 
     static func executionSummary(_ execution: Execution) -> JSONValue {
         .object([
-            "execution_id": .string(execution.id), "status": .string(execution.status.rawValue),
+            "execution_id": .string(execution.id), "status": .string(CraftAIStatus.of(execution.status)),
             "created_at": execution.createdAt.json, "created_by": .string(execution.createdBy),
             "start_date": execution.startedAt.json, "end_date": execution.endedAt.json,
             "pipeline_name": .string(execution.pipelineName), "deployment_name": execution.deploymentName.json,
@@ -91,7 +91,7 @@ enum CraftAIPresenter {
         })
         object["steps"] = .array([.object([
             "name": .string(step?.ownerPipelineName == nil ? (step?.name ?? "") : execution.pipelineName),
-            "status": .string(execution.status.rawValue), "start_date": execution.startedAt.json,
+            "status": .string(CraftAIStatus.of(execution.status)), "start_date": execution.startedAt.json,
             "end_date": execution.endedAt.json, "commit_id": .string(String((step?.codeDigest ?? "").prefix(12))),
             "repository_url": .null, "repository_branch": .null,
             "requirements_path": (step?.containerConfig.requirementsPath).json, "origin": .string("local"),

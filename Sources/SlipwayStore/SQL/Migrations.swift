@@ -117,5 +117,23 @@ enum Migrations {
             "CREATE INDEX deployments_pipeline ON deployments (pipeline_id)",
             "CREATE INDEX executions_deployment ON executions (workspace_id, deployment_name, created_at)",
         ], revert: ["DROP INDEX executions_deployment", "DROP TABLE deployments"]),
+        // Statuses in Slipway's own words (they were stored as the Craft AI SDK spells them).
+        Migration(version: 7, name: "neutral statuses", prepare: [
+            "UPDATE executions SET status = lower(status)",
+            "UPDATE steps SET status = CASE status WHEN 'creation_pending' THEN 'pending' WHEN 'creation_failed' THEN 'failed' ELSE status END",
+            """
+            UPDATE deployments SET status = CASE status WHEN 'creation_pending' THEN 'starting' WHEN 'up' THEN 'ready'
+                WHEN 'creation_failed' THEN 'failed' WHEN 'down_retrying' THEN 'restarting' ELSE status END
+            """,
+        ], revert: [
+            """
+            UPDATE executions SET status = upper(substr(status, 1, 1)) || substr(status, 2)
+            """,
+            "UPDATE steps SET status = CASE status WHEN 'pending' THEN 'creation_pending' WHEN 'failed' THEN 'creation_failed' ELSE status END",
+            """
+            UPDATE deployments SET status = CASE status WHEN 'starting' THEN 'creation_pending' WHEN 'ready' THEN 'up'
+                WHEN 'failed' THEN 'creation_failed' WHEN 'restarting' THEN 'down_retrying' ELSE status END
+            """,
+        ]),
     ]
 }

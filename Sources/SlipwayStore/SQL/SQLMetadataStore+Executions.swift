@@ -111,7 +111,10 @@ extension SQLMetadataStore: ExecutionStore {
 
     public func unfinishedExecutions() async throws -> [Execution] {
         try await readingExecutions { db in
-            try await db.raw("SELECT * FROM executions WHERE status IN ('Pending', 'Running')").all().map(Self.execution(from:))
+            try await db.raw("""
+                SELECT * FROM executions
+                WHERE status IN (\(bind: ExecutionStatus.pending.rawValue), \(bind: ExecutionStatus.running.rawValue))
+                """).all().map(Self.execution(from:))
         }
     }
 
