@@ -14,7 +14,7 @@ import Foundation
 ///
 /// A pattern is 1–1024 bytes, relative, without empty, `.` or `..` segments or control
 /// characters, and does not end with `\`.
-public struct GlobPattern: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct GlobPattern: ValidatedString {
     public let pattern: String
     private let segments: [Segment]
 
@@ -115,20 +115,5 @@ public struct GlobPattern: Sendable, Hashable, Codable, CustomStringConvertible 
         }
         while p < pattern.count, isWildcard(pattern[p]) { p += 1 }
         return p == pattern.count
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(pattern)
     }
 }

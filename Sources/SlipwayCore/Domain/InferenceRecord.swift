@@ -51,12 +51,12 @@ public struct InferenceRecord: Sendable, Equatable, Codable {
     public func validate() throws(SlipwayError) {
         guard time.timeIntervalSince1970.isFinite else { throw .badRequest("inference time must be a valid date") }
         for (side, features) in [("input", inputs), ("output", outputs), ("ground truth", groundTruth ?? [:])] {
-            for name in features.keys where !Self.isValidText(name, maximumBytes: Self.maximumFeatureNameBytes) {
+            for name in features.keys where !NameRules.isPrintableLabel(name, maximumBytes: Self.maximumFeatureNameBytes) {
                 throw .badRequest("\(side) feature name '\(NameRules.printable(name))' must be 1 to "
                     + "\(Self.maximumFeatureNameBytes) bytes without control characters")
             }
         }
-        if let externalID, !Self.isValidText(externalID, maximumBytes: Self.maximumExternalIDBytes) {
+        if let externalID, !NameRules.isPrintableLabel(externalID, maximumBytes: Self.maximumExternalIDBytes) {
             throw .badRequest("external inference id '\(NameRules.printable(externalID))' must be 1 to "
                 + "\(Self.maximumExternalIDBytes) bytes without control characters")
         }
@@ -64,10 +64,5 @@ public struct InferenceRecord: Sendable, Equatable, Codable {
         if groundTruthTime != nil, groundTruth == nil {
             throw .badRequest("a ground-truth time needs ground-truth values")
         }
-    }
-
-    private static func isValidText(_ text: String, maximumBytes: Int) -> Bool {
-        !text.isEmpty && text.utf8.count <= maximumBytes
-            && !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 }

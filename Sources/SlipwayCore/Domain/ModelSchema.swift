@@ -45,9 +45,9 @@ public struct ModelSchema: Sendable, Equatable, Codable {
         var seen = Set<String>()
         for field in fields {
             let shown = NameRules.printable(field.name)
-            guard !field.name.isEmpty, field.name.utf8.count <= 255,
-                  !field.name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-            else { throw .badRequest("schema field name '\(shown)' must be 1 to 255 characters without control characters") }
+            guard NameRules.isPrintableLabel(field.name, maximumBytes: 255) else {
+                throw .badRequest("schema field name '\(shown)' must be 1 to 255 characters without control characters")
+            }
             guard seen.insert(field.name).inserted else {
                 throw .badRequest("schema field '\(shown)' is declared twice", details: .object(["field": .string(field.name)]))
             }

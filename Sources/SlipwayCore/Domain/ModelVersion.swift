@@ -79,8 +79,8 @@ public struct ModelVersion: Sendable, Equatable, Codable {
     }
 
     public static func validateFileName(_ name: String) throws(SlipwayError) {
-        guard !name.isEmpty, name.utf8.count <= 255, name != ".", name != "..",
-              !name.unicodeScalars.contains(where: { $0 == "/" || $0 == "\\" || $0.properties.generalCategory == .control })
+        guard NameRules.isPrintableLabel(name, maximumBytes: 255), name != ".", name != "..",
+              !name.contains("/"), !name.contains("\\")
         else {
             throw .badRequest("model file name '\(NameRules.printable(name))' must be 1 to 255 characters, "
                 + "without '/', '\\' or control characters")

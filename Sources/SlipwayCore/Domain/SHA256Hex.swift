@@ -2,7 +2,7 @@ import Foundation
 
 /// A SHA-256 digest as 64 lowercase hexadecimal digits. Upper-case input is accepted and
 /// normalised, so two spellings of one digest compare equal.
-public struct SHA256Hex: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct SHA256Hex: ValidatedString {
     public let value: String
 
     public init(_ text: String) throws(SlipwayError) {
@@ -23,19 +23,4 @@ public struct SHA256Hex: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     public var description: String { value }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
-    }
 }
