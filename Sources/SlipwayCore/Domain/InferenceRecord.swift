@@ -1,0 +1,68 @@
+import Foundation
+
+/// One inference served by (or captured for) a deployed pipeline: what went in, what came out,
+/// and, once known, what the right answer was.
+public struct InferenceRecord: Sendable, Equatable, Codable {
+    public var id: String
+    public var workspaceID: String
+    public var deploymentID: String
+    public var pipelineID: String
+    /// The model version that produced the outputs, when one model did.
+    public var modelVersionID: String?
+    /// True for the result of a shadow model version: recorded for comparison, never returned.
+    public var isShadow: Bool
+    /// When the inference happened.
+    public var time: Date
+    /// The caller's own id for this inference, used to attach ground truth later; unique per
+    /// deployment when present.
+    public var externalID: String?
+    public var inputs: [String: FeatureValue]
+    public var outputs: [String: FeatureValue]
+    public var groundTruth: [String: FeatureValue]?
+    public var groundTruthTime: Date?
+    /// Time spent serving the inference, when measured.
+    public var latency: Duration?
+
+    public static let maximumFeatureNameBytes = 255
+    public static let maximumExternalIDBytes = 255
+
+    public init(id: String, workspaceID: String, deploymentID: String, pipelineID: String, modelVersionID: String? = nil,
+                isShadow: Bool = false, time: Date, externalID: String? = nil, inputs: [String: FeatureValue],
+                outputs: [String: FeatureValue], groundTruth: [String: FeatureValue]? = nil, groundTruthTime: Date? = nil,
+                latency: Duration? = nil) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.deploymentID = deploymentID
+        self.pipelineID = pipelineID
+        self.modelVersionID = modelVersionID
+        self.isShadow = isShadow
+        self.time = time
+        self.externalID = externalID
+        self.inputs = inputs
+        self.outputs = outputs
+        self.groundTruth = groundTruth
+        self.groundTruthTime = groundTruthTime
+        self.latency = latency
+    }
+
+    /// Feature names are 1–255 bytes without control characters; the external id 1–255 bytes
+    /// without control characters; the latency is not negative; a ground-truth time only comes
+    /// with ground truth; the time is finite.
+    public func validate() throws(SlipwayError) {
+        guard time.timeIntervalSince1970.isFinite else { throw .badRequest("inference time must be a valid date") }
+        for (side, features) in [("input", inputs), ("output", outputs), ("ground truth", groundTruth ?? [:])] {
+            for name in features.keys where !NameRules.isPrintableLabel(name, maximumBytes: Self.maximumFeatureNameBytes) {
+                throw .badRequest("\(side) feature name '\(NameRules.printable(name))' must be 1 to "
+                    + "\(Self.maximumFeatureNameBytes) bytes without control characters")
+            }
+        }
+        if let externalID, !NameRules.isPrintableLabel(externalID, maximumBytes: Self.maximumExternalIDBytes) {
+            throw .badRequest("external inference id '\(NameRules.printable(externalID))' must be 1 to "
+                + "\(Self.maximumExternalIDBytes) bytes without control characters")
+        }
+        if let latency, latency < .zero { throw .badRequest("inference latency must not be negative") }
+        if groundTruthTime != nil, groundTruth == nil {
+            throw .badRequest("a ground-truth time needs ground-truth values")
+        }
+    }
+}
