@@ -231,8 +231,8 @@ final class ResidentWorker: Sendable {
             handle(.result(generation: generation, executionID: id, .raised(type: type, message: text), at: .now))
         case .log(let executionID, let stream, let time, let text):
             let line = LogLine(timestamp: time, stream: stream, message: text)
-            if let executionID, let call = supervisor.withLock({ $0.request(forExecution: executionID) }) {
-                call.log(line)
+            if let executionID, let log = supervisor.withLock({ $0.request(forExecution: executionID)?.log }) {
+                log(line)
             } else {
                 reports.yield(.log(line))
             }
