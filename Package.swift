@@ -56,6 +56,7 @@ let package = Package(
             dependencies: [
                 "SlipwayCore",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

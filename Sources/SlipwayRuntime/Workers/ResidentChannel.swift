@@ -111,6 +111,14 @@ final class ResidentChannel: Sendable {
         closeInput()
     }
 
+    /// Closes every descriptor of a channel that was never read from (no process was spawned
+    /// with it).
+    func discard() {
+        closeChild()
+        close(results)
+        close(diagnostics)
+    }
+
     /// Closes the request pipe once everything queued is written (the worker then sees the end
     /// of its input). Later sends are refused.
     func closeInput() {

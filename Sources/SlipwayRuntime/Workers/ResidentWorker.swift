@@ -8,15 +8,17 @@ import SystemPackage
 import Glibc
 #endif
 
-/// The resident worker process of one low-latency deployment, driven by
-/// `ResidentWorkerStateMachine` (life of the process) and `ResidentDispatchState` (admission).
+/// The resident worker of one low-latency deployment: the I/O owner of a `WorkerSupervisor`.
 ///
-/// A thin driver: every decision is the machines'; this type keeps them behind one lock and
-/// performs their effects outside it. It is not an actor because the execution path must not
-/// hop between threads: admission, sending a request (`ResidentChannel.send`, one `write`) and
-/// delivering a result (on the channel's reader thread) each take the lock once and resume
-/// the waiting execution directly. Reports to the deployment go through an ordered stream.
+/// Every decision is the supervisor's; this type keeps it behind one lock, turns what its
+/// processes, pipes and timers do into events, and performs the returned actions outside the
+/// lock. It is not an actor because the execution path must not hop between threads:
+/// admission, sending a request (`ResidentChannel.send`, one `write`) and delivering a result
+/// (on the channel's reader thread) each take the lock once and complete the execution
+/// directly. Reports to the deployment go through an ordered stream.
 final class ResidentWorker: Sendable {
+    typealias Supervisor = WorkerSupervisor<Call, ResidentChannel>
+
     let spec: ResidentWorkerSpec
     /// Unique in the pool: tickets name the worker that issued them.
     let serial: UInt64
@@ -24,65 +26,16 @@ final class ResidentWorker: Sendable {
     let workerPythonPath: String
     let logger: Logger
     private let reports: AsyncStream<ResidentWorkerReport>.Continuation
-    private let state: Mutex<State>
+    private let supervisor: Mutex<Supervisor>
 
     /// Largest line the worker may write (a result with big outputs).
     static let maxLineLength = 64 << 20
-    /// How often running executions are checked against their timeout.
-    static let timeoutSweep: Duration = .milliseconds(200)
 
-    struct State {
-        var machine = ResidentWorkerStateMachine()
-        var dispatch: ResidentDispatchState<UInt64>
-        var nextTicket: UInt64 = 0
-        /// Queued executions, ready to be sent the moment they get a slot (by whichever thread
-        /// frees it, without waking their task first).
-        var queued: [UInt64: QueuedSend] = [:]
-        /// Tickets given a slot, whose request is not sent yet.
-        var cleared: Set<UInt64> = []
-        var calls: [String: Call] = [:]
-        var link: ProcessLink?
-        var processCount = 0
-        var stopRequested = false
-        /// Replaced by a reload: admits nothing, finishes what it admitted, then stops.
-        var retiring = false
-        var sweeping = false
-    }
-
-    struct Call {
-        var ticket: UInt64
-        var completion: @Sendable (WorkerOutcome) -> Void
-        var log: @Sendable (LogLine) -> Void
-        var deadline: ContinuousClock.Instant
-    }
-
-    struct QueuedSend {
-        var executionID: String
+    /// What sending and answering one execution takes.
+    struct Call: Sendable {
         var request: [UInt8]
         var completion: @Sendable (WorkerOutcome) -> Void
         var log: @Sendable (LogLine) -> Void
-        var timeout: Duration
-    }
-
-    struct ProcessLink {
-        var number: Int
-        var channel: ResidentChannel
-        var pid: Int32?
-        var startedAt: Date
-        /// When the process said it was ready (its uptime, for crash-loop backoff, counts from there).
-        var readyAt: ContinuousClock.Instant?
-        /// Execution whose timeout caused the kill, if any.
-        var timedOut: String?
-    }
-
-    /// What to do once the lock is released.
-    enum Effect {
-        case send(ResidentChannel, [UInt8])
-        case complete(@Sendable (WorkerOutcome) -> Void, WorkerOutcome)
-        case report(ResidentWorkerReport)
-        case spawn(number: Int, channel: ResidentChannel, delay: Duration)
-        case terminate(ResidentChannel, pid: Int32?)
-        case sweep
     }
 
     init(spec: ResidentWorkerSpec, serial: UInt64 = 0, runsRoot: URL, workerPythonPath: String, logger: Logger,
@@ -92,7 +45,8 @@ final class ResidentWorker: Sendable {
         self.runsRoot = runsRoot
         self.workerPythonPath = workerPythonPath
         self.logger = logger
-        self.state = Mutex(State(dispatch: ResidentDispatchState(capacity: spec.concurrency, queueLimit: spec.queueLimit)))
+        self.supervisor = Mutex(Supervisor(configuration: .init(
+            concurrency: spec.concurrency, queueLimit: spec.queueLimit, executionTimeout: spec.executionTimeout)))
         let (stream, continuation) = AsyncStream<ResidentWorkerReport>.makeStream()
         self.reports = continuation
         Task {
@@ -104,118 +58,66 @@ final class ResidentWorker: Sendable {
         reports.finish()
     }
 
+    private func handle(_ event: Supervisor.Event) {
+        perform(supervisor.withLock { $0.handle(event) })
+    }
+
     // MARK: - Life cycle
 
-    func start() {
-        perform(state.withLock { state in apply(state.machine.handle(.start), to: &state) })
-    }
+    func start() { handle(.start) }
 
-    func stop() {
-        perform(state.withLock { state in stopNow(&state) })
-    }
-
-    private func stopNow(_ state: inout State) -> [Effect] {
-        state.stopRequested = true
-        let effects = apply(state.machine.handle(.stop), to: &state)
-        return effects + giveUp(state.dispatch.close(), in: &state)
-    }
+    func stop() { handle(.stop) }
 
     /// Retires the worker after a reload: it admits no new execution, runs the ones it already
-    /// admitted (running and queued) and then stops. Its status changes no longer speak for
-    /// the deployment (only its log lines are kept). A worker that is not ready stops at once.
-    func retire() {
-        perform(state.withLock { state -> [Effect] in
-            state.retiring = true
-            guard state.machine.state == .ready else { return stopNow(&state) }
-            return stopIfDrained(&state)
-        })
-    }
+    /// admitted (running and queued) and then stops. A worker that is not ready stops at once.
+    func retire() { handle(.retire) }
 
     /// Whether the worker has stopped for good (retired workers are then forgotten).
-    var isStopped: Bool {
-        state.withLock { state in
-            switch state.machine.state {
-            case .stopped, .failed, .idle: true
-            default: false
-            }
-        }
-    }
-
-    /// Stops a retiring worker once it has nothing left to run.
-    private func stopIfDrained(_ state: inout State) -> [Effect] {
-        guard state.retiring, !state.stopRequested, state.calls.isEmpty, state.queued.isEmpty, state.cleared.isEmpty,
-              state.dispatch.running.isEmpty, state.dispatch.waiting.isEmpty else { return [] }
-        return stopNow(&state)
-    }
+    var isStopped: Bool { supervisor.withLock { $0.isStopped } }
 
     var pod: PodInfo {
-        state.withLock { state in
+        supervisor.withLock { supervisor in
             let status: String
-            switch state.machine.state {
+            switch supervisor.phase {
             case .idle, .starting: status = "pending"
             case .ready: status = "running"
             case .stopping, .stopped: status = "terminated"
             case .failed: status = "failed"
             }
-            return PodInfo(id: "\(spec.deploymentName)-\(spec.generation)-\(state.processCount)", status: status,
-                           pid: state.link?.pid, startedAt: state.link?.startedAt)
+            return PodInfo(id: "\(spec.deploymentName)-\(spec.generation)-\(supervisor.processCount)", status: status,
+                           pid: supervisor.process?.pid, startedAt: supervisor.process?.startedAt)
         }
     }
 
-    var pid: Int32? { state.withLock { $0.link?.pid } }
+    var pid: Int32? { supervisor.withLock { $0.process?.pid } }
 
-    /// Turns the machine's actions into state changes and effects (under the lock).
-    private func apply(_ actions: [ResidentWorkerStateMachine.Action], to state: inout State) -> [Effect] {
-        var effects: [Effect] = []
+    private func perform(_ actions: [Supervisor.Action]) {
         for action in actions {
             switch action {
-            case .spawn(let delay):
-                state.processCount += 1
-                do {
-                    let channel = try ResidentChannel()
-                    state.link = ProcessLink(number: state.processCount, channel: channel, pid: nil, startedAt: Date())
-                    effects.append(.spawn(number: state.processCount, channel: channel, delay: delay))
-                } catch {
-                    // No pipes (descriptor limit): the attempt counts as a process that died at once.
-                    state.link = nil
-                    effects += apply(state.machine.handle(.exited("could not create the worker's pipes: \(error)")),
-                                     to: &state)
+            case .spawn(let generation): openPipes(generation)
+            case .launch(let generation, let channel, let delay): launch(generation, channel: channel, after: delay)
+            case .discard(let channel): channel.discard()
+            case .send(let channel, let call):
+                // A refused write means the process is gone: its exit fails the call with the others.
+                channel.send(call.request)
+            case .complete(let call, let outcome): call.completion(outcome)
+            case .status(let event, let text):
+                reports.yield(.status(event, LogLine(timestamp: Date(), stream: .system, message: text)))
+            case .log(let text): systemLog(text)
+            case .terminate(let generation, let channel, let grace): terminate(generation, channel: channel, grace: grace)
+            case .kill(let pid): kill(-pid, SIGKILL)
+            case .scheduleDeadlineCheck(let delay):
+                Task.detached { [weak self] in
+                    try? await Task.sleep(for: delay)
+                    self?.handle(.deadlineCheck(at: .now))
                 }
-            case .report(let event, let text):
-                let line = LogLine(timestamp: Date(), stream: .system, message: text)
-                // A retiring worker's changes do not speak for the deployment, whose new worker
-                // may already be up.
-                effects.append(.report(state.retiring ? .log(line) : .status(event, line)))
-            case .failInFlight(let reason):
-                _ = state.dispatch.workerLost()
-                let inFlight = state.calls
-                state.calls.removeAll()
-                for (_, call) in inFlight { effects.append(.complete(call.completion, .crashed(reason))) }
-                if case .failed = state.machine.state {
-                    effects += giveUp(state.dispatch.close(), in: &state)
-                }
-            case .terminateProcess:
-                if let link = state.link { effects.append(.terminate(link.channel, pid: link.pid)) }
-            case .none:
-                break
+            case .removeWorkingDirectory: WorkingCopy(runsRoot: runsRoot).remove(workFolder)
             }
         }
-        return effects
     }
 
-    private func perform(_ effects: [Effect]) {
-        for effect in effects {
-            switch effect {
-            case .send(let channel, let request):
-                // A refused write means the process is gone: its exit fails the call with the others.
-                channel.send(request)
-            case .complete(let completion, let outcome): completion(outcome)
-            case .report(let report): reports.yield(report)
-            case .spawn(let number, let channel, let delay): spawn(number, channel: channel, after: delay)
-            case .terminate(let channel, let pid): terminate(channel, pid: pid)
-            case .sweep: startSweeping()
-            }
-        }
+    private func systemLog(_ text: String) {
+        reports.yield(.log(LogLine(timestamp: Date(), stream: .system, message: text)))
     }
 
     /// The worker's own folder: a copy of the code (working directory and `--code-dir`, made
@@ -223,7 +125,17 @@ final class ResidentWorker: Sendable {
     /// it, as they would share a pod; the stored code is never written to.
     var workFolder: URL { runsRoot.appendingPathComponent("worker-\(spec.deploymentID)-\(serial)") }
 
-    private func spawn(_ number: Int, channel: ResidentChannel, after delay: Duration) {
+    private func openPipes(_ generation: Int) {
+        do {
+            let channel = try ResidentChannel()
+            handle(.pipesOpened(generation: generation, channel: channel, at: Date()))
+        } catch {
+            // No pipes (descriptor limit): the attempt counts as a process that died at once.
+            handle(.exited(generation: generation, "could not create the worker's pipes: \(error)", at: .now))
+        }
+    }
+
+    private func launch(_ generation: Int, channel: ResidentChannel, after delay: Duration) {
         let spec = spec
         let work = workFolder
         let code = work.appendingPathComponent("code")
@@ -238,7 +150,7 @@ final class ResidentWorker: Sendable {
         let environment = env
         let outputEnded = Mutex(false)
         channel.startReading(maxLineLength: Self.maxLineLength, onLine: { [weak self] line in
-            self?.received(line, from: number)
+            self?.received(line, from: generation)
         }, onDiagnostic: { [weak self] line in
             self?.reports.yield(.log(LogLine(timestamp: Date(), stream: .stderr, message: line)))
         }, onEnd: {
@@ -253,11 +165,9 @@ final class ResidentWorker: Sendable {
                 try WorkingCopy(runsRoot: self.runsRoot).make(of: spec.codeDirectory, at: code)
             } catch {
                 self.logger.error("could not prepare the working directory of \(spec.deploymentName): \(error)")
-                self.reports.yield(.log(LogLine(timestamp: Date(), stream: .system,
-                                                message: "Could not prepare the worker's working directory: \(error)")))
+                self.systemLog("Could not prepare the worker's working directory: \(error)")
                 channel.closeChild()
-                self.exited(number, description: "the worker's working directory could not be prepared")
-                self.removeWorkFolderIfStopped()
+                self.handle(.exited(generation: generation, "the worker's working directory could not be prepared", at: .now))
                 return
             }
             var options = PlatformOptions()
@@ -274,7 +184,7 @@ final class ResidentWorker: Sendable {
                     output: .fileDescriptor(channel.childOutput, closeAfterSpawningProcess: true),
                     error: .fileDescriptor(channel.childError, closeAfterSpawningProcess: true)
                 ) { execution in
-                    self.attached(number, pid: execution.processIdentifier.value)
+                    self.handle(.attached(generation: generation, pid: execution.processIdentifier.value))
                 }
                 switch result.terminationStatus {
                 case .exited(let code): description = "the worker process exited with code \(code)"
@@ -284,8 +194,7 @@ final class ResidentWorker: Sendable {
                 }
             } catch {
                 self.logger.error("the worker process of \(spec.deploymentName) could not run: \(error)")
-                self.reports.yield(.log(LogLine(timestamp: Date(), stream: .system,
-                                                message: "The worker process could not run: \(error)")))
+                self.systemLog("The worker process could not run: \(error)")
                 description = "the worker process could not be started"
             }
             channel.closeInput()
@@ -294,178 +203,64 @@ final class ResidentWorker: Sendable {
             for _ in 0..<200 where !outputEnded.withLock({ $0 }) {
                 try? await Task.sleep(for: .milliseconds(10))
             }
-            self.exited(number, description: description)
-            self.removeWorkFolderIfStopped()
+            self.handle(.exited(generation: generation, description, at: .now))
         }
     }
 
-    /// Removes the worker's folder once it has stopped for good.
-    private func removeWorkFolderIfStopped() {
-        if isStopped { WorkingCopy(runsRoot: runsRoot).remove(workFolder) }
-    }
-
-    private func attached(_ number: Int, pid: Int32) {
-        state.withLock { state in
-            guard state.link?.number == number else { return }
-            state.link?.pid = pid
-        }
-    }
-
-    /// Asks the worker to finish, and kills its process group if it has not after a grace period.
-    private func terminate(_ channel: ResidentChannel, pid: Int32?) {
+    /// Asks the worker to finish; the supervisor kills it if it has not after the grace period.
+    private func terminate(_ generation: Int, channel: ResidentChannel, grace: Duration) {
         channel.send(Array("{\"type\":\"shutdown\"}\n".utf8))
         channel.closeInput()
-        let grace = spec.executionTimeout
         Task.detached { [weak self] in
-            try? await Task.sleep(for: min(grace, .seconds(30)))
-            if let pid, self?.isCurrent(pid: pid) == true { kill(-pid, SIGKILL) }
+            try? await Task.sleep(for: grace)
+            self?.handle(.graceExpired(generation: generation))
         }
-    }
-
-    private func isCurrent(pid: Int32) -> Bool { state.withLock { $0.link?.pid == pid } }
-
-    private func exited(_ number: Int, description: String) {
-        perform(state.withLock { state -> [Effect] in
-            guard state.link?.number == number else { return [] }
-            let timedOut = state.link?.timedOut
-            let readyAt = state.link?.readyAt
-            state.link = nil
-            if state.stopRequested { return apply(state.machine.handle(.stoppedCompletely), to: &state) }
-            if state.retiring {
-                // A retiring worker is not replaced: what it was running fails, the rest is dropped.
-                var effects: [Effect] = state.calls.values.map { .complete($0.completion, .crashed(description)) }
-                state.calls.removeAll()
-                effects += stopNow(&state)
-                return effects + apply(state.machine.handle(.stoppedCompletely), to: &state)
-            }
-            var effects: [Effect] = []
-            if let timedOut, let call = state.calls.removeValue(forKey: timedOut) {
-                effects.append(.complete(call.completion, .timedOut(spec.executionTimeout)))
-                effects.append(.report(.log(LogLine(timestamp: Date(), stream: .system,
-                    message: "Execution \"\(timedOut)\" exceeded its timeout of \(spec.executionTimeout.components.seconds) s; "
-                        + "the worker was stopped and is being replaced"))))
-            }
-            let uptime = readyAt.map { ContinuousClock.now - $0 } ?? .zero
-            return effects + apply(state.machine.handle(.exited(description, uptime: uptime)), to: &state)
-        })
     }
 
     // MARK: - Messages from the process (reader thread)
 
-    private func received(_ bytes: UnsafeBufferPointer<UInt8>, from number: Int) {
+    private func received(_ bytes: UnsafeBufferPointer<UInt8>, from generation: Int) {
         guard let message = try? WorkerMessage(bytes: bytes) else {
             reports.yield(.log(LogLine(timestamp: Date(), stream: .stdout, message: String(decoding: bytes, as: UTF8.self))))
             return
         }
         switch message {
         case .result(let id, let outputs):
-            finish(id, outcome: .returned(outputs), from: number)
+            handle(.result(generation: generation, executionID: id, .returned(outputs), at: .now))
         case .error(let id, let type, let text, _):
-            finish(id, outcome: .raised(type: type, message: text), from: number)
+            handle(.result(generation: generation, executionID: id, .raised(type: type, message: text), at: .now))
         case .log(let executionID, let stream, let time, let text):
             let line = LogLine(timestamp: time, stream: stream, message: text)
-            if let executionID, let log = state.withLock({ $0.calls[executionID]?.log }) {
+            if let executionID, let log = supervisor.withLock({ $0.request(forExecution: executionID)?.log }) {
                 log(line)
             } else {
                 reports.yield(.log(line))
             }
         case .ready:
-            perform(state.withLock { state -> [Effect] in
-                guard state.link?.number == number else { return [] }
-                state.link?.readyAt = .now
-                var effects = apply(state.machine.handle(.ready), to: &state)
-                for ticket in state.dispatch.workerReady() { effects += clear(ticket, in: &state) }
-                return effects
-            })
+            handle(.ready(generation: generation, at: .now))
         case .loadError(let type, let text, let traceback):
             for tracebackLine in (traceback ?? "").split(separator: "\n") {
                 reports.yield(.log(LogLine(timestamp: Date(), stream: .stderr, message: String(tracebackLine))))
             }
-            perform(state.withLock { state -> [Effect] in
-                guard state.link?.number == number else { return [] }
-                return apply(state.machine.handle(.loadFailed("\(type): \(text)")), to: &state)
-            })
+            handle(.loadFailed(generation: generation, "\(type): \(text)"))
         case .protocolError(let text):
-            reports.yield(.log(LogLine(timestamp: Date(), stream: .system, message: "worker protocol error: \(text)")))
+            systemLog("worker protocol error: \(text)")
         }
     }
 
     // MARK: - Executions
 
     func admit() -> ResidentAdmission {
-        state.withLock { state in
-            guard !state.retiring else { return .notRunning }
-            switch state.machine.state {
-            case .failed, .stopping, .stopped, .idle:
-                return .notRunning
-            case .starting, .ready:
-                break
-            }
-            state.nextTicket += 1
-            let ticket = state.nextTicket
-            var startsNow = false
-            switch state.dispatch.submit(ticket) {
-            case .dispatch:
-                state.cleared.insert(ticket)
-                startsNow = true
-            case .queued: break
-            case .rejected: return .queueFull(limit: spec.queueLimit)
-            }
-            return .admitted(ResidentTicket(deploymentID: spec.deploymentID, number: ticket, startsNow: startsNow,
-                                            worker: serial))
+        switch supervisor.withLock({ $0.admit() }) {
+        case .admitted(let ticket, let startsNow):
+            .admitted(ResidentTicket(deploymentID: spec.deploymentID, number: ticket, startsNow: startsNow, worker: serial))
+        case .queueFull(let limit): .queueFull(limit: limit)
+        case .notRunning: .notRunning
         }
     }
 
     func release(_ ticket: UInt64) {
-        perform(state.withLock { state -> [Effect] in
-            var effects: [Effect] = []
-            if state.cleared.remove(ticket) != nil {
-                effects = state.dispatch.finish(ticket).flatMap { clear($0, in: &state) }
-            } else if state.dispatch.withdraw(ticket) {
-                effects = giveUp([ticket], in: &state)
-            }
-            return effects + stopIfDrained(&state)
-        })
-    }
-
-    /// A queued ticket got a slot: its execution is sent now if its request is ready, or as
-    /// soon as `run` brings it.
-    private func clear(_ ticket: UInt64, in state: inout State) -> [Effect] {
-        guard let queued = state.queued.removeValue(forKey: ticket) else {
-            state.cleared.insert(ticket)
-            return []
-        }
-        return startCall(ticket, queued, in: &state)
-    }
-
-    /// Tickets dropped without running (the worker stopped for good): their executions fail.
-    private func giveUp(_ tickets: [UInt64], in state: inout State) -> [Effect] {
-        var effects: [Effect] = []
-        for ticket in tickets {
-            state.cleared.remove(ticket)
-            if let queued = state.queued.removeValue(forKey: ticket) {
-                effects.append(.complete(queued.completion,
-                                         .unavailable("the deployment's worker stopped before the execution could start")))
-            }
-        }
-        return effects
-    }
-
-    /// Registers the call and sends its request (the ticket holds a slot).
-    private func startCall(_ ticket: UInt64, _ call: QueuedSend, in state: inout State) -> [Effect] {
-        guard let link = state.link, state.machine.acceptsExecutions else {
-            var effects = state.dispatch.finish(ticket).flatMap { clear($0, in: &state) }
-            effects.append(.complete(call.completion, .unavailable("the deployment's worker is not running")))
-            return effects
-        }
-        state.calls[call.executionID] = Call(ticket: ticket, completion: call.completion, log: call.log,
-                                             deadline: ContinuousClock.now + call.timeout)
-        var effects: [Effect] = [.send(link.channel, call.request)]
-        if !state.sweeping {
-            state.sweeping = true
-            effects.append(.sweep)
-        }
-        return effects
+        handle(.release(ticket: ticket, at: .now))
     }
 
     /// Sends the job once the ticket has a slot; `completion` gets the outcome (on the reader
@@ -484,55 +279,9 @@ final class ResidentWorker: Sendable {
                 return completion(.unavailable("could not prepare the input files"))
             }
         }
-        let call = QueuedSend(executionID: job.executionID,
-                              request: WorkerMessage.executeRequest(executionID: job.executionID, inputs: arguments,
-                                                                             files: job.fileOutputs),
-                              completion: completion, log: log, timeout: job.timeout)
-        perform(state.withLock { state -> [Effect] in
-            if state.cleared.remove(ticket) != nil { return startCall(ticket, call, in: &state) }
-            if state.dispatch.isWaiting(ticket) {
-                state.queued[ticket] = call
-                return []
-            }
-            return [.complete(completion, .unavailable("the deployment's worker is not running"))]
-        })
-    }
-
-    private func finish(_ executionID: String, outcome: WorkerOutcome, from number: Int) {
-        perform(state.withLock { state -> [Effect] in
-            guard state.link?.number == number, let call = state.calls.removeValue(forKey: executionID) else { return [] }
-            var effects: [Effect] = [.complete(call.completion, outcome)]
-            for next in state.dispatch.finish(call.ticket) { effects += clear(next, in: &state) }
-            return effects + stopIfDrained(&state)
-        })
-    }
-
-    /// Checks running executions against their timeout while there are any. A thread cannot be
-    /// stopped from outside: the whole process is killed and replaced.
-    private func startSweeping() {
-        Task.detached { [weak self] in
-            while true {
-                try? await Task.sleep(for: Self.timeoutSweep)
-                guard let self, self.sweep() else { return }
-            }
-        }
-    }
-
-    /// One timeout check; false once nothing runs (the sweeping stops until the next call).
-    private func sweep() -> Bool {
-        let now = ContinuousClock.now
-        return state.withLock { state in
-            guard !state.calls.isEmpty else {
-                state.sweeping = false
-                return false
-            }
-            guard var link = state.link, link.timedOut == nil, let pid = link.pid,
-                  let late = state.calls.first(where: { $0.value.deadline <= now })
-            else { return true }
-            link.timedOut = late.key
-            state.link = link
-            kill(-pid, SIGKILL)
-            return true
-        }
+        let call = Call(request: WorkerMessage.executeRequest(executionID: job.executionID, inputs: arguments,
+                                                              files: job.fileOutputs),
+                        completion: completion, log: log)
+        handle(.submit(ticket: ticket, executionID: job.executionID, timeout: job.timeout, call, at: .now))
     }
 }
