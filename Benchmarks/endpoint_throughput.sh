@@ -287,7 +287,7 @@ TIMESTAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 DATE="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 LOADAVG_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "work dir $WORK; nproc $(nproc); load average $LOADAVG_START"
-read -r PORT_SLIPWAY PORT_FASTAPI PORT_FLASK < <("${DRIVER[@]}" free-ports 3)
+read -r PORT_SLIPWAY PORT_FASTAPI PORT_FASTAPI_ASYNC PORT_FLASK < <("${DRIVER[@]}" free-ports 4)
 
 "${DRIVER[@]}" versions --out "$WORK/versions.json"
 "${DRIVER[@]}" direct --out "$WORK/direct.json"
@@ -331,15 +331,24 @@ if ((!PEERS_ONLY)); then
            --meta "craft_ai_sdk=$("$COMPAT_PYTHON" -c 'from importlib.metadata import version; print(version("craft-ai-sdk"))')")
 fi
 
-# FastAPI on uvicorn: uvloop + httptools, 2 workers, no access log.
-FASTAPI_CMD=("$BENCH_VENV/bin/uvicorn" fastapi_app:app --app-dir "$HERE/apps" --host 127.0.0.1
-             --port "$PORT_FASTAPI" --loop uvloop --http httptools --workers 2 --log-level warning --no-access-log)
-printf '%q ' "${FASTAPI_CMD[@]}" >"$WORK/fastapi.cmd"
-start_group "$WORK/fastapi.log" "${FASTAPI_CMD[@]}"
+# FastAPI on uvicorn: uvloop + httptools, 2 workers, no access log; once with a `def` endpoint
+# (run in the thread pool) and once with an `async def` one (on the event loop), the fastest
+# idiomatic variant. start_uvicorn KEY MODULE PORT sets STARTED_PID.
+start_uvicorn() {
+    local key=$1 module=$2 port=$3
+    local command=("$BENCH_VENV/bin/uvicorn" "$module:app" --app-dir "$HERE/apps" --host 127.0.0.1 --port "$port"
+                   --loop uvloop --http httptools --workers 2 --log-level warning --no-access-log)
+    printf '%q ' "${command[@]}" >"$WORK/$key.cmd"
+    start_group "$WORK/$key.log" "${command[@]}"
+    wait_until "$key" "$STARTED_PID" "$WORK/$key.log" 60 answers_200 "http://127.0.0.1:$port/add" ""
+    validate "$key" "http://127.0.0.1:$port/add" "" || { tail_log "$WORK/$key.log"; die "$key: wrong answer"; }
+}
+start_uvicorn fastapi fastapi_app "$PORT_FASTAPI"
 FASTAPI_PID=$STARTED_PID
 FASTAPI_URL="http://127.0.0.1:$PORT_FASTAPI/add"
-wait_until fastapi "$FASTAPI_PID" "$WORK/fastapi.log" 60 answers_200 "$FASTAPI_URL" ""
-validate fastapi "$FASTAPI_URL" "" || { tail_log "$WORK/fastapi.log"; die "fastapi: wrong answer"; }
+start_uvicorn fastapi_async fastapi_async_app "$PORT_FASTAPI_ASYNC"
+FASTAPI_ASYNC_PID=$STARTED_PID
+FASTAPI_ASYNC_URL="http://127.0.0.1:$PORT_FASTAPI_ASYNC/add"
 
 # Flask on gunicorn: 2 sync workers; gunicorn writes no access log unless asked to.
 FLASK_CMD=("$BENCH_VENV/bin/gunicorn" flask_app:app --chdir "$HERE/apps" --bind "127.0.0.1:$PORT_FLASK"
@@ -353,7 +362,7 @@ validate flask "$FLASK_URL" "" || { tail_log "$WORK/flask.log"; die "flask: wron
 
 # The measurements: every server once per round, the order rotating from round to round (the
 # others stay up, idle, meanwhile).
-ORDER=(fastapi flask)
+ORDER=(fastapi_async fastapi flask)
 ((PEERS_ONLY)) || ORDER=(slipway "${ORDER[@]}")
 for ((round = 1; round <= ROUNDS; round++)); do
     suffix=""
@@ -363,6 +372,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
         case "$key" in
             slipway) measure slipway "$ENDPOINT_URL" "$ENDPOINT_AUTH" "$suffix" ;;
             fastapi) measure fastapi "$FASTAPI_URL" "" "$suffix" ;;
+            fastapi_async) measure fastapi_async "$FASTAPI_ASYNC_URL" "" "$suffix" ;;
             flask) measure flask "$FLASK_URL" "" "$suffix" ;;
         esac
     done
@@ -373,6 +383,7 @@ if ((!PEERS_ONLY)); then
     stop_started "$SLIPWAY_PID"
 fi
 stop_started "$FASTAPI_PID"
+stop_started "$FASTAPI_ASYNC_PID"
 stop_started "$FLASK_PID"
 
 # --- report ----------------------------------------------------------------------------

@@ -34,9 +34,11 @@ TARGET_ADDED_C1_MS = 0.5
 SERVERS = [
     # key, label
     ("slipway", "Slipway endpoint (`low_latency`, parallel executions)"),
-    ("fastapi", "FastAPI on uvicorn (uvloop, httptools, 2 workers)"),
+    ("fastapi_async", "FastAPI `async def` on uvicorn (uvloop, httptools, 2 workers)"),
+    ("fastapi", "FastAPI `def` on uvicorn (uvloop, httptools, 2 workers)"),
     ("flask", "Flask on gunicorn (2 sync workers)"),
 ]
+PEERS = [key for key, _ in SERVERS if key != "slipway"]
 
 
 def progress(message: str) -> None:
@@ -291,11 +293,11 @@ def cmd_report(args) -> int:
             run = runs[index]["c64"] if runs else servers.get(key, {}).get("c64")
             return run["good_per_s"] if run else None
         row = {"round": index + 1}
-        for peer in ("fastapi", "flask"):
+        for peer in PEERS:
             if good("slipway") is not None and good(peer):
                 row[f"slipway_over_{peer}_throughput"] = good("slipway") / good(peer)
         per_round.append(row)
-    for peer in ("fastapi", "flask"):
+    for peer in PEERS:
         values = [row[f"slipway_over_{peer}_throughput"] for row in per_round if f"slipway_over_{peer}_throughput" in row]
         if values:
             ratios[f"slipway_over_{peer}_throughput"] = statistics.median(values)
@@ -435,8 +437,8 @@ def markdown(r: dict) -> str:
             if rounds > 1 and spread:
                 text += f" (median of per-round ratios; range {spread[0]:.2f}–{spread[1]:.2f}×)"
             return text
-        lines.append(f"Throughput (ok req/s at c=64): Slipway / FastAPI = {ratio('fastapi')}, "
-                     f"Slipway / Flask = {ratio('flask')}.")
+        lines.append(f"Throughput (ok req/s at c=64): Slipway / FastAPI `async def` = {ratio('fastapi_async')}, "
+                     f"Slipway / FastAPI `def` = {ratio('fastapi')}, Slipway / Flask = {ratio('flask')}.")
     t = r["target"]
     if t["slipway_added_c1_p50_ms"] is not None:
         lines.append(f"Slipway added latency at c=1 (p50) = **{t['slipway_added_c1_p50_ms']:.3f} ms** vs target "

@@ -60,8 +60,7 @@ struct Serve: AsyncParsableCommand {
         banner += "Point craft-ai-sdk at it: CRAFT_AI_ENVIRONMENT_URL=\(configuration.baseURL) "
             + "CRAFT_AI_CONTROL_URL=\(configuration.baseURL) CRAFT_AI_SDK_TOKEN=$(cat \(DataDirectory(root: data.url).adminTokenFile.path))\n"
         FileHandle.standardOutput.write(Data(banner.utf8))
-        try await app.application(logger: logger).runService()
-        await app.shutdown()
+        try await app.serviceGroup(logger: logger).run()
     }
 }
 

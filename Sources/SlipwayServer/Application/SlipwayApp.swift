@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import SlipwayCore
 import SlipwayRuntime
 import SlipwayStore
@@ -74,8 +75,6 @@ public struct SlipwayApp: Sendable {
         try await steps.resumePendingBuilds()
         try await deployments.resumeWorkers()
         let scheduler = PeriodicScheduler(platform: platform, deployments: deployments)
-        await scheduler.start()
-        await resources.start()
         logger.info("Python environments: \(environments.builder); versions \(environments.availablePythonVersions().joined(separator: ", "))")
         return SlipwayApp(configuration: configuration, platform: platform, accounts: accounts, dialects: dialects, store: store,
                           residents: residents, scheduler: scheduler, resources: resources, createdAdminToken: created)
@@ -101,6 +100,25 @@ public struct SlipwayApp: Sendable {
                            logger: logger)
     }
 
+    /// Every long-lived part, in start order: on graceful shutdown (SIGTERM, SIGINT) the group
+    /// stops them in reverse: the HTTP server stops accepting and finishes the requests in
+    /// flight (whose executions are then stored), then the scheduler and the resource sampler
+    /// stop, the resident workers are stopped (their running executions get a bounded grace),
+    /// and the store closes last.
+    public func serviceGroup(logger: Logger) -> ServiceGroup {
+        let store = store, residents = residents, resources = resources, scheduler = scheduler
+        let services: [any Service] = [
+            LifecycleService("store", stop: { await store.close() }),
+            LifecycleService("resident workers", stop: { await residents.stopAll() }),
+            LifecycleService("resource monitor", start: { await resources.start() }, stop: { await resources.stop() }),
+            LifecycleService("scheduler", start: { await scheduler.start() }, stop: { await scheduler.stop() }),
+            application(logger: logger),
+        ]
+        return ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+                                                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    }
+
+    /// Stops every part, for callers that built the app without running its service group (tests).
     public func shutdown() async {
         await scheduler.stop()
         await resources.stop()
