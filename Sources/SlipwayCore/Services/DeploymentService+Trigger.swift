@@ -37,8 +37,14 @@ extension DeploymentService {
 
     /// Starts one execution of the deployment. Everything is checked before anything is stored:
     /// a refused call leaves no execution behind. Returns the execution and a handle on its result.
+    ///
+    /// `announcesID`: the caller is given the execution id before the end (and may read the
+    /// execution meanwhile), so it is stored before it runs. A caller that only waits for the
+    /// end (a held endpoint call) of a low-latency execution gets its record written once, at
+    /// the end, in one commit (see `DeferredRecord`); either way the result is handed over only
+    /// once stored.
     public func trigger(_ deployment: Deployment, values: [String: JSONValue], files: [String: UploadedFile],
-                        trigger: ExecutionTrigger) async throws -> (Execution, ExecutionHandle) {
+                        trigger: ExecutionTrigger, announcesID: Bool = true) async throws -> (Execution, ExecutionHandle) {
         guard deployment.isEnabled else {
             throw SlipwayError(.forbidden, "deployment '\(deployment.name)' is disabled", code: .deploymentDisabled)
         }
@@ -119,8 +125,15 @@ extension DeploymentService {
                     started = true
                 }
             }
-            // Stored before anything runs: the id the caller gets names a stored execution.
-            try await platform.store.insertExecution(execution, inputs: inputs, outputs: outputs)
+            var record: DeferredRecord?
+            if deployment.mode == .lowLatency, !announcesID {
+                record = DeferredRecord(execution, inputs: inputs, outputs: outputs)
+                record?.scheduleLateInsert(into: platform.store)
+            } else {
+                // Stored before anything runs: the id the caller gets names a stored execution.
+                try await platform.store.insertExecution(execution, inputs: inputs, outputs: outputs)
+            }
+            let deferred = record
             let runner = ExecutionRunner(platform: platform, accounts: accounts, dataStore: dataStore)
             let stored = inputs
             let timeout = self.timeout(of: deployment)
@@ -130,7 +143,7 @@ extension DeploymentService {
             Task(executorPreference: globalConcurrentExecutor) {
                 handle.complete(await runner.execute(execution, step: step, workspace: workspace, inputs: stored,
                                                      outputs: outputs, route: route, timeout: timeout,
-                                                     alreadyStarted: started))
+                                                     alreadyStarted: started, record: deferred))
             }
             return (execution, handle)
         } catch {

@@ -21,10 +21,16 @@ struct ExecutionRunner: Sendable {
     @discardableResult
     func execute(_ execution: Execution, step: Step, workspace: Workspace, inputs: [ExecutionInput],
                  outputs: [ExecutionOutput], route: Route = .elastic, timeout: Duration? = nil,
-                 alreadyStarted: Bool = false) async -> ExecutionResult {
+                 alreadyStarted: Bool = false, record: DeferredRecord? = nil) async -> ExecutionResult {
         let logs = LogBuffer(store: platform.store, subject: .execution(execution.id))
         var machine = ExecutionStateMachine(status: alreadyStarted ? .running : .pending)
-        let started = alreadyStarted ? true : await propose(.start, machine: &machine, execution: execution)
+        var started = alreadyStarted
+        if !started, let record, case .transition(_, let to, _) = machine.handle(.start) {
+            record.started(to, at: platform.now())
+            started = true
+        } else if !started {
+            started = await propose(.start, machine: &machine, execution: execution)
+        }
         guard started else {
             if case .resident(let ticket) = route { platform.residents.release(ticket) }
             return ExecutionResult(status: machine.status, outputs: [], failureMessage: "the execution could not start")
@@ -36,7 +42,14 @@ struct ExecutionRunner: Sendable {
         var (event, produced, message) = settle(outcome, logs: logs)
         let remaining = await logs.takeRemaining()
         var finalStatus = machine.status
-        if case .transition(let from, let to, let text) = machine.handle(event) {
+        if let record, case .transition(let from, let to, let text) = machine.handle(event) {
+            do {
+                finalStatus = try await conclude(record, from: from, to: to, message: text, outputs: produced, logs: remaining)
+            } catch {
+                platform.logger.error("could not persist execution \(execution.id): \(error)")
+                return ExecutionResult(status: .error, outputs: [], failureMessage: "the execution could not be stored")
+            }
+        } else if record == nil, case .transition(let from, let to, let text) = machine.handle(event) {
             do {
                 if try await platform.store.finishExecution(id: execution.id, from: from, to: to, at: platform.now(),
                                                             message: text, outputs: produced, logs: remaining) {
@@ -62,6 +75,35 @@ struct ExecutionRunner: Sendable {
         }
         platform.signals.signal("execution:\(execution.id)")
         return ExecutionResult(status: finalStatus, outputs: produced, failureMessage: message)
+    }
+
+    /// Writes the end of an execution whose record was deferred: the whole execution in one
+    /// write if nothing was stored yet, else the final change of what the late insert stored.
+    private func conclude(_ record: DeferredRecord, from: ExecutionStatus, to: ExecutionStatus, message: String?,
+                          outputs produced: [ExecutionOutput], logs: [LogLine]) async throws -> ExecutionStatus {
+        let (stored, execution) = record.end()
+        switch stored {
+        case .notYet:
+            var finished = execution
+            finished.status = to
+            finished.endedAt = platform.now()
+            finished.failureMessage = message
+            try await platform.store.recordExecution(finished, inputs: record.inputs,
+                                                     outputs: produced.isEmpty ? record.outputs : produced, logs: logs)
+            return to
+        case .inserted(let insert, let status):
+            try await insert.value
+            var current = status
+            if current == .pending, from == .running, let startedAt = execution.startedAt,
+               try await platform.store.updateExecutionStatus(id: execution.id, from: .pending, to: .running, at: startedAt,
+                                                               message: nil) {
+                current = .running
+            }
+            let applied = try await platform.store.finishExecution(id: execution.id, from: current, to: to,
+                                                                   at: platform.now(), message: message,
+                                                                   outputs: produced, logs: logs)
+            return applied ? to : current
+        }
     }
 
     /// The state machine's event for an outcome, the accepted outputs, and the failure message

@@ -41,6 +41,10 @@ public protocol ExecutionStore: Sendable {
     /// Every write returns once it is durable (committed): what a caller acknowledges after a
     /// write survives a crash. How concurrent writes share transactions is the backend's concern.
     func insertExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput]) async throws
+    /// Stores an execution that already ended (final status, produced outputs, its log lines)
+    /// in one write: one commit for an execution recorded only once it is over.
+    func recordExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput],
+                         logs: [LogLine]) async throws
     func execution(workspaceID: String, id: String) async throws -> Execution?
     func execution(id: String) async throws -> Execution?
     func listExecutions(workspaceID: String, pipelineName: String?) async throws -> [Execution]

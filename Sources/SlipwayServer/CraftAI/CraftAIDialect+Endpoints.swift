@@ -52,9 +52,11 @@ extension CraftAIDialect {
                                                                      token: Self.endpointToken(request))
         let (values, files) = try await endpointInputs(request)
         defer { for file in files.values { try? FileManager.default.removeItem(at: file.url) } }
-        let (execution, handle) = try await deployments.trigger(deployment, values: values, files: files, trigger: .endpoint)
-        // The SDK fetches results itself; answer it at once.
-        if request.headers[Self.sdkClientHeader] != nil || request.query("wait_for_completion") == "false" {
+        // The SDK fetches results itself; it is answered at once, with the execution id.
+        let answersAtOnce = request.headers[Self.sdkClientHeader] != nil || request.query("wait_for_completion") == "false"
+        let (execution, handle) = try await deployments.trigger(deployment, values: values, files: files, trigger: .endpoint,
+                                                                announcesID: answersAtOnce)
+        if answersAtOnce {
             return JSONResponse.make(.object(["execution_id": .string(execution.id)]))
         }
         var resultsURL: String { "\(environmentBase(request, workspace: workspace))/endpoints/v1/\(path)/executions/\(execution.id)" }

@@ -21,7 +21,8 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
 
     private struct Pending {
         var operation: Operation
-        var continuation: CheckedContinuation<Bool, any Error>
+        /// Nil for the leading operations of a `submit(all:)`, whose caller waits on the last one.
+        var continuation: CheckedContinuation<Bool, any Error>?
     }
 
     private let lock = NSLock()
@@ -34,9 +35,17 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
     /// Every write has a waiting caller, so a batch never waits for company: it takes what is
     /// pending when the previous transaction ends, and an idle store commits at once.
     func submit(_ operation: Operation, store: SQLMetadataStore) async throws -> Bool {
-        try await withCheckedThrowingContinuation { continuation in
+        try await submit(all: [operation], store: store)
+    }
+
+    /// Submits writes that go into the same transaction (unless it would exceed `maxBatch`);
+    /// returns after it committed, with whether the last one applied.
+    func submit(all operations: [Operation], store: SQLMetadataStore) async throws -> Bool {
+        precondition(!operations.isEmpty)
+        return try await withCheckedThrowingContinuation { continuation in
             let start = lock.withLock {
-                pending.append(Pending(operation: operation, continuation: continuation))
+                for operation in operations.dropLast() { pending.append(Pending(operation: operation, continuation: nil)) }
+                pending.append(Pending(operation: operations[operations.count - 1], continuation: continuation))
                 if draining { return false }
                 draining = true
                 return true
@@ -62,15 +71,19 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
             if batch.isEmpty { return }
             do {
                 let results = try await store.transaction { db in try await Self.apply(batch.map(\.operation), db: db) }
-                for (item, applied) in zip(batch, results) { item.continuation.resume(returning: applied) }
+                for (item, applied) in zip(batch, results) { item.continuation?.resume(returning: applied) }
             } catch {
                 // Isolate the failing write: each one again in its own transaction.
                 for item in batch {
                     do {
                         let result = try await store.transaction { db in try await Self.apply([item.operation], db: db) }
-                        item.continuation.resume(returning: result.first ?? false)
+                        item.continuation?.resume(returning: result.first ?? false)
                     } catch {
-                        item.continuation.resume(throwing: error)
+                        if let continuation = item.continuation {
+                            continuation.resume(throwing: error)
+                        } else {
+                            store.logger.error("an execution write failed: \(error)")
+                        }
                     }
                 }
             }

@@ -3,6 +3,14 @@ import SQLKit
 import SlipwayCore
 
 extension SQLMetadataStore: ExecutionStore {
+    public func recordExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput],
+                                logs: [LogLine]) async throws {
+        var operations: [ExecutionWriteBatcher.Operation] = []
+        if !logs.isEmpty { operations.append(.logs(logs, .execution(execution.id))) }
+        operations.append(.insert(execution, inputs, outputs))
+        _ = try await writes.submit(all: operations, store: self)
+    }
+
     public func insertExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput]) async throws {
         _ = try await writes.submit(.insert(execution, inputs, outputs), store: self)
     }
