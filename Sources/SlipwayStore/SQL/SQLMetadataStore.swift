@@ -14,11 +14,13 @@ public final class SQLMetadataStore: Sendable {
     private let lock = AsyncLock()
     let writes = ExecutionWriteBatcher()
     let logger: Logger
+    private let checkpointer: WALCheckpointer?
 
-    init(database: any SQLDatabase, connection: SQLiteConnection?, logger: Logger) {
+    init(database: any SQLDatabase, connection: SQLiteConnection?, logger: Logger, checkpointer: WALCheckpointer? = nil) {
         self.database = database
         self.connection = connection
         self.logger = logger
+        self.checkpointer = checkpointer
     }
 
     /// Opens (creating if needed) an SQLite database file and applies pending migrations.
@@ -30,15 +32,18 @@ public final class SQLMetadataStore: Sendable {
         // index pages back from the file), and reads pages through a memory map, not `pread`.
         for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
                        "PRAGMA busy_timeout=10000", "PRAGMA cache_size=-65536", "PRAGMA mmap_size=268435456",
-                       "PRAGMA temp_store=MEMORY"] {
+                       "PRAGMA temp_store=MEMORY", "PRAGMA wal_autocheckpoint=0"] {
             try await database.raw(SQLQueryString(pragma)).run()
         }
-        let store = SQLMetadataStore(database: database, connection: connection, logger: logger)
+        let checkpointer = try await WALCheckpointer.start(path: path, logger: logger)
+        let store = SQLMetadataStore(database: database, connection: connection, logger: logger,
+                                     checkpointer: checkpointer)
         try await store.migrate()
         return store
     }
 
     public func close() async {
+        await checkpointer?.stop()
         try? await connection?.close()
     }
 
