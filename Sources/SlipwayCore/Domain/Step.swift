@@ -1,6 +1,6 @@
 import Foundation
 
-/// Creation status of a step or pipeline, spelled as the Craft AI SDK expects.
+/// Creation status of a step or pipeline: its environment is being built, is ready, or failed.
 public enum CreationStatus: String, Sendable, Codable, CaseIterable {
     case pending
     case ready

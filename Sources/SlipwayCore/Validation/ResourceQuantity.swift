@@ -1,6 +1,6 @@
 import Foundation
 
-/// Memory quantities as the Craft AI SDK writes them (`512MiB`, `1GiB`, `1.5Gi`, `800M`, plain bytes).
+/// Memory quantities with binary or decimal units (`512MiB`, `1GiB`, `1.5Gi`, `800M`, plain bytes).
 public enum ResourceQuantity {
     public static func bytes(_ text: String) throws(SlipwayError) -> Int64 {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
