@@ -86,6 +86,14 @@ struct RuntimeTests {
             return {"report": {"path": name}, "existed": existed, "cwd": os.getcwd()}
         """
 
+    /// `root/code/src/main.py` holding `code`; returns `root/code`.
+    static func writeCode(in root: URL) throws -> URL {
+        let codeDir = root.appendingPathComponent("code")
+        try FileManager.default.createDirectory(at: codeDir.appendingPathComponent("src"), withIntermediateDirectories: true)
+        try Data(code.utf8).write(to: codeDir.appendingPathComponent("src/main.py"))
+        return codeDir
+    }
+
     /// Elastic executions run in a copy of the code: relative writes (and writes next to
     /// `__file__`) never reach the stored code, each execution starts from the uploaded files,
     /// and a declared file output is collected into the execution's outputs folder.
@@ -94,10 +102,8 @@ struct RuntimeTests {
         let workerPath = try #require(WorkerLocator.pythonPath(), "slipway_worker not found")
         let root = try TestSupport.temporaryDirectory("copy")
         defer { try? FileManager.default.removeItem(at: root) }
-        let codeDir = root.appendingPathComponent("code")
-        try FileManager.default.createDirectory(at: codeDir.appendingPathComponent("src"), withIntermediateDirectories: true)
+        let codeDir = try Self.writeCode(in: root)
         let mainFile = codeDir.appendingPathComponent("src/main.py")
-        try Data(Self.code.utf8).write(to: mainFile)
         let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"), workerPythonPath: workerPath,
                                                      logger: Logger(label: "test"))
         for id in ["copy-1", "copy-2"] {
@@ -141,9 +147,7 @@ struct RuntimeTests {
         let workerPath = try #require(WorkerLocator.pythonPath(), "slipway_worker not found")
         let root = try TestSupport.temporaryDirectory("launcher")
         defer { try? FileManager.default.removeItem(at: root) }
-        let codeDir = root.appendingPathComponent("code")
-        try FileManager.default.createDirectory(at: codeDir.appendingPathComponent("src"), withIntermediateDirectories: true)
-        try Data(Self.code.utf8).write(to: codeDir.appendingPathComponent("src/main.py"))
+        let codeDir = try Self.writeCode(in: root)
         let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"),
                                                      workerPythonPath: workerPath, logger: Logger(label: "test"))
         let executionID = "exec-\(function)"
@@ -228,9 +232,7 @@ struct RuntimeTests {
         let workerPath = try #require(WorkerLocator.pythonPath(), "slipway_worker not found")
         let root = try TestSupport.temporaryDirectory("slots")
         defer { try? FileManager.default.removeItem(at: root) }
-        let codeDir = root.appendingPathComponent("code")
-        try FileManager.default.createDirectory(at: codeDir.appendingPathComponent("src"), withIntermediateDirectories: true)
-        try Data(Self.code.utf8).write(to: codeDir.appendingPathComponent("src/main.py"))
+        let codeDir = try Self.writeCode(in: root)
         let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"), workerPythonPath: workerPath,
                                                      logger: Logger(label: "test"), maxProcesses: 1)
         func job(_ id: String) -> WorkerJob {

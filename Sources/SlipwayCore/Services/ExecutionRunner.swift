@@ -196,7 +196,7 @@ struct ExecutionRunner: Sendable {
         if case .returned(let values) = outcome {
             do {
                 return .success(try await accept(values, planned: outputs, execution: execution, workspace: workspace,
-                                                 step: step, logs: logs))
+                                                 logs: logs))
             } catch {
                 return .failure(.fail(outputFailure(error, execution: execution, logs: logs)))
             }
@@ -258,8 +258,8 @@ struct ExecutionRunner: Sendable {
     /// Checks the returned dict against the declared outputs, stores files and writes the
     /// outputs mapped to the data store.
     private func accept(_ values: [String: JSONValue], planned: [ExecutionOutput], execution: Execution,
-                        workspace: Workspace, step: Step, logs: LogBuffer) async throws -> [ExecutionOutput] {
-        var result = try acceptValues(values, planned: planned, execution: execution, step: step, logs: logs)
+                        workspace: Workspace, logs: LogBuffer) async throws -> [ExecutionOutput] {
+        var result = try acceptValues(values, planned: planned, execution: execution, logs: logs)
         for index in result.indices where result[index].destination == .datastore {
             guard let template = result[index].mappingValue["datastore_path"]?.stringValue else { continue }
             let path = try ObjectPath(ObjectPath.expandPlaceholders(template, executionID: execution.id, at: platform.now()))
@@ -295,7 +295,7 @@ struct ExecutionRunner: Sendable {
 
     /// Checks the returned dict against the declared outputs and stores files (no data-store write).
     private func acceptValues(_ values: [String: JSONValue], planned: [ExecutionOutput], execution: Execution,
-                              step: Step, logs: LogBuffer) throws -> [ExecutionOutput] {
+                              logs: LogBuffer) throws -> [ExecutionOutput] {
         if values.count > planned.count || values.keys.contains(where: { name in !planned.contains { $0.name == name } }) {
             let declared = Set(planned.map(\.name))
             for extra in values.keys.sorted() where !declared.contains(extra) {
