@@ -55,21 +55,20 @@ struct DeploymentInputResolverTests {
     @Test func resolvesEndpointValues() throws {
         let byName = try resolve(autoMapping(), values: ["a": .number(2), "flag": .bool(true),
                                                          "cfg": .object(["k": .array([])])])
-        #expect(byName["a"] == ExecutionInput(name: "a", dataType: .number, source: .endpoint,
-                                              mappingValue: ["endpoint_input_name": .string("a")], value: .number(2)))
+        #expect(byName["a"] == ExecutionInput(name: "a", dataType: .number, source: .endpoint(name: "a"), value: .number(2)))
         #expect(byName["flag"]?.value == .bool(true))
         #expect(byName["cfg"]?.value == .object(["k": .array([])]))
         #expect(byName["label"]?.value == .string("dflt"), "the input's own default")
         #expect(byName["doc"]?.value == .null, "optional file not sent")
         #expect(byName["doc"]?.fileName == nil)
-        #expect(byName.values.allSatisfy { $0.source == .endpoint })
+        #expect(byName.values.allSatisfy { $0.source.kind == .endpoint })
     }
 
     @Test func valuesAreKeyedByTheExposedName() throws {
-        let mappings = try autoMapping([InputMapping(pipelineInputName: "a", endpointInputName: "amount")])
+        let mappings = try autoMapping([InputMapping(input: "a", source: .endpoint(name: "amount"))])
         let byName = try resolve(mappings, values: ["amount": .number(7)])
         #expect(byName["a"]?.value == .number(7))
-        #expect(byName["a"]?.mappingValue == ["endpoint_input_name": .string("amount")])
+        #expect(byName["a"]?.source == .endpoint(name: "amount"))
         expectError(.badRequest, "'a' is not an input of this endpoint; inputs are: amount, cfg, doc, flag, label") {
             _ = try resolve(mappings, values: ["a": .number(7)])
         }
@@ -83,12 +82,12 @@ struct DeploymentInputResolverTests {
             _ = try resolve(autoMapping(), values: ["a": .number(1)], files: ["other": Self.upload])
         }
         // With nothing exposed, the message says so.
-        let constants = Self.inputs.map { InputMapping(pipelineInputName: $0.name, isNull: true) }
+        let constants = Self.inputs.map { InputMapping(input: $0.name, source: .null) }
         expectError(.badRequest, "'x' is not an input of this endpoint; it takes no input") {
             _ = try resolve(constants, values: ["x": .number(1)])
         }
         // A pipeline input that is not exposed cannot be set by the caller.
-        let hidden = try autoMapping([InputMapping(pipelineInputName: "label", constantValue: .string("fixed"))])
+        let hidden = try autoMapping([InputMapping(input: "label", source: .constant(.string("fixed")))])
         expectError(.badRequest, "'label' is not an input of this endpoint") {
             _ = try resolve(hidden, values: ["a": .number(1), "label": .string("mine")])
         }
@@ -104,30 +103,30 @@ struct DeploymentInputResolverTests {
             #expect(error.details == .object(["input": .string("a")]))
         }
         // The error names the exposed name, not the pipeline's.
-        let renamed = try autoMapping([InputMapping(pipelineInputName: "a", endpointInputName: "amount")])
+        let renamed = try autoMapping([InputMapping(input: "a", source: .endpoint(name: "amount"))])
         expectError(.badRequest, "input 'amount' is required") { _ = try resolve(renamed) }
     }
 
     @Test func mappingRequirednessOverridesTheInputs() throws {
         // is_required: false on a required input: null when not sent.
-        let optional = try autoMapping([InputMapping(pipelineInputName: "a", endpointInputName: "a", isRequired: false)])
+        let optional = try autoMapping([InputMapping(input: "a", source: .endpoint(name: "a", required: false))])
         #expect(try resolve(optional)["a"]?.value == .null)
         // is_required: true on an optional input.
-        let required = try autoMapping([InputMapping(pipelineInputName: "flag", endpointInputName: "flag", isRequired: true)])
+        let required = try autoMapping([InputMapping(input: "flag", source: .endpoint(name: "flag", required: true))])
         expectError(.badRequest, "input 'flag' is required") { _ = try resolve(required, values: ["a": .number(1)]) }
         // A required file input.
-        let file = try autoMapping([InputMapping(pipelineInputName: "doc", endpointInputName: "doc", isRequired: true)])
+        let file = try autoMapping([InputMapping(input: "doc", source: .endpoint(name: "doc", required: true))])
         expectError(.badRequest, "input 'doc' is required") { _ = try resolve(file, values: ["a": .number(1)]) }
     }
 
     @Test func defaultUsed() throws {
         let mappings = try autoMapping([
-            InputMapping(pipelineInputName: "a", endpointInputName: "a", defaultValue: .number(42)),
-            InputMapping(pipelineInputName: "label", endpointInputName: "label", defaultValue: .string("mapping")),
+            InputMapping(input: "a", source: .endpoint(name: "a", default: .number(42))),
+            InputMapping(input: "label", source: .endpoint(name: "label", default: .string("mapping"))),
         ])
         let byName = try resolve(mappings)
         #expect(byName["a"]?.value == .number(42), "a default satisfies a required input")
-        #expect(byName["a"]?.source == .endpoint)
+        #expect(byName["a"]?.source == .endpoint(name: "a"))
         #expect(byName["label"]?.value == .string("mapping"), "the mapping's default wins over the input's")
         let sent = try resolve(mappings, values: ["a": .number(1), "label": .string("sent")])
         #expect(sent["a"]?.value == .number(1), "a sent value wins over the default")
@@ -146,7 +145,7 @@ struct DeploymentInputResolverTests {
             _ = try resolve(mappings, values: ["a": .number(1), "label": .array([])])
         }
         // The message uses the exposed name.
-        let renamed = try autoMapping([InputMapping(pipelineInputName: "a", endpointInputName: "amount")])
+        let renamed = try autoMapping([InputMapping(input: "a", source: .endpoint(name: "amount"))])
         expectError(.badRequest, "input 'amount' must be of type number") {
             _ = try resolve(renamed, values: ["amount": .bool(true)])
         }
@@ -160,11 +159,10 @@ struct DeploymentInputResolverTests {
 
     @Test func fileInputTakesTheUpload() throws {
         let byName = try resolve(autoMapping(), values: ["a": .number(1)], files: ["doc": Self.upload])
-        #expect(byName["doc"] == ExecutionInput(name: "doc", dataType: .file, source: .endpoint,
-                                                mappingValue: ["endpoint_input_name": .string("doc")], value: nil,
+        #expect(byName["doc"] == ExecutionInput(name: "doc", dataType: .file, source: .endpoint(name: "doc"), value: nil,
                                                 fileName: "photo.png"))
         // Renamed file input.
-        let renamed = try autoMapping([InputMapping(pipelineInputName: "doc", endpointInputName: "image")])
+        let renamed = try autoMapping([InputMapping(input: "doc", source: .endpoint(name: "image"))])
         #expect(try resolve(renamed, values: ["a": .number(1)], files: ["image": Self.upload])["doc"]?.fileName == "photo.png")
         expectError(.badRequest, "file 'doc' is not an input of this endpoint") {
             _ = try resolve(renamed, values: ["a": .number(1)], files: ["doc": Self.upload])
@@ -198,23 +196,21 @@ struct DeploymentInputResolverTests {
 
     @Test func mappedSourcesAreResolvedAtTriggerTime() throws {
         let mappings = try autoMapping([
-            InputMapping(pipelineInputName: "a", environmentVariableName: "THRESHOLD"),
-            InputMapping(pipelineInputName: "label", constantValue: .string("fixed")),
-            InputMapping(pipelineInputName: "flag", isNull: true),
-            InputMapping(pipelineInputName: "doc", datastorePath: "models/model.bin"),
+            InputMapping(input: "a", source: .environmentVariable(name: "THRESHOLD")),
+            InputMapping(input: "label", source: .constant(.string("fixed"))),
+            InputMapping(input: "flag", source: .null),
+            InputMapping(input: "doc", source: .dataStore(path: "models/model.bin")),
         ])
         let byName = try resolve(mappings, values: ["cfg": .bool(true)], variables: ["THRESHOLD": "0.75"])
-        #expect(byName["a"] == ExecutionInput(name: "a", dataType: .number, source: .environmentVariable,
-                                              mappingValue: ["environment_variable_name": .string("THRESHOLD")],
+        #expect(byName["a"] == ExecutionInput(name: "a", dataType: .number, source: .environmentVariable(name: "THRESHOLD"),
                                               value: .number(0.75)))
-        #expect(byName["label"]?.source == .constant)
+        #expect(byName["label"]?.source == .constant(.string("fixed")))
         #expect(byName["label"]?.value == .string("fixed"))
-        #expect(byName["flag"]?.source == .isNull)
+        #expect(byName["flag"]?.source == .null)
         #expect(byName["flag"]?.value == .null)
-        #expect(byName["doc"]?.source == .datastore)
-        #expect(byName["doc"]?.mappingValue == ["datastore_path": .string("models/model.bin")])
+        #expect(byName["doc"]?.source == .dataStore(path: "models/model.bin"))
         #expect(byName["doc"]?.fileName == "model.bin")
-        #expect(byName["cfg"]?.source == .endpoint)
+        #expect(byName["cfg"]?.source == .endpoint(name: "cfg"))
 
         expectError(.badRequest, "environment variable 'THRESHOLD' does not exist") {
             _ = try resolve(mappings)
@@ -227,8 +223,8 @@ struct DeploymentInputResolverTests {
     @Test func inputWithoutMappingIsAnInternalError() {
         expectError(.internal, "input 'flag' has no mapping in this deployment") {
             _ = try resolve([
-                InputMapping(pipelineInputName: "a", isNull: true),
-                InputMapping(pipelineInputName: "label", isNull: true),
+                InputMapping(input: "a", source: .null),
+                InputMapping(input: "label", source: .null),
             ])
         }
     }
@@ -244,8 +240,7 @@ struct DeploymentInputResolverTests {
             _ = try resolve(mappings, values: ["a": .number(1)], files: ["doc": Self.upload], maxIOBytes: 100)
         }
         let bigDefault = try autoMapping([
-            InputMapping(pipelineInputName: "label", endpointInputName: "label",
-                         defaultValue: .string(String(repeating: "y", count: 100))),
+            InputMapping(input: "label", source: .endpoint(name: "label", default: .string(String(repeating: "y", count: 100)))),
         ])
         expectError(.payloadTooLarge) { _ = try resolve(bigDefault, values: ["a": .number(1)], maxIOBytes: 50) }
     }
@@ -254,18 +249,15 @@ struct DeploymentInputResolverTests {
 
     @Test func outputDestinations() {
         let outputs = resolver().resolveDeploymentOutputs([
-            OutputMapping(pipelineOutputName: "sum", endpointOutputName: "total"),
-            OutputMapping(pipelineOutputName: "report", datastorePath: "out/{execution_id}.pdf"),
+            OutputMapping(output: "sum", destination: .endpoint(name: "total")),
+            OutputMapping(output: "report", destination: .dataStore(path: "out/{execution_id}.pdf")),
         ])
         #expect(outputs == [
-            ExecutionOutput(name: "sum", dataType: .number, destination: .endpoint,
-                            mappingValue: ["endpoint_output_name": .string("total")]),
-            ExecutionOutput(name: "report", dataType: .file, destination: .datastore,
-                            mappingValue: ["datastore_path": .string("out/{execution_id}.pdf")]),
+            ExecutionOutput(name: "sum", dataType: .number, destination: .endpoint(name: "total")),
+            ExecutionOutput(name: "report", dataType: .file, destination: .dataStore(path: "out/{execution_id}.pdf")),
         ])
-        let nulled = resolver().resolveDeploymentOutputs([OutputMapping(pipelineOutputName: "report", isNull: true)])
-        #expect(nulled.map(\.destination) == [.isNull, .isNull], "an output without mapping goes nowhere")
-        #expect(nulled[0].mappingValue == ["is_null": .bool(true)])
+        let nulled = resolver().resolveDeploymentOutputs([OutputMapping(output: "report", destination: .null)])
+        #expect(nulled.map(\.destination) == [.null, .null], "an output without mapping goes nowhere")
         #expect(resolver().resolveDeploymentOutputs([]).map(\.name) == ["sum", "report"])
     }
 }

@@ -26,14 +26,14 @@ struct DeploymentMappingPlannerTests {
     /// A complete, valid periodic mapping of `inputs`, with `override` replacing one entry.
     func periodicInputs(_ override: InputMapping? = nil) -> [InputMapping] {
         var mappings = [
-            InputMapping(pipelineInputName: "a", constantValue: .number(1)),
-            InputMapping(pipelineInputName: "label", environmentVariableName: "LABEL"),
-            InputMapping(pipelineInputName: "flag", isNull: true),
-            InputMapping(pipelineInputName: "doc", datastorePath: "data/in.csv"),
-            InputMapping(pipelineInputName: "cfg", constantValue: .object(["k": .number(1)])),
-            InputMapping(pipelineInputName: "items", constantValue: .array([])),
+            InputMapping(input: "a", source: .constant(.number(1))),
+            InputMapping(input: "label", source: .environmentVariable(name: "LABEL")),
+            InputMapping(input: "flag", source: .null),
+            InputMapping(input: "doc", source: .dataStore(path: "data/in.csv")),
+            InputMapping(input: "cfg", source: .constant(.object(["k": .number(1)]))),
+            InputMapping(input: "items", source: .constant(.array([]))),
         ]
-        if let override, let index = mappings.firstIndex(where: { $0.pipelineInputName == override.pipelineInputName }) {
+        if let override, let index = mappings.firstIndex(where: { $0.input == override.input }) {
             mappings[index] = override
         }
         return mappings
@@ -44,39 +44,38 @@ struct DeploymentMappingPlannerTests {
     @Test func endpointAutoMapsEverythingToItsOwnName() throws {
         let planned = try planner(.endpoint, inputs: Array(Self.inputs.prefix(4))).planInputs([])
         #expect(planned == [
-            InputMapping(pipelineInputName: "a", endpointInputName: "a"),
-            InputMapping(pipelineInputName: "label", endpointInputName: "label"),
-            InputMapping(pipelineInputName: "flag", endpointInputName: "flag"),
-            InputMapping(pipelineInputName: "doc", endpointInputName: "doc"),
+            InputMapping(input: "a", source: .endpoint(name: "a")),
+            InputMapping(input: "label", source: .endpoint(name: "label")),
+            InputMapping(input: "flag", source: .endpoint(name: "flag")),
+            InputMapping(input: "doc", source: .endpoint(name: "doc")),
         ])
         let outputs = try planner(.endpoint).planOutputs([])
         #expect(outputs == [
-            OutputMapping(pipelineOutputName: "sum", endpointOutputName: "sum"),
-            OutputMapping(pipelineOutputName: "report", endpointOutputName: "report"),
+            OutputMapping(output: "sum", destination: .endpoint(name: "sum")),
+            OutputMapping(output: "report", destination: .endpoint(name: "report")),
         ])
     }
 
     @Test func endpointKeepsGivenMappingsAndCompletesTheRest() throws {
         let planned = try planner(.endpoint).planInputs([
-            InputMapping(pipelineInputName: "doc", datastorePath: "data/x.csv"),
-            InputMapping(pipelineInputName: "a", endpointInputName: "number", isRequired: false, defaultValue: .number(3)),
-            InputMapping(pipelineInputName: "cfg", constantValue: .string("anything")),
+            InputMapping(input: "doc", source: .dataStore(path: "data/x.csv")),
+            InputMapping(input: "a", source: .endpoint(name: "number", required: false, default: .number(3))),
+            InputMapping(input: "cfg", source: .constant(.string("anything"))),
         ])
-        #expect(planned.map(\.pipelineInputName) == ["a", "label", "flag", "doc", "cfg", "items"],
+        #expect(planned.map(\.input) == ["a", "label", "flag", "doc", "cfg", "items"],
                 "declaration order, whatever the given order")
-        #expect(planned[0] == InputMapping(pipelineInputName: "a", endpointInputName: "number", isRequired: false,
-                                           defaultValue: .number(3)))
-        #expect(planned[1] == InputMapping(pipelineInputName: "label", endpointInputName: "label"))
-        #expect(planned[3].sourceKind == .datastore)
-        #expect(planned[4].sourceKind == .constant)
-        #expect(planned[5].sourceKind == .endpoint)
+        #expect(planned[0] == InputMapping(input: "a", source: .endpoint(name: "number", required: false, default: .number(3))))
+        #expect(planned[1] == InputMapping(input: "label", source: .endpoint(name: "label")))
+        #expect(planned[3].source.kind == .dataStore)
+        #expect(planned[4].source.kind == .constant)
+        #expect(planned[5].source.kind == .endpoint)
 
         let outputs = try planner(.endpoint).planOutputs([
-            OutputMapping(pipelineOutputName: "report", datastorePath: "out/{execution_id}.txt"),
+            OutputMapping(output: "report", destination: .dataStore(path: "out/{execution_id}.txt")),
         ])
         #expect(outputs == [
-            OutputMapping(pipelineOutputName: "sum", endpointOutputName: "sum"),
-            OutputMapping(pipelineOutputName: "report", datastorePath: "out/{execution_id}.txt"),
+            OutputMapping(output: "sum", destination: .endpoint(name: "sum")),
+            OutputMapping(output: "report", destination: .dataStore(path: "out/{execution_id}.txt")),
         ])
     }
 
@@ -84,7 +83,7 @@ struct DeploymentMappingPlannerTests {
         let planned = try planner(.periodic).planInputs(periodicInputs())
         #expect(planned == periodicInputs())
         for missing in Self.inputs.map(\.name) {
-            let partial = periodicInputs().filter { $0.pipelineInputName != missing }
+            let partial = periodicInputs().filter { $0.input != missing }
             expectBadRequest("input '\(missing)' is not mapped: a periodic deployment must map every input") {
                 _ = try planner(.periodic).planInputs(partial)
             }
@@ -93,8 +92,8 @@ struct DeploymentMappingPlannerTests {
 
     @Test func periodicRequiresEveryOutputMapped() throws {
         let complete = [
-            OutputMapping(pipelineOutputName: "sum", isNull: true),
-            OutputMapping(pipelineOutputName: "report", datastorePath: "reports/{date_time}.pdf"),
+            OutputMapping(output: "sum", destination: .null),
+            OutputMapping(output: "report", destination: .dataStore(path: "reports/{date_time}.pdf")),
         ]
         #expect(try planner(.periodic).planOutputs(complete) == complete)
         expectBadRequest("output 'report' is not mapped: a periodic deployment must map every output") {
@@ -110,7 +109,7 @@ struct DeploymentMappingPlannerTests {
         #expect(try empty.planInputs([]) == [])
         #expect(try empty.planOutputs([]) == [])
         expectBadRequest("inputs are: ") {
-            _ = try empty.planInputs([InputMapping(pipelineInputName: "x", isNull: true)])
+            _ = try empty.planInputs([InputMapping(input: "x", source: .null)])
         }
     }
 
@@ -118,35 +117,35 @@ struct DeploymentMappingPlannerTests {
 
     @Test func unknownAndDuplicateMappings() {
         for rule in [ExecutionRule.endpoint, .periodic] {
-            expectBadRequest("names 'zzz', which is not an input of this pipeline; inputs are: a, label, flag, doc, cfg, items") {
-                _ = try planner(rule).planInputs([InputMapping(pipelineInputName: "zzz", isNull: true)])
+            expectBadRequest("'zzz' is mapped but is not an input of this pipeline; inputs are: a, label, flag, doc, cfg, items") {
+                _ = try planner(rule).planInputs([InputMapping(input: "zzz", source: .null)])
             }
             expectBadRequest("input 'a' is mapped twice") {
                 _ = try planner(rule).planInputs([
-                    InputMapping(pipelineInputName: "a", constantValue: .number(1)),
-                    InputMapping(pipelineInputName: "a", isNull: true),
+                    InputMapping(input: "a", source: .constant(.number(1))),
+                    InputMapping(input: "a", source: .null),
                 ])
             }
-            expectBadRequest("names 'zzz', which is not an output of this pipeline; outputs are: sum, report") {
-                _ = try planner(rule).planOutputs([OutputMapping(pipelineOutputName: "zzz", isNull: true)])
+            expectBadRequest("'zzz' is mapped but is not an output of this pipeline; outputs are: sum, report") {
+                _ = try planner(rule).planOutputs([OutputMapping(output: "zzz", destination: .null)])
             }
             expectBadRequest("output 'sum' is mapped twice") {
                 _ = try planner(rule).planOutputs([
-                    OutputMapping(pipelineOutputName: "sum", isNull: true),
-                    OutputMapping(pipelineOutputName: "sum", isNull: true),
+                    OutputMapping(output: "sum", destination: .null),
+                    OutputMapping(output: "sum", destination: .null),
                 ])
             }
         }
     }
 
     @Test func endpointNamesOnlyForEndpointRule() {
-        expectBadRequest("input 'a': endpoint_input_name can only be used by endpoint deployments") {
-            _ = try planner(.periodic).planInputs(periodicInputs(InputMapping(pipelineInputName: "a", endpointInputName: "a")))
+        expectBadRequest("input 'a': only endpoint deployments can take an input from the caller") {
+            _ = try planner(.periodic).planInputs(periodicInputs(InputMapping(input: "a", source: .endpoint(name: "a"))))
         }
-        expectBadRequest("output 'sum': endpoint_output_name can only be used by endpoint deployments") {
+        expectBadRequest("output 'sum': only endpoint deployments can return an output to the caller") {
             _ = try planner(.periodic).planOutputs([
-                OutputMapping(pipelineOutputName: "sum", endpointOutputName: "sum"),
-                OutputMapping(pipelineOutputName: "report", isNull: true),
+                OutputMapping(output: "sum", destination: .endpoint(name: "sum")),
+                OutputMapping(output: "report", destination: .null),
             ])
         }
     }
@@ -154,41 +153,41 @@ struct DeploymentMappingPlannerTests {
     @Test(arguments: ["", "1abc", "with-dash", "sp ace", "é", String(repeating: "x", count: 129)])
     func exposedNamesMustBePythonIdentifiers(_ name: String) {
         expectBadRequest("must be a Python identifier") {
-            _ = try planner(.endpoint).planInputs([InputMapping(pipelineInputName: "a", endpointInputName: name)])
+            _ = try planner(.endpoint).planInputs([InputMapping(input: "a", source: .endpoint(name: name))])
         }
         expectBadRequest("must be a Python identifier") {
-            _ = try planner(.endpoint).planOutputs([OutputMapping(pipelineOutputName: "sum", endpointOutputName: name)])
+            _ = try planner(.endpoint).planOutputs([OutputMapping(output: "sum", destination: .endpoint(name: name))])
         }
     }
 
     @Test func exposedNamesMayDifferFromPipelineNames() throws {
         let planned = try planner(.endpoint).planInputs([
-            InputMapping(pipelineInputName: "a", endpointInputName: "_x1"),
-            InputMapping(pipelineInputName: "label", endpointInputName: "a"),
+            InputMapping(input: "a", source: .endpoint(name: "_x1")),
+            InputMapping(input: "label", source: .endpoint(name: "a")),
         ])
-        #expect(planned[0].endpointInputName == "_x1")
-        #expect(planned[1].endpointInputName == "a", "a name freed by a rename can be reused")
+        #expect(planned[0].source.endpointName == "_x1")
+        #expect(planned[1].source.endpointName == "a", "a name freed by a rename can be reused")
     }
 
     @Test func duplicateExposedNames() {
         expectBadRequest("endpoint input name 'x' is used twice") {
             _ = try planner(.endpoint).planInputs([
-                InputMapping(pipelineInputName: "a", endpointInputName: "x"),
-                InputMapping(pipelineInputName: "label", endpointInputName: "x"),
+                InputMapping(input: "a", source: .endpoint(name: "x")),
+                InputMapping(input: "label", source: .endpoint(name: "x")),
             ])
         }
         // An explicit name colliding with another input's automatic one.
         expectBadRequest("endpoint input name 'label' is used twice") {
-            _ = try planner(.endpoint).planInputs([InputMapping(pipelineInputName: "a", endpointInputName: "label")])
+            _ = try planner(.endpoint).planInputs([InputMapping(input: "a", source: .endpoint(name: "label"))])
         }
         expectBadRequest("endpoint output name 'out' is used twice") {
             _ = try planner(.endpoint).planOutputs([
-                OutputMapping(pipelineOutputName: "sum", endpointOutputName: "out"),
-                OutputMapping(pipelineOutputName: "report", endpointOutputName: "out"),
+                OutputMapping(output: "sum", destination: .endpoint(name: "out")),
+                OutputMapping(output: "report", destination: .endpoint(name: "out")),
             ])
         }
         expectBadRequest("endpoint output name 'report' is used twice") {
-            _ = try planner(.endpoint).planOutputs([OutputMapping(pipelineOutputName: "sum", endpointOutputName: "report")])
+            _ = try planner(.endpoint).planOutputs([OutputMapping(output: "sum", destination: .endpoint(name: "report"))])
         }
     }
 
@@ -198,7 +197,7 @@ struct DeploymentMappingPlannerTests {
         for rule in [ExecutionRule.endpoint, .periodic] {
             expectBadRequest("input 'doc' is of type file: a constant cannot feed a file input") {
                 _ = try planner(rule).planInputs(periodicInputs(
-                    InputMapping(pipelineInputName: "doc", constantValue: .object(["path": .string("x")]))))
+                    InputMapping(input: "doc", source: .constant(.object(["path": .string("x")])))))
             }
         }
     }
@@ -209,7 +208,7 @@ struct DeploymentMappingPlannerTests {
         ]
         for (name, value) in wrong {
             expectBadRequest("constant for input '\(name)' must be of type") {
-                _ = try planner(.periodic).planInputs(periodicInputs(InputMapping(pipelineInputName: name, constantValue: value)))
+                _ = try planner(.periodic).planInputs(periodicInputs(InputMapping(input: name, source: .constant(value))))
             }
         }
         let right: [(String, JSONValue)] = [
@@ -217,8 +216,8 @@ struct DeploymentMappingPlannerTests {
             ("cfg", .string("json takes anything")), ("a", .null),
         ]
         for (name, value) in right {
-            let planned = try planner(.periodic).planInputs(periodicInputs(InputMapping(pipelineInputName: name, constantValue: value)))
-            #expect(planned.first { $0.pipelineInputName == name }?.constantValue == value)
+            let planned = try planner(.periodic).planInputs(periodicInputs(InputMapping(input: name, source: .constant(value))))
+            #expect(planned.first { $0.input == name }?.source == .constant(value))
         }
     }
 
@@ -226,61 +225,56 @@ struct DeploymentMappingPlannerTests {
         for rule in [ExecutionRule.endpoint, .periodic] {
             expectBadRequest("an environment variable cannot feed a file input") {
                 _ = try planner(rule).planInputs(periodicInputs(
-                    InputMapping(pipelineInputName: "doc", environmentVariableName: "DOC")))
+                    InputMapping(input: "doc", source: .environmentVariable(name: "DOC"))))
             }
         }
         for type in IODataType.allCases where type != .file {
             let planned = try planner(.periodic, inputs: [InputDefinition(name: "v", dataType: type)], outputs: [])
-                .planInputs([InputMapping(pipelineInputName: "v", environmentVariableName: "MY_VAR_1")])
-            #expect(planned[0].sourceKind == .environmentVariable, "\(type)")
+                .planInputs([InputMapping(input: "v", source: .environmentVariable(name: "MY_VAR_1"))])
+            #expect(planned[0].source.kind == .environmentVariable, "\(type)")
         }
         for bad in ["1X", "A-B", "", "A B"] {
             expectBadRequest("environment variable name") {
                 _ = try planner(.periodic).planInputs(periodicInputs(
-                    InputMapping(pipelineInputName: "label", environmentVariableName: bad)))
+                    InputMapping(input: "label", source: .environmentVariable(name: bad))))
             }
-        }
-        // Outputs have no environment-variable destination at all.
-        #expect(throws: SlipwayError.self) {
-            try OutputMapping(json: .object(["pipeline_output_name": .string("sum"),
-                                             "environment_variable_name": .string("X")]))
         }
     }
 
     @Test func datastoreInputOnlyForFiles() throws {
         for name in ["a", "label", "flag", "cfg", "items"] {
             expectBadRequest("a data store object can only feed a file input") {
-                _ = try planner(.periodic).planInputs(periodicInputs(InputMapping(pipelineInputName: name, datastorePath: "x.csv")))
+                _ = try planner(.periodic).planInputs(periodicInputs(InputMapping(input: name, source: .dataStore(path: "x.csv"))))
             }
         }
-        let planned = try planner(.endpoint).planInputs([InputMapping(pipelineInputName: "doc", datastorePath: "dir/x.csv")])
-        #expect(planned[3] == InputMapping(pipelineInputName: "doc", datastorePath: "dir/x.csv"))
+        let planned = try planner(.endpoint).planInputs([InputMapping(input: "doc", source: .dataStore(path: "dir/x.csv"))])
+        #expect(planned[3] == InputMapping(input: "doc", source: .dataStore(path: "dir/x.csv")))
         for bad in ["../x", "/abs/x", "dir/", "a//b", ""] {
             expectBadRequest("path_to_object") {
-                _ = try planner(.periodic).planInputs(periodicInputs(InputMapping(pipelineInputName: "doc", datastorePath: bad)))
+                _ = try planner(.periodic).planInputs(periodicInputs(InputMapping(input: "doc", source: .dataStore(path: bad))))
             }
         }
     }
 
     @Test func isNullFeedsAnything() throws {
-        let mappings = Self.inputs.map { InputMapping(pipelineInputName: $0.name, isNull: true) }
+        let mappings = Self.inputs.map { InputMapping(input: $0.name, source: .null) }
         let planned = try planner(.periodic).planInputs(mappings)
-        #expect(planned.allSatisfy { $0.sourceKind == .isNull })
+        #expect(planned.allSatisfy { $0.source.kind == .null })
         #expect(try planner(.endpoint).planInputs(mappings) == planned)
     }
 
     @Test func outputDestinations() throws {
         for rule in [ExecutionRule.endpoint, .periodic] {
             let planned = try planner(rule).planOutputs([
-                OutputMapping(pipelineOutputName: "sum", isNull: true),
-                OutputMapping(pipelineOutputName: "report", datastorePath: "out/{execution_id}/{date}/{date_time}.bin"),
+                OutputMapping(output: "sum", destination: .null),
+                OutputMapping(output: "report", destination: .dataStore(path: "out/{execution_id}/{date}/{date_time}.bin")),
             ])
-            #expect(planned.map(\.destinationKind) == [.isNull, .datastore])
-            #expect(planned[1].datastorePath == "out/{execution_id}/{date}/{date_time}.bin", "kept as a template")
+            #expect(planned.map(\.destination.kind) == [.null, .dataStore])
+            #expect(planned[1].destination.dataStorePath == "out/{execution_id}/{date}/{date_time}.bin", "kept as a template")
         }
         for bad in ["../{execution_id}", "/abs/{date}", "out/", "a/./b"] {
             expectBadRequest {
-                _ = try planner(.endpoint).planOutputs([OutputMapping(pipelineOutputName: "report", datastorePath: bad)])
+                _ = try planner(.endpoint).planOutputs([OutputMapping(output: "report", destination: .dataStore(path: bad))])
             }
         }
     }
@@ -296,64 +290,46 @@ struct DeploymentMappingPlannerTests {
         }
         expectBadRequest("at most one file per call") {
             _ = try planner(.endpoint, inputs: twoFiles, outputs: []).planInputs([
-                InputMapping(pipelineInputName: "left", endpointInputName: "l"),
-                InputMapping(pipelineInputName: "right", endpointInputName: "r"),
+                InputMapping(input: "left", source: .endpoint(name: "l")),
+                InputMapping(input: "right", source: .endpoint(name: "r")),
             ])
         }
         let planned = try planner(.endpoint, inputs: twoFiles, outputs: []).planInputs([
-            InputMapping(pipelineInputName: "right", datastorePath: "static/right.bin"),
+            InputMapping(input: "right", source: .dataStore(path: "static/right.bin")),
         ])
-        #expect(planned.map(\.sourceKind) == [.endpoint, .datastore, .endpoint])
+        #expect(planned.map(\.source.kind) == [.endpoint, .dataStore, .endpoint])
         let nulled = try planner(.endpoint, inputs: twoFiles, outputs: []).planInputs([
-            InputMapping(pipelineInputName: "left", isNull: true),
+            InputMapping(input: "left", source: .null),
         ])
-        #expect(nulled.map(\.sourceKind) == [.isNull, .endpoint, .endpoint])
+        #expect(nulled.map(\.source.kind) == [.null, .endpoint, .endpoint])
     }
 
-    // MARK: - is_required and default_value
-
-    @Test func requiredAndDefaultOnlyWithEndpointMapping() {
-        let invalid: [InputMapping] = [
-            InputMapping(pipelineInputName: "a", isRequired: true, constantValue: .number(1)),
-            InputMapping(pipelineInputName: "a", defaultValue: .number(1), constantValue: .number(1)),
-            InputMapping(pipelineInputName: "label", environmentVariableName: "L", isRequired: false),
-            InputMapping(pipelineInputName: "doc", isRequired: false, datastorePath: "x"),
-            InputMapping(pipelineInputName: "flag", defaultValue: .bool(true), isNull: true),
-        ]
-        for mapping in invalid {
-            for rule in [ExecutionRule.endpoint, .periodic] {
-                expectBadRequest("is_required and default_value only apply to an endpoint_input_name mapping") {
-                    _ = try planner(rule).planInputs(periodicInputs(mapping))
-                }
-            }
-        }
-    }
+    // MARK: - Endpoint defaults
 
     @Test func defaultValueTypeChecked() throws {
         expectBadRequest("default value of input 'a' must be of type number, got string") {
             _ = try planner(.endpoint).planInputs([
-                InputMapping(pipelineInputName: "a", endpointInputName: "a", defaultValue: .string("3")),
+                InputMapping(input: "a", source: .endpoint(name: "a", default: .string("3"))),
             ])
         }
         expectBadRequest("default value of input 'flag' must be of type boolean") {
             _ = try planner(.endpoint).planInputs([
-                InputMapping(pipelineInputName: "flag", endpointInputName: "flag", defaultValue: .number(0)),
+                InputMapping(input: "flag", source: .endpoint(name: "flag", default: .number(0))),
             ])
         }
         expectBadRequest("input 'doc' is of type file and cannot have a default value") {
             _ = try planner(.endpoint).planInputs([
-                InputMapping(pipelineInputName: "doc", endpointInputName: "doc", defaultValue: .object(["path": .string("x")])),
+                InputMapping(input: "doc", source: .endpoint(name: "doc", default: .object(["path": .string("x")]))),
             ])
         }
         let planned = try planner(.endpoint).planInputs([
-            InputMapping(pipelineInputName: "a", endpointInputName: "a", isRequired: true, defaultValue: .number(3)),
-            InputMapping(pipelineInputName: "cfg", endpointInputName: "cfg", defaultValue: .array([.bool(true)])),
-            InputMapping(pipelineInputName: "doc", endpointInputName: "doc", isRequired: true),
+            InputMapping(input: "a", source: .endpoint(name: "a", required: true, default: .number(3))),
+            InputMapping(input: "cfg", source: .endpoint(name: "cfg", default: .array([.bool(true)]))),
+            InputMapping(input: "doc", source: .endpoint(name: "doc", required: true)),
         ])
-        #expect(planned[0].defaultValue == .number(3))
-        #expect(planned[0].isRequired == true)
-        #expect(planned[4].defaultValue == .array([.bool(true)]))
-        #expect(planned[3].isRequired == true, "is_required alone is fine on a file")
+        #expect(planned[0].source == .endpoint(name: "a", required: true, default: .number(3)))
+        #expect(planned[4].source == .endpoint(name: "cfg", default: .array([.bool(true)])))
+        #expect(planned[3].source == .endpoint(name: "doc", required: true), "required alone is fine on a file")
     }
 
     // MARK: - Updates
@@ -361,87 +337,97 @@ struct DeploymentMappingPlannerTests {
     @Test func updatesKeepTheKindOfEachSource() throws {
         let old = periodicInputs()
         var changed = old
-        changed[0] = InputMapping(pipelineInputName: "a", constantValue: .number(99))
-        changed[1] = InputMapping(pipelineInputName: "label", environmentVariableName: "OTHER")
-        changed[3] = InputMapping(pipelineInputName: "doc", datastorePath: "data/other.csv")
+        changed[0] = InputMapping(input: "a", source: .constant(.number(99)))
+        changed[1] = InputMapping(input: "label", source: .environmentVariable(name: "OTHER"))
+        changed[3] = InputMapping(input: "doc", source: .dataStore(path: "data/other.csv"))
         try DeploymentMappingPlanner.checkSameKinds(old: old, new: changed)
         try DeploymentMappingPlanner.checkSameKinds(old: old, new: old)
 
         var kindChange = old
-        kindChange[0] = InputMapping(pipelineInputName: "a", environmentVariableName: "A")
+        kindChange[0] = InputMapping(input: "a", source: .environmentVariable(name: "A"))
         expectBadRequest("input 'a': an update can change a mapping's value, not its kind (constant → environment_variable)") {
             try DeploymentMappingPlanner.checkSameKinds(old: old, new: kindChange)
         }
-        expectBadRequest("(none → is_null)") {
-            try DeploymentMappingPlanner.checkSameKinds(old: [], new: [InputMapping(pipelineInputName: "x", isNull: true)])
+        expectBadRequest("(none → null)") {
+            try DeploymentMappingPlanner.checkSameKinds(old: [], new: [InputMapping(input: "x", source: .null)])
         }
 
-        let outputs = [OutputMapping(pipelineOutputName: "sum", endpointOutputName: "sum"),
-                       OutputMapping(pipelineOutputName: "report", datastorePath: "a")]
+        let outputs = [OutputMapping(output: "sum", destination: .endpoint(name: "sum")),
+                       OutputMapping(output: "report", destination: .dataStore(path: "a"))]
         try DeploymentMappingPlanner.checkSameKinds(old: outputs, new: [
-            OutputMapping(pipelineOutputName: "sum", endpointOutputName: "total"),
-            OutputMapping(pipelineOutputName: "report", datastorePath: "b"),
+            OutputMapping(output: "sum", destination: .endpoint(name: "total")),
+            OutputMapping(output: "report", destination: .dataStore(path: "b")),
         ])
         expectBadRequest("output 'report': an update can change a mapping's value, not its kind") {
             try DeploymentMappingPlanner.checkSameKinds(old: outputs, new: [
-                OutputMapping(pipelineOutputName: "report", isNull: true),
+                OutputMapping(output: "report", destination: .null),
             ])
         }
     }
 
-    // MARK: - Kinds and JSON
+    // MARK: - Kinds and stored encoding
 
     @Test func sourceAndDestinationKinds() {
-        #expect(InputMapping(pipelineInputName: "x", endpointInputName: "x").sourceKind == .endpoint)
-        #expect(InputMapping(pipelineInputName: "x", environmentVariableName: "X").sourceKind == .environmentVariable)
-        #expect(InputMapping(pipelineInputName: "x", constantValue: .null).sourceKind == .constant)
-        #expect(InputMapping(pipelineInputName: "x", datastorePath: "p").sourceKind == .datastore)
-        #expect(InputMapping(pipelineInputName: "x", isNull: true).sourceKind == .isNull)
-        #expect(InputMapping(pipelineInputName: "x").sourceKind == .isNull)
-        #expect(OutputMapping(pipelineOutputName: "y", endpointOutputName: "y").destinationKind == .endpoint)
-        #expect(OutputMapping(pipelineOutputName: "y", datastorePath: "p").destinationKind == .datastore)
-        #expect(OutputMapping(pipelineOutputName: "y", isNull: true).destinationKind == .isNull)
+        #expect(InputSource.endpoint(name: "x").kind == .endpoint)
+        #expect(InputSource.environmentVariable(name: "X").kind == .environmentVariable)
+        #expect(InputSource.constant(.null).kind == .constant)
+        #expect(InputSource.dataStore(path: "p").kind == .dataStore)
+        #expect(InputSource.null.kind == .null)
+        #expect(InputSource.run.kind == .run)
+        #expect(OutputDestination.endpoint(name: "y").kind == .endpoint)
+        #expect(OutputDestination.dataStore(path: "p").kind == .dataStore)
+        #expect(OutputDestination.null.kind == .null)
+        #expect(OutputDestination.run.kind == .run)
     }
 
-    @Test func inputMappingJSON() throws {
-        let endpoint = InputMapping(pipelineInputName: "a", endpointInputName: "x", isRequired: false,
-                                    defaultValue: .number(2))
-        #expect(endpoint.json == .object([
-            "pipeline_input_name": .string("a"), "endpoint_input_name": .string("x"), "is_required": .bool(false),
-            "default_value": .number(2),
+    @Test func inputMappingStoredEncodingRoundTrips() throws {
+        let endpoint = InputMapping(input: "a", source: .endpoint(name: "x", required: false, default: .number(2)))
+        #expect(endpoint.stored == .object([
+            "input": .string("a"), "source": .string("endpoint"), "name": .string("x"), "required": .bool(false),
+            "default": .number(2),
         ]))
-        #expect(InputMapping(pipelineInputName: "a", environmentVariableName: "V").json == .object([
-            "pipeline_input_name": .string("a"), "environment_variable_name": .string("V"),
+        #expect(InputMapping(input: "a", source: .constant(.array([.null]))).stored == .object([
+            "input": .string("a"), "source": .string("constant"), "value": .array([.null]),
         ]))
-        #expect(InputMapping(pipelineInputName: "a", constantValue: .array([.null])).json == .object([
-            "pipeline_input_name": .string("a"), "constant_value": .array([.null]),
+        #expect(InputMapping(input: "d", source: .dataStore(path: "x/y")).stored == .object([
+            "input": .string("d"), "source": .string("data_store"), "path": .string("x/y"),
         ]))
-        #expect(InputMapping(pipelineInputName: "a", isNull: true).json == .object([
-            "pipeline_input_name": .string("a"), "is_null": .bool(true),
-        ]))
-        #expect(InputMapping(pipelineInputName: "a", isNull: false).json == .object(["pipeline_input_name": .string("a")]))
-        #expect(InputMapping(pipelineInputName: "d", datastorePath: "x/y").json == .object([
-            "pipeline_input_name": .string("d"), "datastore_path": .string("x/y"),
-        ]))
-        // What the SDK sends back parses to the same mapping.
-        for mapping in periodicInputs() + [endpoint] {
-            #expect(try InputMapping(json: mapping.json) == mapping)
+        let all = periodicInputs() + [endpoint, InputMapping(input: "r", source: .run),
+                                      InputMapping(input: "n", source: .endpoint(name: "n", default: .null))]
+        for mapping in all {
+            #expect(InputMapping(stored: mapping.stored) == mapping)
         }
+        #expect(InputMapping(stored: .object(["input": .string("a"), "source": .string("constant")])) == nil,
+                "a constant without its value")
+        #expect(InputMapping(stored: .object(["input": .string("a"), "source": .string("datastore")])) == nil)
+        #expect(InputMapping(stored: .string("a")) == nil)
     }
 
-    @Test func outputMappingJSON() throws {
+    @Test func outputMappingStoredEncodingRoundTrips() throws {
         let mappings = [
-            OutputMapping(pipelineOutputName: "s", endpointOutputName: "total"),
-            OutputMapping(pipelineOutputName: "s", isNull: true),
-            OutputMapping(pipelineOutputName: "s", datastorePath: "out/{date}.txt"),
+            OutputMapping(output: "s", destination: .endpoint(name: "total")),
+            OutputMapping(output: "s", destination: .null),
+            OutputMapping(output: "s", destination: .dataStore(path: "out/{date}.txt")),
+            OutputMapping(output: "s", destination: .run),
         ]
-        #expect(mappings.map(\.json) == [
-            .object(["pipeline_output_name": .string("s"), "endpoint_output_name": .string("total")]),
-            .object(["pipeline_output_name": .string("s"), "is_null": .bool(true)]),
-            .object(["pipeline_output_name": .string("s"), "datastore_path": .string("out/{date}.txt")]),
+        #expect(mappings.map(\.stored) == [
+            .object(["output": .string("s"), "destination": .string("endpoint"), "name": .string("total")]),
+            .object(["output": .string("s"), "destination": .string("null")]),
+            .object(["output": .string("s"), "destination": .string("data_store"), "path": .string("out/{date}.txt")]),
+            .object(["output": .string("s"), "destination": .string("run")]),
         ])
         for mapping in mappings {
-            #expect(try OutputMapping(json: mapping.json) == mapping)
+            #expect(OutputMapping(stored: mapping.stored) == mapping)
+        }
+        #expect(OutputMapping(stored: .object(["output": .string("s"), "destination": .string("endpoint")])) == nil)
+    }
+
+    @Test func deploymentsRefuseRunSourcesAndDestinations() {
+        expectBadRequest("a deployment cannot take an input as a run does") {
+            _ = try planner(.endpoint).planInputs([InputMapping(input: "a", source: .run)])
+        }
+        expectBadRequest("a deployment cannot return an output as a run does") {
+            _ = try planner(.endpoint).planOutputs([OutputMapping(output: "sum", destination: .run)])
         }
     }
 }

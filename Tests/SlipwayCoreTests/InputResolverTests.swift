@@ -81,7 +81,7 @@ struct InputResolverTests {
         expectBadRequest("a constant cannot feed a file input") {
             _ = try resolver().resolveInputs(
                 RunRequest(values: ["a": .number(1)], files: [:],
-                           inputsMapping: [InputMapping(pipelineInputName: "doc", constantValue: .string("x"))]),
+                           inputsMapping: [InputMapping(input: "doc", source: .constant(.string("x")))]),
                 variables: [:])
         }
     }
@@ -90,34 +90,33 @@ struct InputResolverTests {
         expectBadRequest {
             _ = try resolver().resolveInputs(
                 RunRequest(values: [:], files: [:],
-                           inputsMapping: [InputMapping(pipelineInputName: "a", constantValue: .string("x"))]),
+                           inputsMapping: [InputMapping(input: "a", source: .constant(.string("x")))]),
                 variables: [:])
         }
         let resolved = try resolver().resolveInputs(
             RunRequest(values: [:], files: [:],
-                       inputsMapping: [InputMapping(pipelineInputName: "a", constantValue: .number(5))]),
+                       inputsMapping: [InputMapping(input: "a", source: .constant(.number(5)))]),
             variables: [:])
-        #expect(resolved[0].source == .constant)
+        #expect(resolved[0].source == .constant(.number(5)))
         #expect(resolved[0].value == .number(5))
     }
 
     @Test func environmentVariablesAreConverted() throws {
         let mapping = [
-            InputMapping(pipelineInputName: "a", environmentVariableName: "NUM"),
-            InputMapping(pipelineInputName: "flag", environmentVariableName: "FLAG"),
-            InputMapping(pipelineInputName: "cfg", environmentVariableName: "CFG"),
-            InputMapping(pipelineInputName: "label", environmentVariableName: "TEXT"),
+            InputMapping(input: "a", source: .environmentVariable(name: "NUM")),
+            InputMapping(input: "flag", source: .environmentVariable(name: "FLAG")),
+            InputMapping(input: "cfg", source: .environmentVariable(name: "CFG")),
+            InputMapping(input: "label", source: .environmentVariable(name: "TEXT")),
         ]
         let resolved = try resolver().resolveInputs(
             RunRequest(values: [:], files: [:], inputsMapping: mapping),
             variables: ["NUM": "3.5", "FLAG": "TRUE", "CFG": #"{"k":[1,2]}"#, "TEXT": "42"])
         let byName = Dictionary(uniqueKeysWithValues: resolved.map { ($0.name, $0) })
         #expect(byName["a"]?.value == .number(3.5))
-        #expect(byName["a"]?.source == .environmentVariable)
+        #expect(byName["a"]?.source == .environmentVariable(name: "NUM"))
         #expect(byName["flag"]?.value == .bool(true))
         #expect(byName["cfg"]?.value == .object(["k": .array([.number(1), .number(2)])]))
         #expect(byName["label"]?.value == .string("42"))
-        #expect(byName["a"]?.mappingValue["environment_variable_name"] == .string("NUM"))
     }
 
     @Test(arguments: [("a", "abc"), ("flag", "yes"), ("cfg", "{not json")])
@@ -125,7 +124,7 @@ struct InputResolverTests {
         expectBadRequest("environment variable") {
             _ = try resolver().resolveInputs(
                 RunRequest(values: input == "a" ? [:] : ["a": .number(1)], files: [:],
-                           inputsMapping: [InputMapping(pipelineInputName: input, environmentVariableName: "V")]),
+                           inputsMapping: [InputMapping(input: input, source: .environmentVariable(name: "V"))]),
                 variables: ["V": text])
         }
     }
@@ -134,7 +133,7 @@ struct InputResolverTests {
         expectBadRequest("does not exist") {
             _ = try resolver().resolveInputs(
                 RunRequest(values: [:], files: [:],
-                           inputsMapping: [InputMapping(pipelineInputName: "a", environmentVariableName: "NOPE")]),
+                           inputsMapping: [InputMapping(input: "a", source: .environmentVariable(name: "NOPE"))]),
                 variables: [:])
         }
     }
@@ -150,59 +149,59 @@ struct InputResolverTests {
         expectBadRequest("can only feed a file input") {
             _ = try resolver().resolveInputs(
                 RunRequest(values: [:], files: [:],
-                           inputsMapping: [InputMapping(pipelineInputName: "a", datastorePath: "data/x.csv")]),
+                           inputsMapping: [InputMapping(input: "a", source: .dataStore(path: "data/x.csv"))]),
                 variables: [:])
         }
         let resolved = try resolver().resolveInputs(
             RunRequest(values: ["a": .number(1)], files: [:],
-                       inputsMapping: [InputMapping(pipelineInputName: "doc", datastorePath: "data/x.csv")]),
+                       inputsMapping: [InputMapping(input: "doc", source: .dataStore(path: "data/x.csv"))]),
             variables: [:])
         let doc = try #require(resolved.first { $0.name == "doc" })
-        #expect(doc.source == .datastore)
+        #expect(doc.source == .dataStore(path: "data/x.csv"))
         #expect(doc.fileName == "x.csv")
         expectBadRequest("'..'") {
             _ = try resolver().resolveInputs(
                 RunRequest(values: ["a": .number(1)], files: [:],
-                           inputsMapping: [InputMapping(pipelineInputName: "doc", datastorePath: "../x.csv")]),
+                           inputsMapping: [InputMapping(input: "doc", source: .dataStore(path: "../x.csv"))]),
                 variables: [:])
         }
     }
 
     @Test func isNullMappingIsExplicitEvenForRequiredInputs() throws {
         let required = try resolver().resolveInputs(
-            RunRequest(values: [:], files: [:], inputsMapping: [InputMapping(pipelineInputName: "a", isNull: true)]),
+            RunRequest(values: [:], files: [:], inputsMapping: [InputMapping(input: "a", source: .null)]),
             variables: [:])
         #expect(required.first { $0.name == "a" }?.value == .null)
         let resolved = try resolver().resolveInputs(
             RunRequest(values: ["a": .number(1)], files: [:],
-                       inputsMapping: [InputMapping(pipelineInputName: "flag", isNull: true)]),
+                       inputsMapping: [InputMapping(input: "flag", source: .null)]),
             variables: [:])
-        #expect(resolved.first { $0.name == "flag" }?.source == .isNull)
+        #expect(resolved.first { $0.name == "flag" }?.source == .null)
     }
 
     @Test func mappingErrors() {
         expectBadRequest("not an input") {
             _ = try resolver().resolveInputs(
-                RunRequest(values: [:], files: [:], inputsMapping: [InputMapping(pipelineInputName: "q", isNull: true)]),
+                RunRequest(values: [:], files: [:], inputsMapping: [InputMapping(input: "q", source: .null)]),
                 variables: [:])
         }
         expectBadRequest("mapped twice") {
             _ = try resolver().resolveInputs(
                 RunRequest(values: [:], files: [:], inputsMapping: [
-                    InputMapping(pipelineInputName: "a", constantValue: .number(1)),
-                    InputMapping(pipelineInputName: "a", constantValue: .number(2)),
+                    InputMapping(input: "a", source: .constant(.number(1))),
+                    InputMapping(input: "a", source: .constant(.number(2))),
                 ]), variables: [:])
         }
         expectBadRequest("both as a value") {
             _ = try resolver().resolveInputs(
                 RunRequest(values: ["a": .number(1)], files: [:],
-                           inputsMapping: [InputMapping(pipelineInputName: "a", constantValue: .number(2))]),
+                           inputsMapping: [InputMapping(input: "a", source: .constant(.number(2)))]),
                 variables: [:])
         }
-        expectBadRequest("endpoint deployments") {
+        expectBadRequest("a run can map an input to a constant, an environment variable, a data-store object or null") {
             _ = try resolver().resolveInputs(
                 RunRequest(values: [:], files: [:],
-                           inputsMapping: [InputMapping(pipelineInputName: "a", endpointInputName: "x")]),
+                           inputsMapping: [InputMapping(input: "a", source: .endpoint(name: "x"))]),
                 variables: [:])
         }
     }
@@ -224,59 +223,30 @@ struct InputResolverTests {
 
     @Test func outputMappings() throws {
         let result = try resolver().resolveOutputs([
-            OutputMapping(pipelineOutputName: "report", datastorePath: "out/{execution_id}/report-{date}.txt"),
+            OutputMapping(output: "report", destination: .dataStore(path: "out/{execution_id}/report-{date}.txt")),
         ])
         #expect(result.count == 2)
         #expect(result[0].destination == .run)
-        #expect(result[0].mappingValue["run_output_name"] == .string("sum"))
-        #expect(result[1].destination == .datastore)
-        #expect(result[1].mappingValue["datastore_path"] == .string("out/{execution_id}/report-{date}.txt"))
+        #expect(result[1].destination == .dataStore(path: "out/{execution_id}/report-{date}.txt"))
 
-        let nulled = try resolver().resolveOutputs([OutputMapping(pipelineOutputName: "sum", isNull: true)])
-        #expect(nulled[0].destination == .isNull)
+        let nulled = try resolver().resolveOutputs([OutputMapping(output: "sum", destination: .null)])
+        #expect(nulled[0].destination == .null)
 
         expectBadRequest("not an output") {
-            _ = try resolver().resolveOutputs([OutputMapping(pipelineOutputName: "nope", isNull: true)])
+            _ = try resolver().resolveOutputs([OutputMapping(output: "nope", destination: .null)])
         }
         expectBadRequest("mapped twice") {
-            _ = try resolver().resolveOutputs([OutputMapping(pipelineOutputName: "sum", isNull: true),
-                                               OutputMapping(pipelineOutputName: "sum", isNull: true)])
+            _ = try resolver().resolveOutputs([OutputMapping(output: "sum", destination: .null),
+                                               OutputMapping(output: "sum", destination: .null)])
         }
-        expectBadRequest("endpoint deployments") {
-            _ = try resolver().resolveOutputs([OutputMapping(pipelineOutputName: "sum", endpointOutputName: "x")])
-        }
-        expectBadRequest {
-            _ = try resolver().resolveOutputs([OutputMapping(pipelineOutputName: "report", datastorePath: "../{execution_id}")])
+        expectBadRequest("a run can map an output to a data-store object or null") {
+            _ = try resolver().resolveOutputs([OutputMapping(output: "sum", destination: .endpoint(name: "x"))])
         }
         expectBadRequest {
-            _ = try resolver().resolveOutputs([OutputMapping(pipelineOutputName: "report", datastorePath: "/abs/{date}")])
+            _ = try resolver().resolveOutputs([OutputMapping(output: "report", destination: .dataStore(path: "../{execution_id}"))])
         }
-    }
-
-    @Test func inputMappingJSONExactlyOneSource() throws {
-        let ok = try InputMapping(json: .object(["pipeline_input_name": .string("a"), "constant_value": .number(3)]))
-        #expect(ok.constantValue == .number(3))
-        let isNull = try InputMapping(json: .object(["pipeline_input_name": .string("a"), "is_null": .bool(true)]))
-        #expect(isNull.isNull == true)
-
-        #expect(throws: SlipwayError.self) {
-            try InputMapping(json: .object(["pipeline_input_name": .string("a")]))
+        expectBadRequest {
+            _ = try resolver().resolveOutputs([OutputMapping(output: "report", destination: .dataStore(path: "/abs/{date}"))])
         }
-        #expect(throws: SlipwayError.self) {
-            try InputMapping(json: .object(["pipeline_input_name": .string("a"), "constant_value": .number(3),
-                                            "environment_variable_name": .string("X")]))
-        }
-        #expect(throws: SlipwayError.self) {
-            try InputMapping(json: .object(["pipeline_input_name": .string("a"), "is_null": .bool(false)]))
-        }
-        #expect(throws: SlipwayError.self) { try InputMapping(json: .object(["constant_value": .number(3)])) }
-        #expect(throws: SlipwayError.self) { try InputMapping(json: .string("x")) }
-
-        #expect(throws: SlipwayError.self) {
-            try OutputMapping(json: .object(["pipeline_output_name": .string("a"), "is_null": .bool(true),
-                                             "datastore_path": .string("x")]))
-        }
-        let out = try OutputMapping(json: .object(["pipeline_output_name": .string("a"), "datastore_path": .string("x")]))
-        #expect(out.datastorePath == "x")
     }
 }

@@ -67,7 +67,7 @@ struct RuntimeTests {
             raise ValueError("bad value here")
 
         def slow():
-            time.sleep(10)
+            time.sleep(60)
             return {}
 
         def die():
@@ -181,7 +181,7 @@ struct RuntimeTests {
         let start = ContinuousClock.now
         let (outcome, _) = try await run("slow", timeout: .seconds(1))
         #expect(outcome == .timedOut(.seconds(1)))
-        #expect(ContinuousClock.now - start < .seconds(8), "the worker must be killed, not waited for")
+        #expect(ContinuousClock.now - start < .seconds(45), "the worker (sleeping 60 s) must be killed, not waited for")
     }
 
     @Test func exitIsCrash() async throws {

@@ -63,8 +63,8 @@ struct CraftAIDeploymentRequestTests {
         #expect(request.executionTimeoutSeconds == 30)
         #expect(request.endpointPath == "score/v1")
         #expect(request.endpointToken == "tok")
-        #expect(request.inputsMapping == [InputMapping(pipelineInputName: "a", endpointInputName: "x")])
-        #expect(request.outputsMapping == [OutputMapping(pipelineOutputName: "b", isNull: true)])
+        #expect(request.inputsMapping == [InputMapping(input: "a", source: .endpoint(name: "x"))])
+        #expect(request.outputsMapping == [OutputMapping(output: "b", destination: .null)])
     }
 
     @Test func nullsMeanAbsent() throws {

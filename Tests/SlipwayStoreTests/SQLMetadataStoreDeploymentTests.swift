@@ -23,9 +23,8 @@ struct SQLMetadataStoreDeploymentTests {
         Deployment(id: UUID().uuidString.lowercased(), workspaceID: "ws1", name: name, pipelineID: "pid", pipelineName: "p1",
                    stepID: "sid", rule: rule, mode: .lowLatency, status: .creationPending, endpointPath: path ?? name,
                    endpointTokenHash: "h", endpointTokenSealed: "s", schedule: rule == .periodic ? "* * * * *" : nil,
-                   inputsMapping: [InputMapping(pipelineInputName: "a", endpointInputName: "x", isRequired: false,
-                                                defaultValue: .number(2))],
-                   outputsMapping: [OutputMapping(pipelineOutputName: "b", datastorePath: "out/{execution_id}.json")],
+                   inputsMapping: [InputMapping(input: "a", source: .endpoint(name: "x", required: false, default: .number(2)))],
+                   outputsMapping: [OutputMapping(output: "b", destination: .dataStore(path: "out/{execution_id}.json"))],
                    parallelExecutions: true, maxParallelExecutions: 5, ramRequestBytes: 1 << 30, executionTimeoutSeconds: 9,
                    createdAt: t0, createdBy: "u1")
     }
@@ -76,14 +75,13 @@ struct SQLMetadataStoreDeploymentTests {
                             id: "e\(index)", workspaceID: "ws1", pipelineID: "pid", pipelineName: "p1", stepID: "sid",
                             deploymentName: "d1", trigger: .endpoint, status: .pending, createdAt: t0, createdBy: "u1")
                         try await store.insertExecution(
-                            execution, inputs: [ExecutionInput(name: "a", dataType: .number, source: .endpoint,
-                                                               mappingValue: [:], value: .number(Double(index)))],
-                            outputs: [ExecutionOutput(name: "b", dataType: .number, destination: .endpoint, mappingValue: [:])])
+                            execution, inputs: [ExecutionInput(name: "a", dataType: .number, source: .endpoint(name: "x"), value: .number(Double(index)))],
+                            outputs: [ExecutionOutput(name: "b", dataType: .number, destination: .endpoint(name: "x"))])
                         #expect(try await store.updateExecutionStatus(id: execution.id, from: .pending, to: .running, at: t0,
                                                                       message: nil))
                         let finished = try await store.finishExecution(
                             id: execution.id, from: .running, to: .succeeded, at: t0, message: nil,
-                            outputs: [ExecutionOutput(name: "b", dataType: .number, destination: .endpoint, mappingValue: [:],
+                            outputs: [ExecutionOutput(name: "b", dataType: .number, destination: .endpoint(name: "x"),
                                                       value: .number(Double(index) * 2))],
                             logs: [LogLine(timestamp: t0, stream: .stdout, message: "line \(index)")])
                         #expect(finished)
@@ -99,7 +97,7 @@ struct SQLMetadataStoreDeploymentTests {
             // A finish whose compare-and-set fails stores neither outputs nor logs.
             #expect(try await !store.finishExecution(
                 id: "e7", from: .running, to: .failed, at: t0, message: "late",
-                outputs: [ExecutionOutput(name: "b", dataType: .number, destination: .endpoint, mappingValue: [:],
+                outputs: [ExecutionOutput(name: "b", dataType: .number, destination: .endpoint(name: "x"),
                                           value: .number(-1))],
                 logs: [LogLine(timestamp: t0, stream: .stdout, message: "late")]))
             #expect(try await store.outputs(executionID: "e7").first?.value == .number(14))
@@ -118,10 +116,9 @@ struct SQLMetadataStoreDeploymentTests {
             execution.deploymentName = nil
             let value: JSONValue = .object(["s": .string(awkward), "n": .number(0.1), "big": .number(1e300),
                                             "neg": .number(-42), "list": .array([.null, .bool(true)])])
-            let input = ExecutionInput(name: "in \u{1F680}", dataType: .json, source: .endpoint,
-                                       mappingValue: ["k": .string(awkward)], value: value)
-            let nullInput = ExecutionInput(name: "null", dataType: .json, source: .endpoint, mappingValue: [:], value: .null)
-            let absent = ExecutionInput(name: "absent", dataType: .file, source: .datastore, mappingValue: [:], value: nil,
+            let input = ExecutionInput(name: "in \u{1F680}", dataType: .json, source: .endpoint(name: awkward), value: value)
+            let nullInput = ExecutionInput(name: "null", dataType: .json, source: .endpoint(name: "x"), value: .null)
+            let absent = ExecutionInput(name: "absent", dataType: .file, source: .dataStore(path: "x"), value: nil,
                                         fileBlob: "blob/\(awkward)", fileName: awkward)
             try await applyInOneBatch(store, [
                 .insert(execution, [input, nullInput, absent], [output(nil)]),
@@ -176,11 +173,10 @@ struct SQLMetadataStoreDeploymentTests {
                                                   stepID: "sid", deploymentName: "d1", trigger: .endpoint, status: .running,
                                                   createdAt: self.t0, createdBy: "u1", startedAt: self.t0)
                         try await store.insertExecution(execution, inputs: [], outputs: [
-                            ExecutionOutput(name: "b", dataType: .number, destination: .endpoint, mappingValue: [:])])
+                            ExecutionOutput(name: "b", dataType: .number, destination: .endpoint(name: "x"))])
                         let finished = try await store.finishExecution(
                             id: execution.id, from: .running, to: .succeeded, at: self.t0, message: nil,
-                            outputs: [ExecutionOutput(name: "b", dataType: .number, destination: .endpoint,
-                                                      mappingValue: [:], value: .number(Double(index)))],
+                            outputs: [ExecutionOutput(name: "b", dataType: .number, destination: .endpoint(name: "x"), value: .number(Double(index)))],
                             logs: [LogLine(timestamp: self.t0, stream: .stdout, message: "q\(index)")])
                         #expect(finished)
                     }
@@ -228,7 +224,7 @@ struct SQLMetadataStoreDeploymentTests {
     }
 
     func output(_ value: JSONValue?) -> ExecutionOutput {
-        ExecutionOutput(name: "b", dataType: .number, destination: .endpoint, mappingValue: [:], value: value)
+        ExecutionOutput(name: "b", dataType: .number, destination: .endpoint(name: "x"), value: value)
     }
 
     @Test func foldedAndSeparateStatusChangesEndTheSame() async throws {

@@ -58,11 +58,11 @@ struct SQLMetadataStoreTests {
         let temp = try TempDatabase()
         defer { temp.remove() }
         let first = try await temp.open()
-        #expect(try await first.schemaVersion() == 7)
+        #expect(try await first.schemaVersion() == 8)
         try await first.createWorkspace(Workspace(id: "ws1", name: "default", createdAt: t0))
         await first.close()
         let second = try await temp.open()
-        #expect(try await second.schemaVersion() == 7)
+        #expect(try await second.schemaVersion() == 8)
         #expect(try await second.workspace(id: "ws1")?.name == "default", "data survives reopening")
         await second.close()
     }
@@ -157,16 +157,14 @@ struct SQLMetadataStoreTests {
     @Test func executionsWithIO() async throws {
         try await withStore { store in
             let inputs = [
-                ExecutionInput(name: "a", dataType: .number, source: .run, mappingValue: ["run_input_name": .string("a")],
+                ExecutionInput(name: "a", dataType: .number, source: .run,
                                value: .number(2)),
-                ExecutionInput(name: "f", dataType: .file, source: .datastore,
-                               mappingValue: ["datastore_path": .string("x/y.csv")], value: nil, fileBlob: "blob-0002",
+                ExecutionInput(name: "f", dataType: .file, source: .dataStore(path: "x/y.csv"), value: nil, fileBlob: "blob-0002",
                                fileName: "y.csv"),
-                ExecutionInput(name: "n", dataType: .json, source: .isNull, mappingValue: ["is_null": .bool(true)],
+                ExecutionInput(name: "n", dataType: .json, source: .null,
                                value: .null),
             ]
-            let outputs = [ExecutionOutput(name: "b", dataType: .json, destination: .run,
-                                           mappingValue: ["run_output_name": .string("b")])]
+            let outputs = [ExecutionOutput(name: "b", dataType: .json, destination: .run)]
             let e1 = makeExecution("e1")
             try await store.insertExecution(e1, inputs: inputs, outputs: outputs)
             try await store.insertExecution(makeExecution("e2", at: t0.addingTimeInterval(5)), inputs: [], outputs: [])

@@ -74,43 +74,23 @@ public struct Execution: Sendable, Equatable {
     }
 }
 
-/// Where an execution input came from.
-public enum InputSourceKind: String, Sendable, Codable {
-    case run
-    case constant
-    case environmentVariable = "environment_variable"
-    case endpoint
-    case datastore
-    case isNull = "is_null"
-}
-
-/// Where an execution output goes.
-public enum OutputDestinationKind: String, Sendable, Codable {
-    case run
-    case endpoint
-    case datastore
-    case isNull = "is_null"
-}
-
 /// An input of an execution as resolved at creation time.
 public struct ExecutionInput: Sendable, Equatable {
     public var name: String
     public var dataType: IODataType
-    public var source: InputSourceKind
-    /// The mapping parameters (`run_input_name`, `constant_value`, `datastore_path`…).
-    public var mappingValue: [String: JSONValue]
+    /// Where the value came from (a data-store source holds the path that was read).
+    public var source: InputSource
     /// The value passed to the function; for files, `{"path": …}` is built at run time.
     public var value: JSONValue?
     /// Blob holding the file content for file inputs.
     public var fileBlob: String?
     public var fileName: String?
 
-    public init(name: String, dataType: IODataType, source: InputSourceKind, mappingValue: [String: JSONValue],
-                value: JSONValue?, fileBlob: String? = nil, fileName: String? = nil) {
+    public init(name: String, dataType: IODataType, source: InputSource, value: JSONValue?, fileBlob: String? = nil,
+                fileName: String? = nil) {
         self.name = name
         self.dataType = dataType
         self.source = source
-        self.mappingValue = mappingValue
         self.value = value
         self.fileBlob = fileBlob
         self.fileName = fileName
@@ -121,19 +101,18 @@ public struct ExecutionInput: Sendable, Equatable {
 public struct ExecutionOutput: Sendable, Equatable {
     public var name: String
     public var dataType: IODataType
-    public var destination: OutputDestinationKind
-    public var mappingValue: [String: JSONValue]
+    /// Where the value goes (a data-store destination holds the path once the execution filled in
+    /// its placeholders).
+    public var destination: OutputDestination
     public var value: JSONValue?
     public var fileBlob: String?
     public var fileName: String?
 
-    public init(name: String, dataType: IODataType, destination: OutputDestinationKind,
-                mappingValue: [String: JSONValue], value: JSONValue? = nil, fileBlob: String? = nil,
-                fileName: String? = nil) {
+    public init(name: String, dataType: IODataType, destination: OutputDestination, value: JSONValue? = nil,
+                fileBlob: String? = nil, fileName: String? = nil) {
         self.name = name
         self.dataType = dataType
         self.destination = destination
-        self.mappingValue = mappingValue
         self.value = value
         self.fileBlob = fileBlob
         self.fileName = fileName

@@ -62,7 +62,7 @@ extension DeploymentService {
         }
         let resolver = InputResolver(inputs: step.inputs, outputs: step.outputs, maxIOBytes: platform.limits.maxIOBytes)
         var variables: [String: String] = [:]
-        if deployment.inputsMapping.contains(where: { $0.environmentVariableName != nil }) {
+        if deployment.inputsMapping.contains(where: { $0.source.kind == .environmentVariable }) {
             for variable in try await platform.store.variables(workspaceID: deployment.workspaceID) {
                 variables[variable.name] = variable.value
             }
@@ -73,8 +73,8 @@ extension DeploymentService {
         for file in files.values where file.size > platform.limits.maxFileInputBytes {
             throw SlipwayError.tooLarge("file '\(NameRules.printable(file.fileName))' exceeds \(platform.limits.maxFileInputBytes) bytes")
         }
-        for input in inputs where input.source == .datastore {
-            let path = input.mappingValue["datastore_path"]?.stringValue ?? ""
+        for input in inputs {
+            guard let path = input.source.dataStorePath else { continue }
             guard try await platform.store.object(workspaceID: deployment.workspaceID, path: path) != nil else {
                 throw SlipwayError.notFound("data store object", path)
             }
@@ -101,8 +101,8 @@ extension DeploymentService {
             guard let workspace = cachedWorkspace else {
                 throw SlipwayError.notFound("environment", deployment.workspaceID)
             }
-            for index in inputs.indices where inputs[index].source == .endpoint && inputs[index].dataType == .file {
-                let exposed = inputs[index].mappingValue["endpoint_input_name"]?.stringValue ?? inputs[index].name
+            for index in inputs.indices where inputs[index].dataType == .file {
+                guard let exposed = inputs[index].source.endpointName else { continue }
                 if let file = files[exposed] {
                     let blob = try platform.blobs.importFile(at: file.url)
                     imported.append(blob.key)

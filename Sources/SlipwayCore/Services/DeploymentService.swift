@@ -196,13 +196,13 @@ public struct DeploymentService: Sendable {
         }
         let planner = DeploymentMappingPlanner(inputs: step.inputs, outputs: step.outputs, rule: deployment.rule)
         if let given = changes.inputsMapping {
-            let merged = try Self.merge(given, into: deployment.inputsMapping, key: \.pipelineInputName, kind: "input")
+            let merged = try Self.merge(given, into: deployment.inputsMapping, key: \.input, kind: "input")
             try DeploymentMappingPlanner.checkSameKinds(old: deployment.inputsMapping, new: merged)
             deployment.inputsMapping = try planner.planInputs(merged)
             changed = true
         }
         if let given = changes.outputsMapping {
-            let merged = try Self.merge(given, into: deployment.outputsMapping, key: \.pipelineOutputName, kind: "output")
+            let merged = try Self.merge(given, into: deployment.outputsMapping, key: \.output, kind: "output")
             try DeploymentMappingPlanner.checkSameKinds(old: deployment.outputsMapping, new: merged)
             deployment.outputsMapping = try planner.planOutputs(merged)
             changed = true
@@ -240,8 +240,8 @@ public struct DeploymentService: Sendable {
         var merged = current
         for mapping in given {
             guard let index = merged.firstIndex(where: { $0[keyPath: key] == mapping[keyPath: key] }) else {
-                throw .badRequest("\(kind)s_mapping names '\(NameRules.printable(mapping[keyPath: key]))', "
-                    + "which is not an \(kind) of this pipeline")
+                throw .badRequest("'\(NameRules.printable(mapping[keyPath: key]))' is mapped but is not an \(kind) of "
+                    + "this pipeline")
             }
             merged[index] = mapping
         }

@@ -146,8 +146,8 @@ struct ExecutionRunner: Sendable {
     private func call(_ execution: Execution, step: Step, workspace: Workspace, inputs: [ExecutionInput],
                       outputs: [ExecutionOutput], route: Route, timeout: Duration, logs: LogBuffer) async -> Outcome {
         var inputs = inputs
-        for index in inputs.indices where inputs[index].dataType == .file && inputs[index].source == .datastore {
-            guard let path = inputs[index].mappingValue["datastore_path"]?.stringValue else { continue }
+        for index in inputs.indices where inputs[index].dataType == .file {
+            guard let path = inputs[index].source.dataStorePath else { continue }
             guard let blob = try? await platform.store.object(workspaceID: workspace.id, path: path)?.blob else {
                 return .failure(.fail("data store object '\(path)' no longer exists"))
             }
@@ -260,15 +260,15 @@ struct ExecutionRunner: Sendable {
     private func accept(_ values: [String: JSONValue], planned: [ExecutionOutput], execution: Execution,
                         workspace: Workspace, logs: LogBuffer) async throws -> [ExecutionOutput] {
         var result = try acceptValues(values, planned: planned, execution: execution, logs: logs)
-        for index in result.indices where result[index].destination == .datastore {
-            guard let template = result[index].mappingValue["datastore_path"]?.stringValue else { continue }
+        for index in result.indices {
+            guard let template = result[index].destination.dataStorePath else { continue }
             let path = try ObjectPath(ObjectPath.expandPlaceholders(template, executionID: execution.id, at: platform.now()))
             if let blob = result[index].fileBlob {
                 try await dataStore.attachCopy(ofBlob: blob, workspaceID: workspace.id, path: path)
             } else {
                 try await dataStore.putBytes((result[index].value ?? .null).jsonData(), workspaceID: workspace.id, path: path)
             }
-            result[index].mappingValue["datastore_path"] = .string(path.value)
+            result[index].destination = .dataStore(path: path.value)
         }
         return result
     }
@@ -326,7 +326,7 @@ struct ExecutionRunner: Sendable {
                 if output.dataType != .file { totalSize += IOValueCoercion.encodedSize(value) }
                 output.value = value
             }
-            if output.destination == .isNull { output.value = .null }
+            if output.destination == .null { output.value = .null }
             result.append(output)
         }
         guard totalSize <= platform.limits.maxIOBytes else {

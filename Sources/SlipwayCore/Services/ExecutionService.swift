@@ -31,8 +31,8 @@ public struct ExecutionService: Sendable {
             throw SlipwayError.tooLarge("file '\(NameRules.printable(file.fileName))' exceeds \(platform.limits.maxFileInputBytes) bytes")
         }
         // Data-store inputs must exist now.
-        for index in inputs.indices where inputs[index].source == .datastore {
-            let path = inputs[index].mappingValue["datastore_path"]?.stringValue ?? ""
+        for input in inputs {
+            guard let path = input.source.dataStorePath else { continue }
             guard try await platform.store.object(workspaceID: workspace.id, path: path) != nil else {
                 throw SlipwayError.notFound("data store object", path)
             }
@@ -120,8 +120,8 @@ public struct ExecutionService: Sendable {
         let outputs = try await platform.store.outputs(executionID: execution.id)
         try await platform.store.deleteExecution(id: execution.id)
         try await platform.store.deleteLogs(subject: .execution(execution.id))
-        for input in inputs where input.source == .run { if let blob = input.fileBlob { try? platform.blobs.delete(blob) } }
-        for output in outputs where output.destination != .datastore {
+        for input in inputs where input.source.kind == .run { if let blob = input.fileBlob { try? platform.blobs.delete(blob) } }
+        for output in outputs where output.destination.kind != .dataStore {
             if let blob = output.fileBlob { try? platform.blobs.delete(blob) }
         }
     }

@@ -19,12 +19,13 @@ public struct DeploymentMappingPlanner: Sendable {
         let declared = Dictionary(inputs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var byName: [String: InputMapping] = [:]
         for mapping in given {
-            guard declared[mapping.pipelineInputName] != nil else {
-                throw .badRequest("inputs_mapping names '\(NameRules.printable(mapping.pipelineInputName))', which is not "
-                    + "an input of this pipeline; inputs are: \(inputs.map(\.name).joined(separator: ", "))")
+            guard declared[mapping.input] != nil else {
+                throw .badRequest("'\(NameRules.printable(mapping.input))' is mapped but is not an input of "
+                    + "this pipeline; inputs are: \(inputs.map(\.name).joined(separator: ", "))",
+                    details: .object(["input": .string(mapping.input)]))
             }
-            guard byName.updateValue(mapping, forKey: mapping.pipelineInputName) == nil else {
-                throw .badRequest("input '\(mapping.pipelineInputName)' is mapped twice")
+            guard byName.updateValue(mapping, forKey: mapping.input) == nil else {
+                throw .badRequest("input '\(mapping.input)' is mapped twice", details: .object(["input": .string(mapping.input)]))
             }
         }
         var planned: [InputMapping] = []
@@ -35,13 +36,14 @@ public struct DeploymentMappingPlanner: Sendable {
             if let given = byName[input.name] {
                 mapping = given
             } else if rule == .endpoint {
-                mapping = InputMapping(pipelineInputName: input.name, endpointInputName: input.name)
+                mapping = InputMapping(input: input.name, source: .endpoint(name: input.name))
             } else {
                 throw .badRequest("input '\(input.name)' is not mapped: a periodic deployment must map every input "
-                    + "(constant_value, environment_variable_name, datastore_path or is_null)")
+                    + "(to a constant, an environment variable, a data-store object or null)",
+                    details: .object(["input": .string(input.name)]))
             }
             try check(mapping, for: input)
-            if let name = mapping.endpointInputName {
+            if let name = mapping.source.endpointName {
                 guard exposed.insert(name).inserted else {
                     throw .badRequest("endpoint input name '\(NameRules.printable(name))' is used twice")
                 }
@@ -57,51 +59,54 @@ public struct DeploymentMappingPlanner: Sendable {
     }
 
     private func check(_ mapping: InputMapping, for input: InputDefinition) throws(SlipwayError) {
-        if let name = mapping.endpointInputName {
+        switch mapping.source {
+        case .endpoint(let name, _, let fallback):
             guard rule == .endpoint else {
-                throw .badRequest("input '\(input.name)': endpoint_input_name can only be used by endpoint deployments")
+                throw .badRequest("input '\(input.name)': only endpoint deployments can take an input from the caller",
+                                  details: .object(["input": .string(input.name), "source": .string("endpoint")]))
             }
             try NameRules.validateIOName(name)
-            if let fallback = mapping.defaultValue {
+            if let fallback {
                 guard input.dataType != .file else {
                     throw .badRequest("input '\(input.name)' is of type file and cannot have a default value")
                 }
                 try IOValueCoercion.check(fallback, as: input.dataType, name: input.name, role: "default value of input")
             }
-            return
-        }
-        if mapping.isRequired != nil || mapping.defaultValue != nil {
-            throw .badRequest("input '\(input.name)': is_required and default_value only apply to an endpoint_input_name mapping")
-        }
-        if let constant = mapping.constantValue {
+        case .constant(let constant):
             guard input.dataType != .file else {
                 throw .badRequest("input '\(input.name)' is of type file: a constant cannot feed a file input; "
-                    + "use datastore_path or an endpoint file")
+                    + "use a data-store object or an endpoint file")
             }
             try IOValueCoercion.check(constant, as: input.dataType, name: input.name, role: "constant for input")
-        } else if let variable = mapping.environmentVariableName {
+        case .environmentVariable(let variable):
             guard input.dataType != .file else {
                 throw .badRequest("input '\(input.name)' is of type file: an environment variable cannot feed a file input")
             }
             try NameRules.validateVariableName(variable)
-        } else if let path = mapping.datastorePath {
+        case .dataStore(let path):
             guard input.dataType == .file else {
                 throw .badRequest("input '\(input.name)' is of type \(input.dataType.rawValue): a data store object "
                     + "can only feed a file input")
             }
             _ = try ObjectPath(path)
+        case .null:
+            break
+        case .run:
+            throw .badRequest("input '\(input.name)': a deployment cannot take an input as a run does; map it to the "
+                + "endpoint instead", details: .object(["input": .string(input.name), "source": .string("run")]))
         }
     }
 
     public func planOutputs(_ given: [OutputMapping]) throws(SlipwayError) -> [OutputMapping] {
         var byName: [String: OutputMapping] = [:]
         for mapping in given {
-            guard outputs.contains(where: { $0.name == mapping.pipelineOutputName }) else {
-                throw .badRequest("outputs_mapping names '\(NameRules.printable(mapping.pipelineOutputName))', which is "
-                    + "not an output of this pipeline; outputs are: \(outputs.map(\.name).joined(separator: ", "))")
+            guard outputs.contains(where: { $0.name == mapping.output }) else {
+                throw .badRequest("'\(NameRules.printable(mapping.output))' is mapped but is not an output of "
+                    + "this pipeline; outputs are: \(outputs.map(\.name).joined(separator: ", "))",
+                    details: .object(["output": .string(mapping.output)]))
             }
-            guard byName.updateValue(mapping, forKey: mapping.pipelineOutputName) == nil else {
-                throw .badRequest("output '\(mapping.pipelineOutputName)' is mapped twice")
+            guard byName.updateValue(mapping, forKey: mapping.output) == nil else {
+                throw .badRequest("output '\(mapping.output)' is mapped twice", details: .object(["output": .string(mapping.output)]))
             }
         }
         var planned: [OutputMapping] = []
@@ -111,22 +116,28 @@ public struct DeploymentMappingPlanner: Sendable {
             if let given = byName[output.name] {
                 mapping = given
             } else if rule == .endpoint {
-                mapping = OutputMapping(pipelineOutputName: output.name, endpointOutputName: output.name)
+                mapping = OutputMapping(output: output.name, destination: .endpoint(name: output.name))
             } else {
                 throw .badRequest("output '\(output.name)' is not mapped: a periodic deployment must map every output "
-                    + "(datastore_path or is_null)")
+                    + "(to a data-store object or null)", details: .object(["output": .string(output.name)]))
             }
-            if let name = mapping.endpointOutputName {
+            switch mapping.destination {
+            case .endpoint(let name):
                 guard rule == .endpoint else {
-                    throw .badRequest("output '\(output.name)': endpoint_output_name can only be used by endpoint deployments")
+                    throw .badRequest("output '\(output.name)': only endpoint deployments can return an output to the caller",
+                                      details: .object(["output": .string(output.name), "destination": .string("endpoint")]))
                 }
                 try NameRules.validateIOName(name)
                 guard exposed.insert(name).inserted else {
                     throw .badRequest("endpoint output name '\(NameRules.printable(name))' is used twice")
                 }
-            }
-            if let path = mapping.datastorePath {
+            case .dataStore(let path):
                 _ = try ObjectPath(ObjectPath.expandPlaceholders(path, executionID: "x", at: Date(timeIntervalSince1970: 0)))
+            case .null:
+                break
+            case .run:
+                throw .badRequest("output '\(output.name)': a deployment cannot return an output as a run does; map it "
+                    + "to the endpoint instead", details: .object(["output": .string(output.name), "destination": .string("run")]))
             }
             planned.append(mapping)
         }
@@ -136,60 +147,23 @@ public struct DeploymentMappingPlanner: Sendable {
     /// An update may change mapping values (constants, paths, names, variables) but not the kind of
     /// source of an input or output.
     public static func checkSameKinds(old: [InputMapping], new: [InputMapping]) throws(SlipwayError) {
-        let before = Dictionary(old.map { ($0.pipelineInputName, $0.sourceKind) }, uniquingKeysWith: { a, _ in a })
-        for mapping in new where before[mapping.pipelineInputName] != mapping.sourceKind {
-            throw .badRequest("input '\(mapping.pipelineInputName)': an update can change a mapping's value, not its kind "
-                + "(\(before[mapping.pipelineInputName]?.rawValue ?? "none") → \(mapping.sourceKind.rawValue)); "
-                + "create a new deployment instead")
+        let before = Dictionary(old.map { ($0.input, $0.source.kind) }, uniquingKeysWith: { a, _ in a })
+        for mapping in new where before[mapping.input] != mapping.source.kind {
+            throw .badRequest("input '\(mapping.input)': an update can change a mapping's value, not its kind "
+                + "(\(before[mapping.input]?.rawValue ?? "none") → \(mapping.source.kind.rawValue)); "
+                + "create a new deployment instead",
+                details: .object(["input": .string(mapping.input), "source": .string(mapping.source.kind.rawValue)]))
         }
     }
 
     public static func checkSameKinds(old: [OutputMapping], new: [OutputMapping]) throws(SlipwayError) {
-        let before = Dictionary(old.map { ($0.pipelineOutputName, $0.destinationKind) }, uniquingKeysWith: { a, _ in a })
-        for mapping in new where before[mapping.pipelineOutputName] != mapping.destinationKind {
-            throw .badRequest("output '\(mapping.pipelineOutputName)': an update can change a mapping's value, not its "
-                + "kind; create a new deployment instead")
+        let before = Dictionary(old.map { ($0.output, $0.destination.kind) }, uniquingKeysWith: { a, _ in a })
+        for mapping in new where before[mapping.output] != mapping.destination.kind {
+            throw .badRequest("output '\(mapping.output)': an update can change a mapping's value, not its kind "
+                + "(\(before[mapping.output]?.rawValue ?? "none") → \(mapping.destination.kind.rawValue)); "
+                + "create a new deployment instead",
+                details: .object(["output": .string(mapping.output),
+                                  "destination": .string(mapping.destination.kind.rawValue)]))
         }
-    }
-}
-
-extension InputMapping {
-    /// Which kind of source this mapping uses.
-    public var sourceKind: InputSourceKind {
-        if endpointInputName != nil { return .endpoint }
-        if environmentVariableName != nil { return .environmentVariable }
-        if constantValue != nil { return .constant }
-        if datastorePath != nil { return .datastore }
-        return .isNull
-    }
-
-    /// The SDK's `InputSource` dict.
-    public var json: JSONValue {
-        var object: [String: JSONValue] = ["pipeline_input_name": .string(pipelineInputName)]
-        if let endpointInputName { object["endpoint_input_name"] = .string(endpointInputName) }
-        if let environmentVariableName { object["environment_variable_name"] = .string(environmentVariableName) }
-        if let isRequired { object["is_required"] = .bool(isRequired) }
-        if let defaultValue { object["default_value"] = defaultValue }
-        if let constantValue { object["constant_value"] = constantValue }
-        if isNull == true { object["is_null"] = .bool(true) }
-        if let datastorePath { object["datastore_path"] = .string(datastorePath) }
-        return .object(object)
-    }
-}
-
-extension OutputMapping {
-    public var destinationKind: OutputDestinationKind {
-        if endpointOutputName != nil { return .endpoint }
-        if datastorePath != nil { return .datastore }
-        return .isNull
-    }
-
-    /// The SDK's `OutputDestination` dict.
-    public var json: JSONValue {
-        var object: [String: JSONValue] = ["pipeline_output_name": .string(pipelineOutputName)]
-        if let endpointOutputName { object["endpoint_output_name"] = .string(endpointOutputName) }
-        if isNull == true { object["is_null"] = .bool(true) }
-        if let datastorePath { object["datastore_path"] = .string(datastorePath) }
-        return .object(object)
     }
 }

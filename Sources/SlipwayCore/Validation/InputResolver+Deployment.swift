@@ -7,7 +7,7 @@ extension InputResolver {
     public func resolveDeploymentInputs(mappings: [InputMapping], values: [String: JSONValue],
                                         files: [String: UploadedFile],
                                         variables: [String: String]) throws(SlipwayError) -> [ExecutionInput] {
-        let exposed = Dictionary(mappings.compactMap { m in m.endpointInputName.map { ($0, m) } },
+        let exposed = Dictionary(mappings.compactMap { m in m.source.endpointName.map { ($0, m) } },
                                  uniquingKeysWith: { a, _ in a })
         for name in values.keys where exposed[name] == nil {
             throw .badRequest("'\(NameRules.printable(name))' is not an input of this endpoint; "
@@ -16,7 +16,7 @@ extension InputResolver {
         for name in files.keys where exposed[name] == nil {
             throw .badRequest("file '\(NameRules.printable(name))' is not an input of this endpoint")
         }
-        let mappingFor = Dictionary(mappings.map { ($0.pipelineInputName, $0) }, uniquingKeysWith: { a, _ in a })
+        let mappingFor = Dictionary(mappings.map { ($0.input, $0) }, uniquingKeysWith: { a, _ in a })
         var resolved: [ExecutionInput] = []
         var totalSize = 0
         for input in inputs {
@@ -24,8 +24,9 @@ extension InputResolver {
                 throw .internal("input '\(input.name)' has no mapping in this deployment")
             }
             let item: ExecutionInput
-            if let name = mapping.endpointInputName {
-                item = try endpointInput(input, exposedAs: name, mapping: mapping, values: values, files: files)
+            if case .endpoint(let name, let required, let fallback) = mapping.source {
+                item = try endpointInput(input, exposedAs: name, required: required, default: fallback, values: values,
+                                         files: files)
             } else {
                 item = try resolve(mapping, for: input, variables: variables)
             }
@@ -38,12 +39,12 @@ extension InputResolver {
         return resolved
     }
 
-    private func endpointInput(_ input: InputDefinition, exposedAs name: String, mapping: InputMapping,
+    private func endpointInput(_ input: InputDefinition, exposedAs name: String, required: Bool?, default fallback: JSONValue?,
                                values: [String: JSONValue], files: [String: UploadedFile]) throws(SlipwayError) -> ExecutionInput {
-        let mappingValue: [String: JSONValue] = ["endpoint_input_name": .string(name)]
+        let source = InputSource.endpoint(name: name)
         if input.dataType == .file {
             if let file = files[name] {
-                return ExecutionInput(name: input.name, dataType: .file, source: .endpoint, mappingValue: mappingValue,
+                return ExecutionInput(name: input.name, dataType: .file, source: source,
                                       value: nil, fileName: file.fileName)
             }
             if let value = values[name], value != .null {
@@ -54,35 +55,25 @@ extension InputResolver {
             throw .badRequest("input '\(name)' is of type \(input.dataType.rawValue), not file")
         } else if let value = values[name] {
             try IOValueCoercion.check(value, as: input.dataType, name: name, role: "input")
-            return ExecutionInput(name: input.name, dataType: input.dataType, source: .endpoint, mappingValue: mappingValue,
+            return ExecutionInput(name: input.name, dataType: input.dataType, source: source,
                                   value: value)
         }
-        if let fallback = mapping.defaultValue ?? input.defaultValue {
-            return ExecutionInput(name: input.name, dataType: input.dataType, source: .endpoint, mappingValue: mappingValue,
+        if let fallback = fallback ?? input.defaultValue {
+            return ExecutionInput(name: input.name, dataType: input.dataType, source: source,
                                   value: fallback)
         }
-        if mapping.isRequired ?? input.isRequired {
+        if required ?? input.isRequired {
             throw .badRequest("input '\(name)' is required", details: .object(["input": .string(name)]))
         }
-        return ExecutionInput(name: input.name, dataType: input.dataType, source: .endpoint, mappingValue: mappingValue,
+        return ExecutionInput(name: input.name, dataType: input.dataType, source: source,
                               value: .null)
     }
 
     /// The planned output destinations of a deployment execution.
     public func resolveDeploymentOutputs(_ mappings: [OutputMapping]) -> [ExecutionOutput] {
-        let byName = Dictionary(mappings.map { ($0.pipelineOutputName, $0) }, uniquingKeysWith: { a, _ in a })
+        let byName = Dictionary(mappings.map { ($0.output, $0.destination) }, uniquingKeysWith: { a, _ in a })
         return outputs.map { output in
-            let mapping = byName[output.name] ?? OutputMapping(pipelineOutputName: output.name, isNull: true)
-            if let name = mapping.endpointOutputName {
-                return ExecutionOutput(name: output.name, dataType: output.dataType, destination: .endpoint,
-                                       mappingValue: ["endpoint_output_name": .string(name)])
-            }
-            if let path = mapping.datastorePath {
-                return ExecutionOutput(name: output.name, dataType: output.dataType, destination: .datastore,
-                                       mappingValue: ["datastore_path": .string(path)])
-            }
-            return ExecutionOutput(name: output.name, dataType: output.dataType, destination: .isNull,
-                                   mappingValue: ["is_null": .bool(true)])
+            ExecutionOutput(name: output.name, dataType: output.dataType, destination: byName[output.name] ?? .null)
         }
     }
 }

@@ -27,18 +27,24 @@ public struct InputResolver: Sendable {
         }
         var mappings: [String: InputMapping] = [:]
         for mapping in request.inputsMapping {
-            guard declared[mapping.pipelineInputName] != nil else {
-                throw .badRequest("inputs_mapping names '\(NameRules.printable(mapping.pipelineInputName))', "
-                    + "which is not an input of this pipeline")
+            guard declared[mapping.input] != nil else {
+                throw .badRequest("'\(NameRules.printable(mapping.input))' is mapped but is not an input of "
+                    + "this pipeline", details: .object(["input": .string(mapping.input)]))
             }
-            guard mappings.updateValue(mapping, forKey: mapping.pipelineInputName) == nil else {
-                throw .badRequest("input '\(mapping.pipelineInputName)' is mapped twice")
+            guard mappings.updateValue(mapping, forKey: mapping.input) == nil else {
+                throw .badRequest("input '\(mapping.input)' is mapped twice", details: .object(["input": .string(mapping.input)]))
             }
-            if mapping.endpointInputName != nil {
-                throw .badRequest("endpoint_input_name can only be used by endpoint deployments, not by a run")
+            switch mapping.source {
+            case .endpoint, .run:
+                throw .badRequest("input '\(mapping.input)': a run can map an input to a constant, an environment "
+                    + "variable, a data-store object or null, not to a caller parameter",
+                    details: .object(["input": .string(mapping.input), "source": .string(mapping.source.kind.rawValue)]))
+            case .constant, .environmentVariable, .dataStore, .null:
+                break
             }
-            if request.values[mapping.pipelineInputName] != nil || request.files[mapping.pipelineInputName] != nil {
-                throw .badRequest("input '\(mapping.pipelineInputName)' is given both as a value and in inputs_mapping")
+            if request.values[mapping.input] != nil || request.files[mapping.input] != nil {
+                throw .badRequest("input '\(mapping.input)' is given both as a value and as a mapping",
+                                  details: .object(["input": .string(mapping.input)]))
             }
         }
 
@@ -49,24 +55,20 @@ public struct InputResolver: Sendable {
             if let mapping = mappings[input.name] {
                 item = try resolve(mapping, for: input, variables: variables)
             } else if let file = request.files[input.name] {
-                item = ExecutionInput(name: input.name, dataType: .file, source: .run,
-                                      mappingValue: ["run_input_name": .string(input.name)], value: nil,
+                item = ExecutionInput(name: input.name, dataType: .file, source: .run, value: nil,
                                       fileBlob: nil, fileName: file.fileName)
             } else if let value = request.values[input.name] {
                 if input.dataType == .file {
                     throw .badRequest("input '\(input.name)' is of type file: send it as a file, not a value")
                 }
                 try IOValueCoercion.check(value, as: input.dataType, name: input.name, role: "input")
-                item = ExecutionInput(name: input.name, dataType: input.dataType, source: .run,
-                                      mappingValue: ["run_input_name": .string(input.name)], value: value)
+                item = ExecutionInput(name: input.name, dataType: input.dataType, source: .run, value: value)
             } else if let fallback = input.defaultValue {
-                item = ExecutionInput(name: input.name, dataType: input.dataType, source: .run,
-                                      mappingValue: ["run_input_name": .string(input.name)], value: fallback)
+                item = ExecutionInput(name: input.name, dataType: input.dataType, source: .run, value: fallback)
             } else if input.isRequired {
                 throw .badRequest("input '\(input.name)' is required", details: .object(["input": .string(input.name)]))
             } else {
-                item = ExecutionInput(name: input.name, dataType: input.dataType, source: .run,
-                                      mappingValue: ["run_input_name": .string(input.name)], value: .null)
+                item = ExecutionInput(name: input.name, dataType: input.dataType, source: .run, value: .null)
             }
             if let value = item.value, input.dataType != .file { totalSize += IOValueCoercion.encodedSize(value) }
             resolved.append(item)
@@ -77,43 +79,40 @@ public struct InputResolver: Sendable {
         return resolved
     }
 
+    /// The input fed by a constant, an environment variable, a data-store object or null.
     func resolve(_ mapping: InputMapping, for input: InputDefinition,
                  variables: [String: String]) throws(SlipwayError) -> ExecutionInput {
-        if let constant = mapping.constantValue {
+        switch mapping.source {
+        case .constant(let constant):
             guard input.dataType != .file else {
                 throw .badRequest("input '\(input.name)' is of type file: a constant cannot feed a file input")
             }
             try IOValueCoercion.check(constant, as: input.dataType, name: input.name, role: "constant for input")
-            return ExecutionInput(name: input.name, dataType: input.dataType, source: .constant,
-                                  mappingValue: ["constant_value": constant], value: constant)
-        }
-        if let variable = mapping.environmentVariableName {
+            return ExecutionInput(name: input.name, dataType: input.dataType, source: mapping.source, value: constant)
+        case .environmentVariable(let variable):
             guard input.dataType != .file else {
                 throw .badRequest("input '\(input.name)' is of type file: an environment variable cannot feed a file input")
             }
             guard let text = variables[variable] else {
-                throw .badRequest("environment variable '\(NameRules.printable(variable))' does not exist")
+                throw .badRequest("environment variable '\(NameRules.printable(variable))' does not exist",
+                                  details: .object(["variable": .string(variable)]))
             }
             let value = try Self.convertVariable(text, to: input.dataType, input: input.name)
-            return ExecutionInput(name: input.name, dataType: input.dataType, source: .environmentVariable,
-                                  mappingValue: ["environment_variable_name": .string(variable)], value: value)
-        }
-        if let path = mapping.datastorePath {
+            return ExecutionInput(name: input.name, dataType: input.dataType, source: mapping.source, value: value)
+        case .dataStore(let path):
             guard input.dataType == .file else {
                 throw .badRequest("input '\(input.name)' is of type \(input.dataType.rawValue): a data store object "
                     + "can only feed a file input")
             }
             let objectPath = try ObjectPath(path)
-            return ExecutionInput(name: input.name, dataType: .file, source: .datastore,
-                                  mappingValue: ["datastore_path": .string(objectPath.value)], value: nil,
+            return ExecutionInput(name: input.name, dataType: .file, source: .dataStore(path: objectPath.value), value: nil,
                                   fileName: objectPath.value.split(separator: "/").last.map(String.init))
-        }
-        if mapping.isNull == true {
+        case .null:
             // An explicit null mapping is the caller's choice, even for a required input.
-            return ExecutionInput(name: input.name, dataType: input.dataType, source: .isNull,
-                                  mappingValue: ["is_null": .bool(true)], value: .null)
+            return ExecutionInput(name: input.name, dataType: input.dataType, source: .null, value: .null)
+        case .run, .endpoint:
+            throw .internal("input '\(input.name)' is given by the caller, not by its mapping")
         }
-        throw .badRequest("inputs_mapping for '\(input.name)' has no source")
     }
 
     /// Environment variables are text; typed inputs parse it.
@@ -143,30 +142,28 @@ public struct InputResolver: Sendable {
     public func resolveOutputs(_ mappings: [OutputMapping]) throws(SlipwayError) -> [ExecutionOutput] {
         var byName: [String: OutputMapping] = [:]
         for mapping in mappings {
-            guard outputs.contains(where: { $0.name == mapping.pipelineOutputName }) else {
-                throw .badRequest("outputs_mapping names '\(NameRules.printable(mapping.pipelineOutputName))', "
-                    + "which is not an output of this pipeline")
+            guard outputs.contains(where: { $0.name == mapping.output }) else {
+                throw .badRequest("'\(NameRules.printable(mapping.output))' is mapped but is not an output "
+                    + "of this pipeline", details: .object(["output": .string(mapping.output)]))
             }
-            guard byName.updateValue(mapping, forKey: mapping.pipelineOutputName) == nil else {
-                throw .badRequest("output '\(mapping.pipelineOutputName)' is mapped twice")
+            guard byName.updateValue(mapping, forKey: mapping.output) == nil else {
+                throw .badRequest("output '\(mapping.output)' is mapped twice", details: .object(["output": .string(mapping.output)]))
             }
-            if mapping.endpointOutputName != nil {
-                throw .badRequest("endpoint_output_name can only be used by endpoint deployments, not by a run")
-            }
-        }
-        return try outputs.map { output throws(SlipwayError) in
-            guard let mapping = byName[output.name] else {
-                return ExecutionOutput(name: output.name, dataType: output.dataType, destination: .run,
-                                       mappingValue: ["run_output_name": .string(output.name)])
-            }
-            if let path = mapping.datastorePath {
+            switch mapping.destination {
+            case .endpoint, .run:
+                throw .badRequest("output '\(mapping.output)': a run can map an output to a data-store object or null, "
+                    + "not to a caller field",
+                    details: .object(["output": .string(mapping.output),
+                                      "destination": .string(mapping.destination.kind.rawValue)]))
+            case .dataStore(let path):
                 // Validate the template with placeholders filled by sample values.
                 _ = try ObjectPath(ObjectPath.expandPlaceholders(path, executionID: "x", at: Date(timeIntervalSince1970: 0)))
-                return ExecutionOutput(name: output.name, dataType: output.dataType, destination: .datastore,
-                                       mappingValue: ["datastore_path": .string(path)])
+            case .null:
+                break
             }
-            return ExecutionOutput(name: output.name, dataType: output.dataType, destination: .isNull,
-                                   mappingValue: ["is_null": .bool(true)])
+        }
+        return outputs.map { output in
+            ExecutionOutput(name: output.name, dataType: output.dataType, destination: byName[output.name]?.destination ?? .run)
         }
     }
 }

@@ -18,15 +18,15 @@ enum CraftAIDeploymentPresenter {
             "version": .number(Double(deployment.generation)),
             "execution_timeout_s": deployment.executionTimeoutSeconds.map { .number(Double($0)) } ?? .null,
             "inputs_mapping": .array(deployment.inputsMapping.map { mapping in
-                var item = mapping.json.objectValue ?? [:]
-                let definition = inputs[mapping.pipelineInputName]
+                var item = CraftAIMapping.json(mapping)
+                let definition = inputs[mapping.input]
                 item["data_type"] = .string(definition?.dataType.rawValue ?? "json")
                 item["description"] = definition?.description.json ?? .null
                 return .object(item)
             }),
             "outputs_mapping": .array(deployment.outputsMapping.map { mapping in
-                var item = mapping.json.objectValue ?? [:]
-                let definition = outputs[mapping.pipelineOutputName]
+                var item = CraftAIMapping.json(mapping)
+                let definition = outputs[mapping.output]
                 item["data_type"] = .string(definition?.dataType.rawValue ?? "json")
                 item["description"] = definition?.description.json ?? .null
                 return .object(item)

@@ -45,10 +45,10 @@ enum CraftAIDeploymentRequest {
         request.endpointPath = try fields.string("endpoint_url_path")
         request.endpointToken = try fields.string("endpoint_token")
         request.inputsMapping = try list(body["inputs_mapping"], key: "inputs_mapping").map { item throws(SlipwayError) in
-            try InputMapping(json: item)
+            try CraftAIMapping.input(item)
         }
         request.outputsMapping = try list(body["outputs_mapping"], key: "outputs_mapping").map { item throws(SlipwayError) in
-            try OutputMapping(json: item)
+            try CraftAIMapping.output(item)
         }
         switch rule {
         case .periodic:
@@ -84,12 +84,12 @@ enum CraftAIDeploymentRequest {
         }
         if let value = body["inputs_mapping"], value != .null {
             changes.inputsMapping = try list(value, key: "inputs_mapping").map { item throws(SlipwayError) in
-                try InputMapping(json: item)
+                try CraftAIMapping.input(item)
             }
         }
         if let value = body["outputs_mapping"], value != .null {
             changes.outputsMapping = try list(value, key: "outputs_mapping").map { item throws(SlipwayError) in
-                try OutputMapping(json: item)
+                try CraftAIMapping.output(item)
             }
         }
         return changes

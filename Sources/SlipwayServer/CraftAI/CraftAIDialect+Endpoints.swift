@@ -70,7 +70,7 @@ extension CraftAIDialect {
         done.status = result.status
         done.failureMessage = result.failureMessage
         try Self.checkSucceeded(done)
-        let outputs = result.outputs.filter { $0.destination == .endpoint }
+        let outputs = result.outputs.filter { $0.destination.kind == .endpoint }
         if outputs.count == 1, outputs[0].dataType == .file, let blob = outputs[0].fileBlob {
             var response = try fileResponse(blob: blob, fileName: outputs[0].fileName)
             response.headers[HTTPField.Name("x-execution-id")!] = done.id
@@ -78,7 +78,7 @@ extension CraftAIDialect {
         }
         var results: [String: JSONValue] = [:]
         for output in outputs {
-            let name = output.mappingValue["endpoint_output_name"]?.stringValue ?? output.name
+            let name = CraftAIMapping.endpointName(of: output)
             results[name] = output.dataType == .file
                 ? .object(["url": .string("\(resultsURL)/outputs/\(name)")]) : (output.value ?? .null)
         }
@@ -120,9 +120,9 @@ extension CraftAIDialect {
             }
         }
         try Self.checkSucceeded(execution)
-        let outputs = try await executions.outputs(of: execution).filter { $0.destination == .endpoint }
+        let outputs = try await executions.outputs(of: execution).filter { $0.destination.kind == .endpoint }
         if let outputName {
-            guard let output = outputs.first(where: { ($0.mappingValue["endpoint_output_name"]?.stringValue ?? $0.name) == outputName }),
+            guard let output = outputs.first(where: { CraftAIMapping.endpointName(of: $0) == outputName }),
                   output.dataType == .file, let blob = output.fileBlob
             else { throw SlipwayError.notFound("file output", outputName) }
             return try fileResponse(blob: blob, fileName: output.fileName)
@@ -130,7 +130,7 @@ extension CraftAIDialect {
         let base = "\(environmentBase(request, workspace: workspace))/endpoints/v1/\(path)/executions/\(id)"
         var values: [String: JSONValue] = [:]
         for output in outputs {
-            let name = output.mappingValue["endpoint_output_name"]?.stringValue ?? output.name
+            let name = CraftAIMapping.endpointName(of: output)
             values[name] = output.dataType == .file
                 ? .object(["url": .string("\(base)/outputs/\(name)")]) : .object(["value": output.value ?? .null])
         }

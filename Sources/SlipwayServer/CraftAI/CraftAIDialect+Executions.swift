@@ -45,7 +45,8 @@ extension CraftAIDialect {
             return JSONResponse.make(.object(["execution_id": .string(id), "status": .string(CraftAIStatus.of(execution.status)),
                                               "outputs": .array(outputs.map { output in
                 .object(["pipeline_output_name": .string(output.name), "data_type": .string(output.dataType.rawValue),
-                         "mapping_type": .string(output.destination.rawValue), "mapping_value": .object(output.mappingValue),
+                         "mapping_type": .string(CraftAIMapping.type(of: output.destination)),
+                         "mapping_value": .object(CraftAIMapping.value(of: output.destination, output: output.name)),
                          "value": output.dataType == .file ? .null : (output.value ?? .null)])
             })]))
         }
@@ -71,7 +72,7 @@ extension CraftAIDialect {
             }
             if input.dataType == .file {
                 var blob = input.fileBlob
-                if input.source == .datastore, let path = input.mappingValue["datastore_path"]?.stringValue {
+                if let path = input.source.dataStorePath {
                     blob = try? await dataStore.information(workspaceID: identity.workspace.id, path: path).blob
                 }
                 guard let blob else { return JSONResponse.make(.null) }

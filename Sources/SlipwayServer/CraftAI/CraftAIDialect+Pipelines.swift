@@ -107,12 +107,12 @@ extension CraftAIDialect {
         var inputsMapping: [InputMapping] = []
         if let mapping = try json("inputs_mapping") {
             guard let items = mapping.arrayValue else { throw SlipwayError.badRequest("inputs_mapping must be a JSON array") }
-            inputsMapping = try items.map { try InputMapping(json: $0) }
+            inputsMapping = try items.map { item throws(SlipwayError) in try CraftAIMapping.input(item) }
         }
         var outputsMapping: [OutputMapping] = []
         if let mapping = try json("outputs_mapping") {
             guard let items = mapping.arrayValue else { throw SlipwayError.badRequest("outputs_mapping must be a JSON array") }
-            outputsMapping = try items.map { try OutputMapping(json: $0) }
+            outputsMapping = try items.map { item throws(SlipwayError) in try CraftAIMapping.output(item) }
         }
         return RunRequest(values: values, files: form.files, inputsMapping: inputsMapping, outputsMapping: outputsMapping)
     }

@@ -76,7 +76,8 @@ enum CraftAIPresenter {
         object["inputs"] = .array(inputs.map { input in
             var item: [String: JSONValue] = [
                 "pipeline_input_name": .string(input.name), "data_type": .string(input.dataType.rawValue),
-                "mapping_type": .string(input.source.rawValue), "mapping_value": .object(input.mappingValue),
+                "mapping_type": .string(CraftAIMapping.type(of: input.source)),
+                "mapping_value": .object(CraftAIMapping.value(of: input.source, input: input.name)),
             ]
             if includeValues && input.dataType != .file { item["value"] = input.value ?? .null }
             return .object(item)
@@ -84,7 +85,8 @@ enum CraftAIPresenter {
         object["outputs"] = .array(outputs.map { output in
             var item: [String: JSONValue] = [
                 "pipeline_output_name": .string(output.name), "data_type": .string(output.dataType.rawValue),
-                "mapping_type": .string(output.destination.rawValue), "mapping_value": .object(output.mappingValue),
+                "mapping_type": .string(CraftAIMapping.type(of: output.destination)),
+                "mapping_value": .object(CraftAIMapping.value(of: output.destination, output: output.name)),
             ]
             if includeValues && output.dataType != .file { item["value"] = output.value ?? .null }
             return .object(item)

@@ -135,7 +135,7 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
             var rows = JSONRows()
             for (id, position, input) in inputs {
                 ioRow(&rows, executionID: id, position: position, name: input.name, dataType: input.dataType,
-                      kind: input.source.rawValue, mapping: input.mappingValue, value: input.value,
+                      kind: input.source.kind.rawValue, mapping: input.source.parameters, value: input.value,
                       fileBlob: input.fileBlob, fileName: input.fileName)
             }
             try await db.raw("""
@@ -318,7 +318,7 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
         var rows = JSONRows()
         for (id, position, output) in outputs {
             ioRow(&rows, executionID: id, position: position, name: output.name, dataType: output.dataType,
-                  kind: output.destination.rawValue, mapping: output.mappingValue, value: output.value,
+                  kind: output.destination.kind.rawValue, mapping: output.destination.parameters, value: output.value,
                   fileBlob: output.fileBlob, fileName: output.fileName)
         }
         // `WHERE true` tells SQLite's parser the `ON` that follows starts the upsert, not a join.

@@ -1,11 +1,14 @@
 import Foundation
+import SQLKit
 
-/// A numbered schema change with its revert.
+/// A numbered schema change with its revert. `rewrite` runs after `prepare`, in the same
+/// transaction, for data changes that SQL alone expresses badly.
 struct Migration: Sendable {
     var version: Int
     var name: String
     var prepare: [String]
     var revert: [String]
+    var rewrite: (@Sendable (any SQLDatabase) async throws -> Void)? = nil
 }
 
 /// The schema, in order. Never edit a released migration: add a new one.
@@ -135,5 +138,27 @@ enum Migrations {
                 WHEN 'failed' THEN 'creation_failed' WHEN 'restarting' THEN 'down_retrying' ELSE status END
             """,
         ]),
+        // Mappings in Slipway's own words (they were stored with the Craft AI SDK's keys).
+        Migration(version: 8, name: "typed mappings", prepare: [
+            """
+            UPDATE execution_inputs SET
+                source = CASE source WHEN 'datastore' THEN 'data_store' WHEN 'is_null' THEN 'null' ELSE source END,
+                mapping_json = CASE source
+                    WHEN 'constant' THEN json_object('value', json(mapping_json -> '$.constant_value'))
+                    WHEN 'environment_variable' THEN json_object('name', mapping_json ->> '$.environment_variable_name')
+                    WHEN 'endpoint' THEN json_object('name', mapping_json ->> '$.endpoint_input_name')
+                    WHEN 'datastore' THEN json_object('path', mapping_json ->> '$.datastore_path')
+                    ELSE '{}' END
+            """,
+            """
+            UPDATE execution_outputs SET
+                destination = CASE destination WHEN 'datastore' THEN 'data_store' WHEN 'is_null' THEN 'null'
+                    ELSE destination END,
+                mapping_json = CASE destination
+                    WHEN 'endpoint' THEN json_object('name', mapping_json ->> '$.endpoint_output_name')
+                    WHEN 'datastore' THEN json_object('path', mapping_json ->> '$.datastore_path')
+                    ELSE '{}' END
+            """,
+        ], revert: [], rewrite: LegacyMappings.rewriteDeployments),
     ]
 }

@@ -15,7 +15,7 @@ extension SQLMetadataStore: DeploymentStore {
                     \(bind: d.stepID), \(bind: d.rule.rawValue), \(bind: d.mode.rawValue), \(bind: d.description),
                     \(bind: d.isEnabled ? 1 : 0), \(bind: d.status.rawValue), \(bind: d.endpointPath),
                     \(bind: d.endpointTokenHash), \(bind: d.endpointTokenSealed), \(bind: d.schedule),
-                    \(bind: Self.mappingsJSON(d.inputsMapping.map(\.json))), \(bind: Self.mappingsJSON(d.outputsMapping.map(\.json))),
+                    \(bind: Self.mappingsJSON(d.inputsMapping.map(\.stored))), \(bind: Self.mappingsJSON(d.outputsMapping.map(\.stored))),
                     \(bind: d.parallelExecutions ? 1 : 0), \(bind: d.maxParallelExecutions), \(bind: d.ramRequestBytes),
                     \(bind: d.gpuRequest), \(bind: d.executionTimeoutSeconds), \(bind: d.generation),
                     \(bind: d.lastScheduledAt?.timeIntervalSince1970), \(bind: d.createdAt.timeIntervalSince1970),
@@ -66,8 +66,8 @@ extension SQLMetadataStore: DeploymentStore {
                     status = \(bind: d.status.rawValue), endpoint_path = \(bind: d.endpointPath),
                     endpoint_token_hash = \(bind: d.endpointTokenHash), endpoint_token_sealed = \(bind: d.endpointTokenSealed),
                     schedule = \(bind: d.schedule),
-                    inputs_mapping_json = \(bind: Self.mappingsJSON(d.inputsMapping.map(\.json))),
-                    outputs_mapping_json = \(bind: Self.mappingsJSON(d.outputsMapping.map(\.json))),
+                    inputs_mapping_json = \(bind: Self.mappingsJSON(d.inputsMapping.map(\.stored))),
+                    outputs_mapping_json = \(bind: Self.mappingsJSON(d.outputsMapping.map(\.stored))),
                     generation = \(bind: d.generation), last_scheduled_at = \(bind: d.lastScheduledAt?.timeIntervalSince1970),
                     updated_at = \(bind: d.updatedAt.timeIntervalSince1970), updated_by = \(bind: d.updatedBy)
                 WHERE id = \(bind: d.id)
@@ -142,8 +142,14 @@ extension SQLMetadataStore: DeploymentStore {
             endpointTokenHash: try row.optionalString("endpoint_token_hash"),
             endpointTokenSealed: try row.optionalString("endpoint_token_sealed"),
             schedule: try row.optionalString("schedule"),
-            inputsMapping: try inputs.map { try InputMapping(json: $0) },
-            outputsMapping: try outputs.map { try OutputMapping(json: $0) },
+            inputsMapping: try inputs.map { item in
+                guard let mapping = InputMapping(stored: item) else { throw SlipwayError.internal("unreadable stored mapping") }
+                return mapping
+            },
+            outputsMapping: try outputs.map { item in
+                guard let mapping = OutputMapping(stored: item) else { throw SlipwayError.internal("unreadable stored mapping") }
+                return mapping
+            },
             parallelExecutions: try row.bool("parallel_executions"),
             maxParallelExecutions: try row.int("max_parallel_executions"),
             ramRequestBytes: try row.decode(column: "ram_request_bytes", as: Int64?.self),

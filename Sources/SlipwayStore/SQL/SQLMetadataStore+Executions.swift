@@ -70,8 +70,8 @@ extension SQLMetadataStore: ExecutionStore {
                 .all().map { row in
                     ExecutionInput(
                         name: try row.string("name"), dataType: IODataType(rawValue: try row.string("data_type")) ?? .json,
-                        source: InputSourceKind(rawValue: try row.string("source")) ?? .run,
-                        mappingValue: try row.json("mapping_json", as: [String: JSONValue].self),
+                        source: try Self.source(kind: try row.string("source"),
+                                                parameters: try row.json("mapping_json", as: [String: JSONValue].self)),
                         value: try row.optionalString("value_json").map { try JSONValue.parse($0) },
                         fileBlob: try row.optionalString("file_blob"), fileName: try row.optionalString("file_name"))
                 }
@@ -84,8 +84,8 @@ extension SQLMetadataStore: ExecutionStore {
                 .all().map { row in
                     ExecutionOutput(
                         name: try row.string("name"), dataType: IODataType(rawValue: try row.string("data_type")) ?? .json,
-                        destination: OutputDestinationKind(rawValue: try row.string("destination")) ?? .run,
-                        mappingValue: try row.json("mapping_json", as: [String: JSONValue].self),
+                        destination: try Self.destination(kind: try row.string("destination"),
+                                                          parameters: try row.json("mapping_json", as: [String: JSONValue].self)),
                         value: try row.optionalString("value_json").map { try JSONValue.parse($0) },
                         fileBlob: try row.optionalString("file_blob"), fileName: try row.optionalString("file_name"))
                 }
@@ -155,5 +155,20 @@ extension SQLMetadataStore: ExecutionStore {
             try await db.raw("DELETE FROM log_lines WHERE subject_type = \(bind: subject.type) AND subject_id = \(bind: subject.id)")
                 .run()
         }
+    }
+
+    static func source(kind: String, parameters: [String: JSONValue]) throws -> InputSource {
+        guard let kind = InputSource.Kind(rawValue: kind), let source = InputSource(kind: kind, parameters: parameters) else {
+            throw SlipwayError.internal("unreadable stored input source '\(kind)'")
+        }
+        return source
+    }
+
+    static func destination(kind: String, parameters: [String: JSONValue]) throws -> OutputDestination {
+        guard let kind = OutputDestination.Kind(rawValue: kind),
+              let destination = OutputDestination(kind: kind, parameters: parameters) else {
+            throw SlipwayError.internal("unreadable stored output destination '\(kind)'")
+        }
+        return destination
     }
 }

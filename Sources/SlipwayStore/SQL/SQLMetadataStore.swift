@@ -96,6 +96,7 @@ public final class SQLMetadataStore: Sendable {
         for migration in Migrations.all where !applied.contains(migration.version) {
             try await transaction { db in
                 for statement in migration.prepare { try await db.raw(SQLQueryString(statement)).run() }
+                try await migration.rewrite?(db)
                 try await db.raw("""
                     INSERT INTO schema_migrations (version, name, applied_at)
                     VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Date().timeIntervalSince1970))
