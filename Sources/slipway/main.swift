@@ -101,7 +101,7 @@ struct TokenCommand: AsyncParsableCommand {
                 guard let workspace = try await store.workspace(named: workspace) else {
                     throw ValidationError("no workspace named '\(workspace)'")
                 }
-                return try await accounts.issueSDKToken(userID: user.id, workspaceID: workspace.id)
+                return try await accounts.issueUserToken(userID: user.id, workspaceID: workspace.id)
             }
             print(token)
         }
@@ -146,7 +146,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
                 guard let admin = try await store.user(named: AccountService.adminUserName) else {
                     throw ValidationError("the admin user is missing")
                 }
-                return try await accounts.issueSDKToken(userID: admin.id, workspaceID: workspace.id)
+                return try await accounts.issueUserToken(userID: admin.id, workspaceID: workspace.id)
             }
             print(token)
         }

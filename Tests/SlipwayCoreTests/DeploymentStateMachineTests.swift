@@ -12,13 +12,13 @@ struct DeploymentStateMachineTests {
     /// The full table of accepted transitions; every other (status, event) pair must be rejected.
     static func expectedNext(_ status: DeploymentStatus, _ event: DeploymentStateMachine.Event) -> DeploymentStatus? {
         switch (status, event) {
-        case (.disabled, .enable(.elastic)): .up
-        case (.disabled, .enable(.lowLatency)): .creationPending
+        case (.disabled, .enable(.elastic)): .ready
+        case (.disabled, .enable(.lowLatency)): .starting
         case (.disabled, _): nil
-        case (_, .workerStarting): .creationPending
-        case (.creationPending, .workerReady), (.downRetrying, .workerReady): .up
-        case (.creationPending, .workerFailed), (.downRetrying, .workerFailed), (.up, .workerFailed): .creationFailed
-        case (.up, .workerLost): .downRetrying
+        case (_, .workerStarting): .starting
+        case (.starting, .workerReady), (.restarting, .workerReady): .ready
+        case (.starting, .workerFailed), (.restarting, .workerFailed), (.ready, .workerFailed): .failed
+        case (.ready, .workerLost): .restarting
         case (_, .disable): .disabled
         default: nil
         }
@@ -52,8 +52,8 @@ struct DeploymentStateMachineTests {
     }
 
     @Test func initialStatus() {
-        #expect(DeploymentStateMachine.initialStatus(mode: .elastic, enabled: true) == .up)
-        #expect(DeploymentStateMachine.initialStatus(mode: .lowLatency, enabled: true) == .creationPending)
+        #expect(DeploymentStateMachine.initialStatus(mode: .elastic, enabled: true) == .ready)
+        #expect(DeploymentStateMachine.initialStatus(mode: .lowLatency, enabled: true) == .starting)
         #expect(DeploymentStateMachine.initialStatus(mode: .elastic, enabled: false) == .disabled)
         #expect(DeploymentStateMachine.initialStatus(mode: .lowLatency, enabled: false) == .disabled)
     }
@@ -78,11 +78,11 @@ struct DeploymentStateMachineTests {
     }
 
     @Test func otherRejectionsNameTheStatus() {
-        var up = DeploymentStateMachine(status: .up)
+        var up = DeploymentStateMachine(status: .ready)
         #expect(up.handle(.workerReady) == .reject(reason: "event not allowed in status ready"))
-        var pending = DeploymentStateMachine(status: .creationPending)
+        var pending = DeploymentStateMachine(status: .starting)
         #expect(pending.handle(.workerLost("x")) == .reject(reason: "event not allowed in status starting"))
-        var failed = DeploymentStateMachine(status: .creationFailed)
+        var failed = DeploymentStateMachine(status: .failed)
         #expect(failed.handle(.workerReady) == .reject(reason: "event not allowed in status failed"))
         #expect(failed.handle(.workerFailed("again")) == .reject(reason: "event not allowed in status failed"))
         var standby = DeploymentStateMachine(status: .standby)
@@ -91,39 +91,39 @@ struct DeploymentStateMachineTests {
 
     @Test func lowLatencyLifecycle() {
         var machine = DeploymentStateMachine(status: DeploymentStateMachine.initialStatus(mode: .lowLatency, enabled: true))
-        #expect(machine.status == .creationPending)
-        #expect(machine.handle(.workerReady) == .transition(from: .creationPending, to: .up, message: nil))
-        #expect(machine.handle(.workerLost("OOM")) == .transition(from: .up, to: .downRetrying, message: "OOM"))
-        #expect(machine.handle(.workerReady) == .transition(from: .downRetrying, to: .up, message: nil))
+        #expect(machine.status == .starting)
+        #expect(machine.handle(.workerReady) == .transition(from: .starting, to: .ready, message: nil))
+        #expect(machine.handle(.workerLost("OOM")) == .transition(from: .ready, to: .restarting, message: "OOM"))
+        #expect(machine.handle(.workerReady) == .transition(from: .restarting, to: .ready, message: nil))
         // A reload restarts the worker on purpose.
-        #expect(machine.handle(.workerStarting) == .transition(from: .up, to: .creationPending, message: nil))
+        #expect(machine.handle(.workerStarting) == .transition(from: .ready, to: .starting, message: nil))
         #expect(machine.handle(.workerFailed("SyntaxError")) ==
-            .transition(from: .creationPending, to: .creationFailed, message: "SyntaxError"))
+            .transition(from: .starting, to: .failed, message: "SyntaxError"))
         // A failed deployment can be started again (reload) or disabled.
-        #expect(machine.handle(.workerStarting) == .transition(from: .creationFailed, to: .creationPending, message: nil))
-        #expect(machine.handle(.disable) == .transition(from: .creationPending, to: .disabled, message: nil))
+        #expect(machine.handle(.workerStarting) == .transition(from: .failed, to: .starting, message: nil))
+        #expect(machine.handle(.disable) == .transition(from: .starting, to: .disabled, message: nil))
         // Late reports from the stopped worker change nothing.
         if case .transition = machine.handle(.workerReady) { Issue.record("late ready accepted while disabled") }
         if case .transition = machine.handle(.workerLost("late")) { Issue.record("late loss accepted while disabled") }
         #expect(machine.status == .disabled)
-        #expect(machine.handle(.enable(.lowLatency)) == .transition(from: .disabled, to: .creationPending, message: nil))
+        #expect(machine.handle(.enable(.lowLatency)) == .transition(from: .disabled, to: .starting, message: nil))
     }
 
     @Test func elasticLifecycle() {
         var machine = DeploymentStateMachine(status: DeploymentStateMachine.initialStatus(mode: .elastic, enabled: true))
-        #expect(machine.status == .up)
-        #expect(machine.handle(.disable) == .transition(from: .up, to: .disabled, message: nil))
-        #expect(machine.handle(.enable(.elastic)) == .transition(from: .disabled, to: .up, message: nil))
+        #expect(machine.status == .ready)
+        #expect(machine.handle(.disable) == .transition(from: .ready, to: .disabled, message: nil))
+        #expect(machine.handle(.enable(.elastic)) == .transition(from: .disabled, to: .ready, message: nil))
         #expect(machine.status.isFinal)
     }
 
     @Test func finalFlags() {
-        #expect(DeploymentStatus.up.isFinal)
-        #expect(DeploymentStatus.creationFailed.isFinal)
+        #expect(DeploymentStatus.ready.isFinal)
+        #expect(DeploymentStatus.failed.isFinal)
         #expect(DeploymentStatus.standby.isFinal)
         #expect(DeploymentStatus.disabled.isFinal)
-        #expect(!DeploymentStatus.creationPending.isFinal)
-        #expect(!DeploymentStatus.downRetrying.isFinal)
+        #expect(!DeploymentStatus.starting.isFinal)
+        #expect(!DeploymentStatus.restarting.isFinal)
     }
 
     @Test func storedStatusesAreSlipwaysOwnWords() {

@@ -21,7 +21,7 @@ struct SQLMetadataStoreDeploymentTests {
 
     func makeDeployment(_ name: String, path: String? = nil, rule: ExecutionRule = .endpoint) -> Deployment {
         Deployment(id: UUID().uuidString.lowercased(), workspaceID: "ws1", name: name, pipelineID: "pid", pipelineName: "p1",
-                   stepID: "sid", rule: rule, mode: .lowLatency, status: .creationPending, endpointPath: path ?? name,
+                   stepID: "sid", rule: rule, mode: .lowLatency, status: .starting, endpointPath: path ?? name,
                    endpointTokenHash: "h", endpointTokenSealed: "s", schedule: rule == .periodic ? "* * * * *" : nil,
                    inputsMapping: [InputMapping(input: "a", source: .endpoint(name: "x", required: false, default: .number(2)))],
                    outputsMapping: [OutputMapping(output: "b", destination: .dataStore(path: "out/{execution_id}.json"))],
@@ -54,8 +54,8 @@ struct SQLMetadataStoreDeploymentTests {
         try await withStore { store in
             let deployment = makeDeployment("p", rule: .periodic)
             try await store.insertDeployment(deployment)
-            #expect(try await store.updateDeploymentStatus(id: deployment.id, from: .creationPending, to: .up, at: t0))
-            #expect(try await !store.updateDeploymentStatus(id: deployment.id, from: .creationPending, to: .up, at: t0))
+            #expect(try await store.updateDeploymentStatus(id: deployment.id, from: .starting, to: .ready, at: t0))
+            #expect(try await !store.updateDeploymentStatus(id: deployment.id, from: .starting, to: .ready, at: t0))
             let slot1 = t0.addingTimeInterval(60)
             let slot2 = t0.addingTimeInterval(120)
             #expect(try await store.claimScheduleSlot(id: deployment.id, previous: nil, slot: slot1))
@@ -208,8 +208,8 @@ struct SQLMetadataStoreDeploymentTests {
             try await store.migrate()
             #expect(try await store.execution(id: "old-ok")?.status == .succeeded)
             #expect(try await store.unfinishedExecutions().map(\.id) == ["old-run"])
-            #expect(try await store.deployment(workspaceID: "ws1", name: "old-up")?.status == .up)
-            #expect(try await store.deployment(workspaceID: "ws1", name: "old-retrying")?.status == .downRetrying)
+            #expect(try await store.deployment(workspaceID: "ws1", name: "old-up")?.status == .ready)
+            #expect(try await store.deployment(workspaceID: "ws1", name: "old-retrying")?.status == .restarting)
         }
     }
 

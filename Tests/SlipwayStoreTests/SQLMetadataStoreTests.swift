@@ -83,7 +83,7 @@ struct SQLMetadataStoreTests {
             try await store.addMember(userID: "u1", workspaceID: "ws1", role: "admin")
             #expect(try await store.isMember(userID: "u1", workspaceID: "ws1"))
 
-            let sdk = TokenRecord(id: "t1", kind: .sdk, userID: "u1", workspaceID: "ws1", executionID: nil,
+            let sdk = TokenRecord(id: "t1", kind: .user, userID: "u1", workspaceID: "ws1", executionID: nil,
                                   secretHash: "hash-sdk", createdAt: t0, expiresAt: nil)
             let exec = TokenRecord(id: "t2", kind: .execution, userID: "u1", workspaceID: "ws1", executionID: "e1",
                                    secretHash: "hash-exec", createdAt: t0, expiresAt: t0.addingTimeInterval(60))

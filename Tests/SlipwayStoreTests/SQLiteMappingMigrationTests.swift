@@ -28,7 +28,7 @@ struct SQLiteMappingMigrationTests {
         ]
         let deployment = Deployment(
             id: "dep1", workspaceID: "ws1", name: "d1", pipelineID: "pid", pipelineName: "p1", stepID: "sid",
-            rule: .endpoint, mode: .elastic, status: .up, endpointPath: "d1", endpointTokenHash: "h",
+            rule: .endpoint, mode: .elastic, status: .ready, endpointPath: "d1", endpointTokenHash: "h",
             endpointTokenSealed: "s", inputsMapping: inputsMapping, outputsMapping: outputsMapping,
             createdAt: t0, createdBy: "u1")
         let inputs = [

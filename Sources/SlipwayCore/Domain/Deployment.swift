@@ -18,20 +18,20 @@ public enum DeploymentMode: String, Sendable, Codable {
 /// settle stops at.
 public enum DeploymentStatus: String, Sendable, Codable, CaseIterable {
     /// Being created (a low-latency worker is starting).
-    case creationPending = "starting"
+    case starting
     /// Serving.
-    case up = "ready"
+    case ready
     /// Its worker could not start (the code failed to load).
-    case creationFailed = "failed"
+    case failed
     /// Its worker died and a replacement is starting.
-    case downRetrying = "restarting"
+    case restarting
     case standby
     case disabled
 
     public var isFinal: Bool {
         switch self {
-        case .up, .creationFailed, .standby, .disabled: true
-        case .creationPending, .downRetrying: false
+        case .ready, .failed, .standby, .disabled: true
+        case .starting, .restarting: false
         }
     }
 }
@@ -53,8 +53,8 @@ public struct Deployment: Sendable, Equatable {
     public var endpointPath: String?
     /// Endpoint only: SHA-256 of the endpoint token, what callers are checked against.
     public var endpointTokenHash: String?
-    /// Endpoint only: the token sealed with the server's key (AES-GCM), so that `get_deployment`
-    /// can show it to users of the workspace; never stored in clear.
+    /// Endpoint only: the token sealed with the server's key (AES-GCM), so that reading the
+    /// deployment can show it to users of the workspace; never stored in clear.
     public var endpointTokenSealed: String?
     /// Periodic only: 5-field cron in UTC.
     public var schedule: String?

@@ -29,8 +29,8 @@ public struct User: Sendable, Equatable, Codable {
 
 /// What a credential may do.
 public enum TokenKind: String, Sendable, Codable {
-    /// A user's SDK (refresh) token: full access to its workspace.
-    case sdk
+    /// A user's own long-lived token: full access to its workspace.
+    case user
     /// Issued to one running execution: metrics of that execution and the data store only.
     case execution
     /// Issued to the resident worker of a low-latency deployment (its `executionID` field holds the
@@ -78,5 +78,5 @@ public struct Principal: Sendable, Equatable {
         self.executionID = executionID
     }
 
-    public var isExecution: Bool { kind != .sdk }
+    public var isExecution: Bool { kind != .user }
 }

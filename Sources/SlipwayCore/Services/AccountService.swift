@@ -21,7 +21,7 @@ public struct AccountService: Sendable {
         return Hex.encode(hasher.finalize())
     }
 
-    /// Creates the default workspace and the admin user with an SDK token on first start.
+    /// Creates the default workspace and the admin user with a user token on first start.
     /// Returns the token when one was created.
     public func bootstrap(adminToken: String?) async throws -> String? {
         if try await store.workspace(named: Self.defaultWorkspaceName) != nil { return nil }
@@ -30,7 +30,7 @@ public struct AccountService: Sendable {
                          createdAt: now())
         try await store.createUser(admin)
         try await store.addMember(userID: admin.id, workspaceID: workspace.id, role: "admin")
-        return try await issueSDKToken(userID: admin.id, workspaceID: workspace.id, secret: adminToken)
+        return try await issueUserToken(userID: admin.id, workspaceID: workspace.id, secret: adminToken)
     }
 
     public func createWorkspace(named name: String) async throws -> Workspace {
@@ -55,7 +55,6 @@ public struct AccountService: Sendable {
         return user
     }
 
-    /// A new SDK token for a member of the workspace (`secret` lets scripts choose it).
     /// A member of the workspace, or nil (for another workspace's users too).
     public func member(userID: String, workspaceID: String) async throws -> User? {
         guard try await store.isMember(userID: userID, workspaceID: workspaceID) else { return nil }
@@ -66,17 +65,18 @@ public struct AccountService: Sendable {
         try await store.user(id: id)
     }
 
-    public func issueSDKToken(userID: String, workspaceID: String, secret: String? = nil) async throws -> String {
+    /// A new user token for a member of the workspace (`secret` lets scripts choose it).
+    public func issueUserToken(userID: String, workspaceID: String, secret: String? = nil) async throws -> String {
         let value = secret ?? SecretTokens.make(prefix: "swk_")
-        guard value.count >= 16 else { throw SlipwayError.badRequest("an SDK token must be at least 16 characters") }
+        guard value.count >= 16 else { throw SlipwayError.badRequest("a user token must be at least 16 characters") }
         try await store.addMember(userID: userID, workspaceID: workspaceID, role: "member")
         try await store.createToken(TokenRecord(
-            id: UUID().uuidString.lowercased(), kind: .sdk, userID: userID, workspaceID: workspaceID, executionID: nil,
+            id: UUID().uuidString.lowercased(), kind: .user, userID: userID, workspaceID: workspaceID, executionID: nil,
             secretHash: Self.hash(value), createdAt: now(), expiresAt: nil))
         return value
     }
 
-    /// A token valid only while `execution` runs, for the SDK inside the step.
+    /// A token valid only while `execution` runs, for the code of the execution to call back.
     public func issueExecutionToken(for execution: Execution, lifetime: Duration) async throws -> String {
         let value = SecretTokens.make(prefix: "swx_")
         let expiry = now().addingTimeInterval(TimeInterval(lifetime.components.seconds) + 60)
@@ -97,14 +97,14 @@ public struct AccountService: Sendable {
         return value
     }
 
-    /// Resolves a refresh (SDK or execution) token; unknown, revoked or expired ones are refused.
+    /// Resolves a long-lived (user, execution or deployment) token; unknown, revoked or expired ones are refused.
     public func authenticate(refreshToken: String) async throws -> Principal {
         guard !refreshToken.isEmpty, refreshToken.utf8.count <= 512,
               let record = try await store.token(secretHash: Self.hash(refreshToken)),
               !record.revoked
-        else { throw SlipwayError.unauthorized("the SDK token is not valid") }
+        else { throw SlipwayError.unauthorized("the token is not valid") }
         if let expiry = record.expiresAt, expiry < now() {
-            throw SlipwayError.unauthorized("the SDK token has expired")
+            throw SlipwayError.unauthorized("the token has expired")
         }
         return Principal(userID: record.userID, workspaceID: record.workspaceID, kind: record.kind,
                          executionID: record.executionID)

@@ -48,7 +48,7 @@ extension DeploymentService {
         guard deployment.isEnabled else {
             throw SlipwayError(.forbidden, "deployment '\(deployment.name)' is disabled", code: .deploymentDisabled)
         }
-        if deployment.mode == .lowLatency, deployment.status == .creationFailed {
+        if deployment.mode == .lowLatency, deployment.status == .failed {
             throw SlipwayError(.unavailable, "deployment '\(deployment.name)' has no worker: it failed to start",
                                code: .deploymentWorkerFailed)
         }

@@ -119,7 +119,7 @@ public struct DeploymentService: Sendable {
         try await platform.store.listDeployments(workspaceID: workspaceID)
     }
 
-    /// Holds the caller (bounded) until the status is one the SDK's wait loop accepts.
+    /// Holds the caller (bounded) until the deployment's status is final (`DeploymentStatus.isFinal`).
     public func waitForFinalStatus(workspaceID: String, name: String) async throws -> Deployment {
         var current = try await get(workspaceID: workspaceID, name: name)
         let deadline = ContinuousClock.now + platform.limits.longPollHold
@@ -290,7 +290,7 @@ public struct DeploymentService: Sendable {
     public func resumeWorkers() async throws {
         for deployment in try await platform.store.allDeployments() where deployment.mode == .lowLatency && deployment.isEnabled {
             guard let step = try await platform.store.step(id: deployment.stepID) else { continue }
-            if deployment.status != .creationPending {
+            if deployment.status != .starting {
                 var machine = DeploymentStateMachine(status: deployment.status)
                 if case .transition(let from, let to, _) = machine.handle(.workerStarting) {
                     _ = try await platform.store.updateDeploymentStatus(id: deployment.id, from: from, to: to, at: platform.now())
@@ -301,7 +301,7 @@ public struct DeploymentService: Sendable {
         }
     }
 
-    /// Starts the deployment's resident worker with a fresh SDK token. The previous token is
+    /// Starts the deployment's resident worker with a fresh deployment token. The previous token is
     /// revoked, except on a reload (`replacingRunningWorker`): the previous worker then finishes
     /// its executions with it, so it only expires once they can no longer be running.
     func startWorker(_ deployment: Deployment, step: Step, replacingRunningWorker: Bool = false) async {

@@ -158,7 +158,7 @@ struct ExecutionRunner: Sendable {
         switch route {
         case .resident(let ticket):
             // The resident process has its code and environment already; the execution id
-            // reaches the SDK through the execution context.
+            // reaches the code through the job's execution context.
             let job = ResidentJob(executionID: execution.id, arguments: arguments, fileArguments: files, timeout: timeout,
                                   fileOutputs: fileOutputRequest(execution, outputs))
             outcome = await platform.residents.run(ticket, job: job) { line in

@@ -21,7 +21,7 @@ public struct Limits: Sendable, Equatable {
     /// Largest body of a public endpoint call (JSON or multipart), default 1 GiB + 1 MiB.
     public var maxEndpointBodyBytes: Int64
     /// Elastic worker processes running at once (each execution of an elastic deployment or a
-    /// `run_pipeline` is one); further executions wait for a slot. Default: 4 per core, at least 4.
+    /// direct pipeline run is one); further executions wait for a slot. Default: 4 per core, at least 4.
     public var maxElasticProcesses: Int
 
     public static var defaultMaxElasticProcesses: Int { max(4, 4 * ProcessInfo.processInfo.activeProcessorCount) }

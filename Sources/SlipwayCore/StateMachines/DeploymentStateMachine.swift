@@ -31,7 +31,7 @@ public struct DeploymentStateMachine: Sendable, Equatable {
     /// The status a new deployment starts in.
     public static func initialStatus(mode: DeploymentMode, enabled: Bool) -> DeploymentStatus {
         guard enabled else { return .disabled }
-        return mode == .lowLatency ? .creationPending : .up
+        return mode == .lowLatency ? .starting : .ready
     }
 
     public mutating func handle(_ event: Event) -> Action {
@@ -42,21 +42,21 @@ public struct DeploymentStateMachine: Sendable, Equatable {
         case (.disabled, .workerStarting), (.disabled, .workerReady), (.disabled, .workerLost), (.disabled, .workerFailed):
             return .reject(reason: "the deployment is disabled")
         case (_, .workerStarting):
-            next = .creationPending
-        case (.creationPending, .workerReady), (.downRetrying, .workerReady):
-            next = .up
-        case (.creationPending, .workerFailed(let text)), (.downRetrying, .workerFailed(let text)), (.up, .workerFailed(let text)):
-            next = .creationFailed
+            next = .starting
+        case (.starting, .workerReady), (.restarting, .workerReady):
+            next = .ready
+        case (.starting, .workerFailed(let text)), (.restarting, .workerFailed(let text)), (.ready, .workerFailed(let text)):
+            next = .failed
             message = text
-        case (.up, .workerLost(let text)):
-            next = .downRetrying
+        case (.ready, .workerLost(let text)):
+            next = .restarting
             message = text
         case (.disabled, .disable):
             return .reject(reason: "the deployment is already disabled")
         case (_, .disable):
             next = .disabled
         case (.disabled, .enable(let mode)):
-            next = mode == .lowLatency ? .creationPending : .up
+            next = mode == .lowLatency ? .starting : .ready
         case (_, .enable):
             return .reject(reason: "the deployment is already enabled")
         default:

@@ -59,9 +59,9 @@ enum CraftAIDeploymentPresenter {
     static func health(_ deployment: Deployment) -> String {
         guard deployment.isEnabled else { return "Disabled" }
         switch deployment.status {
-        case .up: return "Ready"
-        case .creationPending, .downRetrying: return "Pending"
-        case .creationFailed: return "Failed"
+        case .ready: return "Ready"
+        case .starting, .restarting: return "Pending"
+        case .failed: return "Failed"
         case .standby: return "Standby"
         case .disabled: return "Disabled"
         }

@@ -16,10 +16,10 @@ enum CraftAIStatus {
 
     static func of(_ status: DeploymentStatus) -> String {
         switch status {
-        case .creationPending: "creation_pending"
-        case .up: "up"
-        case .creationFailed: "creation_failed"
-        case .downRetrying: "down_retrying"
+        case .starting: "creation_pending"
+        case .ready: "up"
+        case .failed: "creation_failed"
+        case .restarting: "down_retrying"
         case .standby: "standby"
         case .disabled: "disabled"
         }

@@ -23,7 +23,7 @@ public struct SlipwayRequestContext: RequestContext {
     /// The caller, who must hold a user (SDK) credential.
     public func user() throws -> Identity {
         guard let identity else { throw SlipwayError.unauthorized("authentication required") }
-        guard identity.principal.kind == .sdk else {
+        guard identity.principal.kind == .user else {
             throw SlipwayError.forbidden("this action is not allowed from inside an execution")
         }
         return identity

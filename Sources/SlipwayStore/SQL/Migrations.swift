@@ -138,8 +138,10 @@ enum Migrations {
                 WHEN 'failed' THEN 'creation_failed' WHEN 'restarting' THEN 'down_retrying' ELSE status END
             """,
         ]),
-        // Mappings in Slipway's own words (they were stored with the Craft AI SDK's keys).
+        // Mappings and token kinds in Slipway's own words (they were stored with the Craft AI SDK's
+        // keys and names).
         Migration(version: 8, name: "typed mappings", prepare: [
+            "UPDATE tokens SET kind = 'user' WHERE kind = 'sdk'",
             """
             UPDATE execution_inputs SET
                 source = CASE source WHEN 'datastore' THEN 'data_store' WHEN 'is_null' THEN 'null' ELSE source END,

@@ -137,7 +137,7 @@ extension SQLMetadataStore: DeploymentStore {
             rule: ExecutionRule(rawValue: try row.string("rule")) ?? .endpoint,
             mode: DeploymentMode(rawValue: try row.string("mode")) ?? .elastic,
             description: try row.optionalString("description"), isEnabled: try row.bool("is_enabled"),
-            status: DeploymentStatus(rawValue: try row.string("status")) ?? .creationFailed,
+            status: DeploymentStatus(rawValue: try row.string("status")) ?? .failed,
             endpointPath: try row.optionalString("endpoint_path"),
             endpointTokenHash: try row.optionalString("endpoint_token_hash"),
             endpointTokenSealed: try row.optionalString("endpoint_token_sealed"),

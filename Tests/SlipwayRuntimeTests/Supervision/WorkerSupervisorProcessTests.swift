@@ -209,7 +209,7 @@ struct WorkerSupervisorProcessTests {
     /// The machine's reports, fed to the deployment's machine, give the statuses the SDK expects.
     @Test func reportsDriveTheDeploymentStatus() {
         var worker = Machine.make(maxStartAttempts: 2)
-        var deployment = DeploymentStateMachine(status: .creationPending)
+        var deployment = DeploymentStateMachine(status: .starting)
         var generation = 0
         func feed(_ actions: [Action]) {
             for action in actions {
@@ -223,25 +223,25 @@ struct WorkerSupervisorProcessTests {
             }
         }
         feed(worker.handle(.start))
-        #expect(deployment.status == .creationPending)
+        #expect(deployment.status == .starting)
         feed(worker.handle(.ready(generation: generation, at: Time.at(0))))
-        #expect(deployment.status == .up)
+        #expect(deployment.status == .ready)
         feed(worker.exit(generation, "OOM"))
-        #expect(deployment.status == .downRetrying)
+        #expect(deployment.status == .restarting)
         feed(worker.exit(generation, "crash while starting"))
-        #expect(deployment.status == .downRetrying)
+        #expect(deployment.status == .restarting)
         feed(worker.handle(.ready(generation: generation, at: Time.at(2))))
-        #expect(deployment.status == .up)
+        #expect(deployment.status == .ready)
         feed(worker.exit(generation, "segfault", at: 3))
         feed(worker.exit(generation, "segfault", at: 3))
         feed(worker.exit(generation, "segfault", at: 3))
-        #expect(deployment.status == .creationFailed)
+        #expect(deployment.status == .failed)
 
         var failing = Machine.starting()
-        var other = DeploymentStateMachine(status: .creationPending)
+        var other = DeploymentStateMachine(status: .starting)
         for case .status(let event, _) in failing.handle(.loadFailed(generation: 1, "SyntaxError")) {
             _ = other.handle(event)
         }
-        #expect(other.status == .creationFailed)
+        #expect(other.status == .failed)
     }
 }

@@ -1,3 +1,5 @@
+import SlipwayCore
+
 /// Decodes PHP/qs-style bracket-notation form fields into a JSON tree.
 ///
 /// The Python SDK flattens nested values into keys such as `inputs[0][name]`,

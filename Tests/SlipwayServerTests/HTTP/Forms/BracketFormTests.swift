@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import SlipwayCore
+@testable import SlipwayServer
 
 @Suite("BracketForm")
 struct BracketFormTests {

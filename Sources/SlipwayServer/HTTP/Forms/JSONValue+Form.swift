@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayCore
 
 /// Typed readers for values decoded by ``BracketForm``, where every leaf is a string.
 ///

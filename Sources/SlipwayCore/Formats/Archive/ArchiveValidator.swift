@@ -8,7 +8,7 @@
 /// other links); hard links to an earlier regular file. Call ``finish()`` after the last
 /// entry to re-check link chains, since a later link can change what an earlier one means.
 ///
-/// Duplicate entries are allowed and the last one wins (the SDK produces such archives):
+/// Duplicate entries are allowed and the last one wins (client libraries produce such archives):
 /// when extracting a file, link or directory over an existing one, remove the old
 /// non-directory first and never follow an existing symbolic link.
 public struct ArchiveValidator: Sendable {

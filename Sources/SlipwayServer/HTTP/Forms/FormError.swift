@@ -1,3 +1,5 @@
+import SlipwayCore
+
 /// An error raised while decoding a submitted form. `message` is safe to show to the end user.
 public struct FormError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A human-readable explanation of what is wrong with the form.

@@ -1,3 +1,5 @@
+import SlipwayCore
+
 /// Parser for `application/x-www-form-urlencoded` bodies.
 public enum URLEncodedForm {
     /// Default cap on the number of fields in one body.
