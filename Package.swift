@@ -95,7 +95,7 @@ let package = Package(
         ),
         .testTarget(name: "SlipwayCoreTests", dependencies: ["SlipwayCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SlipwayStoreTests", dependencies: ["SlipwayStore", "SlipwayCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "SlipwayRuntimeTests", dependencies: ["SlipwayRuntime", "SlipwayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SlipwayRuntimeTests", dependencies: ["SlipwayRuntime", "SlipwayCore", "SlipwayStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SlipwayServerTests",
             dependencies: [

@@ -105,7 +105,7 @@ struct RuntimeTests {
         let codeDir = try Self.writeCode(in: root)
         let mainFile = codeDir.appendingPathComponent("src/main.py")
         let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"), workerPythonPath: workerPath,
-                                                     logger: Logger(label: "test"))
+                                                     blobs: try TestSupport.blobs(in: root), logger: Logger(label: "test"))
         for id in ["copy-1", "copy-2"] {
             let outputs = launcher.outputsDirectory(executionID: id)
             let job = WorkerJob(executionID: id, pythonExecutable: python, codeDirectory: codeDir, functionPath: "src/main.py",
@@ -149,7 +149,7 @@ struct RuntimeTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let codeDir = try Self.writeCode(in: root)
         let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"),
-                                                     workerPythonPath: workerPath, logger: Logger(label: "test"))
+                                                     workerPythonPath: workerPath, blobs: try TestSupport.blobs(in: root), logger: Logger(label: "test"))
         let executionID = "exec-\(function)"
         let job = WorkerJob(executionID: executionID, pythonExecutable: python, codeDirectory: codeDir,
                             functionPath: "src/main.py", functionName: function, arguments: arguments, fileArguments: [:],
@@ -212,7 +212,7 @@ struct RuntimeTests {
         let root = try TestSupport.temporaryDirectory("sigpipe")
         defer { try? FileManager.default.removeItem(at: root) }
         let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"), workerPythonPath: "/nonexistent",
-                                                     logger: Logger(label: "test"))
+                                                     blobs: try TestSupport.blobs(in: root), logger: Logger(label: "test"))
         let codeDir = root.appendingPathComponent("code")
         try FileManager.default.createDirectory(at: codeDir, withIntermediateDirectories: true)
         let job = WorkerJob(executionID: "sigpipe", pythonExecutable: "/bin/true", codeDirectory: codeDir, functionPath: "a.py",
@@ -234,7 +234,7 @@ struct RuntimeTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let codeDir = try Self.writeCode(in: root)
         let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"), workerPythonPath: workerPath,
-                                                     logger: Logger(label: "test"), maxProcesses: 1)
+                                                     blobs: try TestSupport.blobs(in: root), logger: Logger(label: "test"), maxProcesses: 1)
         func job(_ id: String) -> WorkerJob {
             WorkerJob(executionID: id, pythonExecutable: python, codeDirectory: codeDir, functionPath: "src/main.py",
                       functionName: "nap", arguments: [:], fileArguments: [:], environment: [:], timeout: .seconds(30))

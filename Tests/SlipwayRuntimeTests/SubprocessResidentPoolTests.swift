@@ -32,7 +32,7 @@ struct SubprocessResidentPoolTests {
             try FileManager.default.createDirectory(at: codeDirectory, withIntermediateDirectories: true)
             try Data(SubprocessResidentPoolTests.code.utf8).write(to: codeDirectory.appendingPathComponent("main.py"))
             pool = SubprocessResidentPool(runsRoot: root.appendingPathComponent("runs"), workerPythonPath: workerPath,
-                                          logger: Logger(label: "test"))
+                                          blobs: try TestSupport.blobs(in: root), logger: Logger(label: "test"))
         }
 
         func spec(generation: Int, concurrency: Int) -> ResidentWorkerSpec {

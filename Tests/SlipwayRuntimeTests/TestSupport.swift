@@ -1,7 +1,13 @@
 import Foundation
+import SlipwayStore
 
 /// Helpers shared by the runtime tests: temp folders and running host tools.
 enum TestSupport {
+    /// A blob store in `root/blobs`, for launchers that export file inputs.
+    static func blobs(in root: URL) throws -> FileBlobStore {
+        try FileBlobStore(root: root.appendingPathComponent("blobs"))
+    }
+
     static func temporaryDirectory(_ label: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

@@ -70,7 +70,8 @@ public struct WorkerJob: Sendable {
     public var functionName: String
     /// Arguments; file inputs are given separately and added as `{"path": …}`.
     public var arguments: [String: JSONValue]
-    /// File inputs: argument name → (local file holding the content, file name to expose).
+    /// File inputs: argument name → (blob holding the content, file name to expose); the
+    /// launcher exports each into the execution's folder.
     public var fileArguments: [String: FileArgument]
     public var environment: [String: String]
     public var timeout: Duration
@@ -78,11 +79,11 @@ public struct WorkerJob: Sendable {
     public var fileOutputs: FileOutputRequest?
 
     public struct FileArgument: Sendable, Equatable {
-        public var source: URL
+        public var blob: String
         public var fileName: String
 
-        public init(source: URL, fileName: String) {
-            self.source = source
+        public init(blob: String, fileName: String) {
+            self.blob = blob
             self.fileName = fileName
         }
     }

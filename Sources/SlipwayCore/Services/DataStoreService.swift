@@ -44,10 +44,10 @@ public struct DataStoreService: Sendable {
                                 etag: String(blob.sha256.prefix(32)), lastModified: platform.now())
         do {
             if let previous = try await platform.store.putObject(object), previous != blob.key {
-                try? platform.blobs.delete(previous)
+                try? await platform.blobs.delete(previous)
             }
         } catch {
-            try? platform.blobs.delete(blob.key)
+            try? await platform.blobs.delete(blob.key)
             throw error
         }
         return object
@@ -55,28 +55,20 @@ public struct DataStoreService: Sendable {
 
     /// Stores a copy of an existing blob (e.g. a file output) under `path`.
     func attachCopy(ofBlob key: String, workspaceID: String, path: ObjectPath) async throws {
-        guard let source = try platform.blobs.localURL(for: key) else { throw SlipwayError.internal("blob \(key) is missing") }
-        let writer = try platform.blobs.makeWriter()
-        do {
-            let handle = try FileHandle(forReadingFrom: source)
-            defer { try? handle.close() }
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { try writer.write(chunk) }
-            _ = try await attach(blob: try writer.commit(), workspaceID: workspaceID, path: path)
-        } catch {
-            writer.abort()
-            throw error
-        }
+        _ = try await attach(blob: try await platform.blobs.duplicate(key), workspaceID: workspaceID, path: path)
     }
 
     func putBytes(_ data: Data, workspaceID: String, path: ObjectPath) async throws {
-        let writer = try platform.blobs.makeWriter()
+        let writer = try await platform.blobs.makeWriter()
+        let blob: BlobInfo
         do {
-            try writer.write(data)
-            _ = try await attach(blob: try writer.commit(), workspaceID: workspaceID, path: path)
+            try await writer.write(data)
+            blob = try await writer.commit()
         } catch {
-            writer.abort()
+            await writer.abort()
             throw error
         }
+        _ = try await attach(blob: blob, workspaceID: workspaceID, path: path)
     }
 
     public func delete(workspaceID: String, path: String) async throws -> String {
@@ -84,7 +76,7 @@ public struct DataStoreService: Sendable {
         guard let blob = try await platform.store.deleteObject(workspaceID: workspaceID, path: objectPath.value) else {
             throw SlipwayError.notFound("data store object", objectPath.value)
         }
-        try? platform.blobs.delete(blob)
+        try? await platform.blobs.delete(blob)
         return objectPath.value
     }
 

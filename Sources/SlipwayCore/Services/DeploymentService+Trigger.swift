@@ -104,7 +104,7 @@ extension DeploymentService {
             for index in inputs.indices where inputs[index].dataType == .file {
                 guard let exposed = inputs[index].source.endpointName else { continue }
                 if let file = files[exposed] {
-                    let blob = try platform.blobs.importFile(at: file.url)
+                    let blob = try await platform.blobs.importFile(at: file.url)
                     imported.append(blob.key)
                     inputs[index].fileBlob = blob.key
                 }
@@ -148,7 +148,7 @@ extension DeploymentService {
             return (execution, handle)
         } catch {
             if case .resident(let ticket) = route { platform.residents.release(ticket) }
-            for key in imported { try? platform.blobs.delete(key) }
+            for key in imported { try? await platform.blobs.delete(key) }
             throw error
         }
     }

@@ -227,8 +227,8 @@ struct ExecutionRunner: Sendable {
         var files: [String: WorkerJob.FileArgument] = [:]
         for input in inputs {
             if input.dataType == .file {
-                if let blob = input.fileBlob, let url = try? platform.blobs.localURL(for: blob) {
-                    files[input.name] = .init(source: url, fileName: input.fileName ?? input.name)
+                if let blob = input.fileBlob {
+                    files[input.name] = .init(blob: blob, fileName: input.fileName ?? input.name)
                 } else {
                     arguments[input.name] = .null
                 }
@@ -259,7 +259,7 @@ struct ExecutionRunner: Sendable {
     /// outputs mapped to the data store.
     private func accept(_ values: [String: JSONValue], planned: [ExecutionOutput], execution: Execution,
                         workspace: Workspace, logs: LogBuffer) async throws -> [ExecutionOutput] {
-        var result = try acceptValues(values, planned: planned, execution: execution, logs: logs)
+        var result = try await acceptValues(values, planned: planned, execution: execution, logs: logs)
         for index in result.indices {
             guard let template = result[index].destination.dataStorePath else { continue }
             let path = try ObjectPath(ObjectPath.expandPlaceholders(template, executionID: execution.id, at: platform.now()))
@@ -295,7 +295,7 @@ struct ExecutionRunner: Sendable {
 
     /// Checks the returned dict against the declared outputs and stores files (no data-store write).
     private func acceptValues(_ values: [String: JSONValue], planned: [ExecutionOutput], execution: Execution,
-                              logs: LogBuffer) throws -> [ExecutionOutput] {
+                              logs: LogBuffer) async throws -> [ExecutionOutput] {
         if values.count > planned.count || values.keys.contains(where: { name in !planned.contains { $0.name == name } }) {
             let declared = Set(planned.map(\.name))
             for extra in values.keys.sorted() where !declared.contains(extra) {
@@ -318,7 +318,7 @@ struct ExecutionRunner: Sendable {
                     throw SlipwayError.badRequest("file output '\(output.name)' points to '\(Self.shown(path, folder: folder))', "
                         + "which does not exist")
                 }
-                let blob = try platform.blobs.importFile(at: source)
+                let blob = try await platform.blobs.importFile(at: source)
                 output.fileBlob = blob.key
                 output.fileName = source.lastPathComponent
                 output.value = nil

@@ -42,7 +42,7 @@ public struct ExecutionService: Sendable {
         do {
             for index in inputs.indices where inputs[index].source == .run && inputs[index].dataType == .file {
                 if let file = request.files[inputs[index].name] {
-                    let blob = try platform.blobs.importFile(at: file.url)
+                    let blob = try await platform.blobs.importFile(at: file.url)
                     imported.append(blob.key)
                     inputs[index].fileBlob = blob.key
                 }
@@ -58,7 +58,7 @@ public struct ExecutionService: Sendable {
             Task { await runner.execute(execution, step: step, workspace: workspace, inputs: stored, outputs: outputs) }
             return execution
         } catch {
-            for key in imported { try? platform.blobs.delete(key) }
+            for key in imported { try? await platform.blobs.delete(key) }
             throw error
         }
     }
@@ -120,9 +120,9 @@ public struct ExecutionService: Sendable {
         let outputs = try await platform.store.outputs(executionID: execution.id)
         try await platform.store.deleteExecution(id: execution.id)
         try await platform.store.deleteLogs(subject: .execution(execution.id))
-        for input in inputs where input.source.kind == .run { if let blob = input.fileBlob { try? platform.blobs.delete(blob) } }
+        for input in inputs where input.source.kind == .run { if let blob = input.fileBlob { try? await platform.blobs.delete(blob) } }
         for output in outputs where output.destination.kind != .dataStore {
-            if let blob = output.fileBlob { try? platform.blobs.delete(blob) }
+            if let blob = output.fileBlob { try? await platform.blobs.delete(blob) }
         }
     }
 

@@ -17,7 +17,8 @@ public struct PipelineService: Sendable {
         }
         let step = try await steps.get(workspaceID: workspace.id, name: stepName)
         guard step.status != .failed else {
-            throw SlipwayError.conflict("step '\(stepName)' failed to build; fix it and create it again (see get_step_logs)")
+            throw SlipwayError(.conflict, "step '\(stepName)' failed to build; fix it and create it again",
+                               details: .object(["step": .string(stepName)]), code: .stepFailed)
         }
         let pipeline = Pipeline(id: UUID().uuidString.lowercased(), workspaceID: workspace.id, name: name,
                                 stepID: step.id, stepName: step.name, ownsStep: false, createdAt: platform.now(),

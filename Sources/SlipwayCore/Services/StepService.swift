@@ -79,7 +79,7 @@ public struct StepService: Sendable {
             let spec = EnvironmentSpec(pythonVersion: pythonVersion, requirements: requirements,
                                        systemDependencies: systemDependencies)
             let digest = try Self.sha256(of: archive)
-            let blob = try platform.blobs.importFile(at: archive)
+            let blob = try await platform.blobs.importFile(at: archive)
             let now = platform.now()
             let step = Step(
                 id: UUID().uuidString.lowercased(), workspaceID: workspace.id,
@@ -193,7 +193,7 @@ public struct StepService: Sendable {
         try await platform.store.deleteLogs(subject: .step(step.id))
         platform.bundles.remove(stepID: step.id)
         // Environments are shared and content-addressed, so only the archive goes with the step.
-        try? platform.blobs.delete(step.archiveBlob)
+        try? await platform.blobs.delete(step.archiveBlob)
     }
 
     public func logs(step: Step, query: LogQuery) async throws -> [LogLine] {

@@ -267,19 +267,8 @@ final class ResidentWorker: Sendable {
     /// thread, or on the caller's when it fails at once).
     func submit(_ ticket: UInt64, job: ResidentJob, log: @escaping @Sendable (LogLine) -> Void,
                 completion: @escaping @Sendable (WorkerOutcome) -> Void) {
-        var arguments = job.arguments
-        if !job.fileArguments.isEmpty {
-            do {
-                arguments = try SubprocessElasticLauncher.prepareArguments(
-                    arguments, files: job.fileArguments, work: runsRoot.appendingPathComponent(job.executionID))
-            } catch {
-                logger.error("could not prepare the input files of execution \(job.executionID): \(error)")
-                log(LogLine(timestamp: Date(), stream: .system, message: "Could not prepare the input files: \(error)"))
-                release(ticket)
-                return completion(.unavailable("could not prepare the input files"))
-            }
-        }
-        let call = Call(request: WorkerMessage.executeRequest(executionID: job.executionID, inputs: arguments,
+        // File inputs are exported into the execution's folder by the pool before it submits.
+        let call = Call(request: WorkerMessage.executeRequest(executionID: job.executionID, inputs: job.arguments,
                                                               files: job.fileOutputs),
                         completion: completion, log: log)
         handle(.submit(ticket: ticket, executionID: job.executionID, timeout: job.timeout, call, at: .now))

@@ -11,12 +11,14 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
     let workerPythonPath: String
     let logger: Logger
     let copies: WorkingCopy
+    let blobs: any BlobStore
 
     /// Elastic worker processes allowed at once; further executions wait for a slot.
     public let slots: SlotGate
 
-    public init(runsRoot: URL, workerPythonPath: String, logger: Logger,
+    public init(runsRoot: URL, workerPythonPath: String, blobs: any BlobStore, logger: Logger,
                 maxProcesses: Int = Limits.defaultMaxElasticProcesses) throws {
+        self.blobs = blobs
         self.slots = SlotGate(limit: maxProcesses)
         self.runsRoot = runsRoot
         self.workerPythonPath = workerPythonPath
@@ -65,9 +67,9 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
         return env
     }
 
-    /// Copies file inputs into the execution's folder and returns the arguments with their paths.
+    /// Exports file inputs into the execution's folder and returns the arguments with their paths.
     static func prepareArguments(_ arguments: [String: JSONValue], files: [String: WorkerJob.FileArgument],
-                                 work: URL) throws -> [String: JSONValue] {
+                                 work: URL, blobs: any BlobStore) async throws -> [String: JSONValue] {
         var arguments = arguments
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: work.appendingPathComponent("tmp"), withIntermediateDirectories: true)
@@ -76,7 +78,7 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
             try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
             let safeName = file.fileName.split(separator: "/").last.map(String.init) ?? name
             let destination = folder.appendingPathComponent(safeName.isEmpty || safeName == ".." ? name : safeName)
-            try fileManager.copyItem(at: file.source, to: destination)
+            try await blobs.export(file.blob, to: destination)
             arguments[name] = .object(["path": .string(destination.path)])
         }
         return arguments
@@ -101,7 +103,7 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
         let code = work.appendingPathComponent("code")
         let arguments: [String: JSONValue]
         do {
-            arguments = try Self.prepareArguments(job.arguments, files: job.fileArguments, work: work)
+            arguments = try await Self.prepareArguments(job.arguments, files: job.fileArguments, work: work, blobs: blobs)
             try copies.make(of: job.codeDirectory, at: code)
         } catch {
             return unavailable("could not prepare the execution's files", detail: error, log: log)

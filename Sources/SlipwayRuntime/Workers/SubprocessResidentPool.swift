@@ -6,6 +6,7 @@ import Synchronization
 /// Resident workers of every low-latency deployment, one `ResidentWorker` each.
 public final class SubprocessResidentPool: ResidentWorkerPool, Sendable {
     let runsRoot: URL
+    let blobs: any BlobStore
     let workerPythonPath: String
     let logger: Logger
     private let workers = Mutex(Workers())
@@ -18,7 +19,8 @@ public final class SubprocessResidentPool: ResidentWorkerPool, Sendable {
         var lastSerial: UInt64 = 0
     }
 
-    public init(runsRoot: URL, workerPythonPath: String, logger: Logger) {
+    public init(runsRoot: URL, workerPythonPath: String, blobs: any BlobStore, logger: Logger) {
+        self.blobs = blobs
         self.runsRoot = runsRoot
         self.workerPythonPath = workerPythonPath
         self.logger = logger
@@ -78,8 +80,23 @@ public final class SubprocessResidentPool: ResidentWorkerPool, Sendable {
     }
 
     public func run(_ ticket: ResidentTicket, job: ResidentJob, log: @escaping @Sendable (LogLine) -> Void) async -> WorkerOutcome {
-        await withCheckedContinuation { continuation in
-            submit(ticket, job: job, log: log) { continuation.resume(returning: $0) }
+        var job = job
+        if !job.fileArguments.isEmpty {
+            do {
+                job.arguments = try await SubprocessElasticLauncher.prepareArguments(
+                    job.arguments, files: job.fileArguments, work: runsRoot.appendingPathComponent(job.executionID),
+                    blobs: blobs)
+                job.fileArguments = [:]
+            } catch {
+                logger.error("could not prepare the input files of execution \(job.executionID): \(error)")
+                log(LogLine(timestamp: Date(), stream: .system, message: "Could not prepare the input files: \(error)"))
+                worker(ticket)?.release(ticket.number)
+                return .unavailable("could not prepare the input files")
+            }
+        }
+        let prepared = job
+        return await withCheckedContinuation { continuation in
+            submit(ticket, job: prepared, log: log) { continuation.resume(returning: $0) }
         }
     }
 

@@ -34,10 +34,11 @@ public struct SlipwayApp: Sendable {
             throw SlipwayError.internal("the slipway_worker Python package was not found; set SLIPWAY_WORKER_PATH to the "
                 + "folder that contains it")
         }
-        let launcher = try SubprocessElasticLauncher(runsRoot: directory.runs, workerPythonPath: workerPath, logger: logger,
-                                                     maxProcesses: configuration.limits.maxElasticProcesses)
+        let launcher = try SubprocessElasticLauncher(runsRoot: directory.runs, workerPythonPath: workerPath, blobs: blobs,
+                                                     logger: logger, maxProcesses: configuration.limits.maxElasticProcesses)
         launcher.removeLeftovers()
-        let residents = SubprocessResidentPool(runsRoot: directory.runs, workerPythonPath: workerPath, logger: logger)
+        let residents = SubprocessResidentPool(runsRoot: directory.runs, workerPythonPath: workerPath, blobs: blobs,
+                                               logger: logger)
         let sealer = SecretSealer(key: try directory.secret(named: "endpoint-tokens.key"))
         let platform = Platform(
             store: store, blobs: blobs, bundles: bundles, environments: environments, launcher: launcher,

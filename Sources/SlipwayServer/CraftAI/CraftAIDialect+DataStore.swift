@@ -71,7 +71,7 @@ extension CraftAIDialect {
                 }
                 numbers.append(Int(number))
             }
-            let blob = try uploads.assemble(upload.id, parts: numbers, into: platform.blobs)
+            let blob = try await uploads.assemble(upload.id, parts: numbers, into: platform.blobs)
             let object = try await dataStore.attach(blob: blob, workspaceID: identity.workspace.id, path: try ObjectPath(upload.path))
             try await dataStore.finishMultipart(upload)
             uploads.remove(upload.id)

@@ -72,7 +72,7 @@ extension CraftAIDialect {
         try Self.checkSucceeded(done)
         let outputs = result.outputs.filter { $0.destination.kind == .endpoint }
         if outputs.count == 1, outputs[0].dataType == .file, let blob = outputs[0].fileBlob {
-            var response = try fileResponse(blob: blob, fileName: outputs[0].fileName)
+            var response = try await fileResponse(blob: blob, fileName: outputs[0].fileName)
             response.headers[HTTPField.Name("x-execution-id")!] = done.id
             return response
         }
@@ -125,7 +125,7 @@ extension CraftAIDialect {
             guard let output = outputs.first(where: { CraftAIMapping.endpointName(of: $0) == outputName }),
                   output.dataType == .file, let blob = output.fileBlob
             else { throw SlipwayError.notFound("file output", outputName) }
-            return try fileResponse(blob: blob, fileName: output.fileName)
+            return try await fileResponse(blob: blob, fileName: output.fileName)
         }
         let base = "\(environmentBase(request, workspace: workspace))/endpoints/v1/\(path)/executions/\(id)"
         var values: [String: JSONValue] = [:]

@@ -37,6 +37,7 @@ extension CraftAIDialect {
         case .deploymentWorkerFailed: "see get_deployment_logs, fix the code and update the deployment"
         case .deploymentWorkerNotRunning: "retry in a moment or see get_deployment_logs"
         case .pipelineHasDeployments: "delete them first or pass force_deployments_deletion=True"
+        case .stepFailed: "see get_step_logs"
         default: nil
         }
     }

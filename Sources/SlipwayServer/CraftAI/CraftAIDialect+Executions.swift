@@ -59,7 +59,7 @@ extension CraftAIDialect {
             }
             if output.dataType == .file {
                 guard let blob = output.fileBlob else { return JSONResponse.make(.null) }
-                return try fileResponse(blob: blob)
+                return try await fileResponse(blob: blob)
             }
             return JSONResponse.make(output.value ?? .null)
         }
@@ -76,30 +76,20 @@ extension CraftAIDialect {
                     blob = try? await dataStore.information(workspaceID: identity.workspace.id, path: path).blob
                 }
                 guard let blob else { return JSONResponse.make(.null) }
-                return try fileResponse(blob: blob)
+                return try await fileResponse(blob: blob)
             }
             return JSONResponse.make(input.value ?? .null)
         }
     }
 
-    /// Streams a blob from disk as `application/octet-stream`.
-    func fileResponse(blob: String, fileName: String? = nil) throws -> Response {
-        guard let url = try platform.blobs.localURL(for: blob), let size = try platform.blobs.size(of: blob) else {
-            throw SlipwayError.notFound("file", blob)
-        }
-        var headers: HTTPFields = [.contentType: "application/octet-stream", .contentLength: String(size)]
+    /// Streams a blob as `application/octet-stream`.
+    func fileResponse(blob: String, fileName: String? = nil) async throws -> Response {
+        guard let content = try await platform.blobs.read(blob) else { throw SlipwayError.notFound("file", blob) }
+        var headers: HTTPFields = [.contentType: "application/octet-stream", .contentLength: String(content.size)]
         if let fileName { headers[.contentDisposition] = "attachment; filename=\"\(fileName.replacingOccurrences(of: "\"", with: ""))\"" }
         let body = ResponseBody { writer in
-            // File reads block their thread: on the shared pool, never on a connection's event
-            // loop (endpoint results may be served from one, see `ConnectionPlacement`).
-            try await withTaskExecutorPreference(globalConcurrentExecutor) {
-                let handle = try FileHandle(forReadingFrom: url)
-                defer { try? handle.close() }
-                while let chunk = try handle.read(upToCount: 256 * 1024), !chunk.isEmpty {
-                    try await writer.write(ByteBuffer(data: chunk))
-                }
-                try await writer.finish(nil)
-            }
+            for try await chunk in content.chunks { try await writer.write(ByteBuffer(data: chunk)) }
+            try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)
     }

@@ -14,7 +14,7 @@ extension CraftAIDialect {
                 let form = try await forms.read(request)
                 defer { form.discardFiles() }
                 guard let file = form.files["file"] else { throw SlipwayError.badRequest("the form has no 'file' part") }
-                let blob = try platform.blobs.importFile(at: file.url)
+                let blob = try await platform.blobs.importFile(at: file.url)
                 _ = try await dataStore.attach(blob: blob, workspaceID: claims.workspaceID, path: path)
                 return JSONResponse.empty(.noContent)
             } catch {
@@ -25,7 +25,7 @@ extension CraftAIDialect {
             do {
                 let claims = try signer.verify(request.query("token") ?? "", op: "download")
                 let object = try await dataStore.information(workspaceID: claims.workspaceID, path: claims.path ?? "")
-                return try fileResponse(blob: object.blob, fileName: object.path.split(separator: "/").last.map(String.init))
+                return try await fileResponse(blob: object.blob, fileName: object.path.split(separator: "/").last.map(String.init))
             } catch {
                 return Self.s3Error(error)
             }
@@ -33,7 +33,7 @@ extension CraftAIDialect {
         router.get("presigned/archive") { request, _ -> Response in
             do {
                 let claims = try signer.verify(request.query("token") ?? "", op: "archive")
-                return try fileResponse(blob: claims.blob ?? "")
+                return try await fileResponse(blob: claims.blob ?? "")
             } catch {
                 return Self.s3Error(error)
             }

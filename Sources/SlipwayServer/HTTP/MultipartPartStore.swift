@@ -17,8 +17,8 @@ struct MultipartPartStore: Sendable {
     }
 
     /// Concatenates the listed parts (in order) into a new blob.
-    func assemble(_ uploadID: String, parts: [Int], into blobs: any BlobStore) throws -> BlobInfo {
-        let writer = try blobs.makeWriter()
+    func assemble(_ uploadID: String, parts: [Int], into blobs: any BlobStore) async throws -> BlobInfo {
+        let writer = try await blobs.makeWriter()
         do {
             for part in parts {
                 let url = partURL(uploadID, part: part)
@@ -27,11 +27,11 @@ struct MultipartPartStore: Sendable {
                 }
                 let handle = try FileHandle(forReadingFrom: url)
                 defer { try? handle.close() }
-                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { try writer.write(chunk) }
+                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { try await writer.write(chunk) }
             }
-            return try writer.commit()
+            return try await writer.commit()
         } catch {
-            writer.abort()
+            await writer.abort()
             throw error
         }
     }
