@@ -58,11 +58,11 @@ struct SQLMetadataStoreTests {
         let temp = try TempDatabase()
         defer { temp.remove() }
         let first = try await temp.open()
-        #expect(try await first.schemaVersion() == 8)
+        #expect(try await first.schemaVersion() == 9)
         try await first.createWorkspace(Workspace(id: "ws1", name: "default", createdAt: t0))
         await first.close()
         let second = try await temp.open()
-        #expect(try await second.schemaVersion() == 8)
+        #expect(try await second.schemaVersion() == 9)
         #expect(try await second.workspace(id: "ws1")?.name == "default", "data survives reopening")
         await second.close()
     }
@@ -135,16 +135,26 @@ struct SQLMetadataStoreTests {
             #expect(ready.environmentKey == "env1")
             #expect(!(try await store.pendingSteps().map(\.id)).contains(step.id))
 
-            let pipeline = Pipeline(id: "p1id", workspaceID: "ws1", name: "p1", stepID: step.id, stepName: "s1",
+            let graph = PipelineGraph.singleStep(nodeName: "s1", stepID: step.id, inputs: step.inputs, outputs: step.outputs)
+            let pipeline = Pipeline(id: "p1id", workspaceID: "ws1", name: "p1", graph: graph,
                                     ownsStep: false, createdAt: t0, createdBy: "u1")
             try await store.insertPipeline(pipeline)
             #expect(try await store.pipeline(workspaceID: "ws1", name: "p1") == pipeline)
             await #expect(throws: (any Error).self) {
-                try await store.insertPipeline(Pipeline(id: "p2id", workspaceID: "ws1", name: "p1", stepID: step.id,
-                                                        stepName: "s1", ownsStep: false, createdAt: t0, createdBy: "u1"))
+                try await store.insertPipeline(Pipeline(id: "p2id", workspaceID: "ws1", name: "p1", graph: graph,
+                                                        ownsStep: false, createdAt: t0, createdBy: "u1"))
             }
             #expect(try await store.listPipelines(workspaceID: "ws1") == [pipeline])
             #expect(try await store.pipelines(usingStepID: step.id) == [pipeline])
+            // A graph of two step nodes is found from either step, and loses both links when deleted.
+            let two = Pipeline(id: "p3id", workspaceID: "ws1", name: "p3", graph: PipelineGraph(nodes: [
+                PipelineNode(name: "a", kind: .step(stepID: step.id)), PipelineNode(name: "b", kind: .step(stepID: "other")),
+            ]), ownsStep: false, createdAt: t0.addingTimeInterval(1), createdBy: "u1")
+            try await store.insertPipeline(two)
+            #expect(try await store.pipelines(usingStepID: step.id) == [pipeline, two])
+            #expect(try await store.pipelines(usingStepID: "other") == [two])
+            try await store.deletePipeline(id: "p3id")
+            #expect(try await store.pipelines(usingStepID: "other").isEmpty)
             try await store.deletePipeline(id: "p1id")
             #expect(try await store.pipeline(workspaceID: "ws1", name: "p1") == nil)
             try await store.deleteStep(id: step.id)

@@ -96,7 +96,7 @@ struct SQLiteMappingMigrationTests {
 
         let migrated = try await temp.open()
         defer { Task { await migrated.close() } }
-        #expect(try await migrated.schemaVersion() == 8)
+        #expect(try await migrated.schemaVersion() == 9)
         let read = try #require(try await migrated.deployment(workspaceID: "ws1", name: "d1"))
         #expect(read.inputsMapping == inputsMapping)
         #expect(read.outputsMapping == outputsMapping)

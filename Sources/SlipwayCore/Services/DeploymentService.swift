@@ -27,7 +27,7 @@ public struct DeploymentService: Sendable {
         guard let pipeline = try await platform.store.pipeline(workspaceID: workspace.id, name: request.pipelineName) else {
             throw SlipwayError.notFound("pipeline", request.pipelineName)
         }
-        guard let step = try await platform.store.step(id: pipeline.stepID) else {
+        guard let step = try await platform.store.step(id: try pipeline.singleStepID()) else {
             throw SlipwayError.notFound("step of pipeline", request.pipelineName)
         }
         switch step.status {

@@ -21,7 +21,7 @@ public struct PipelineService: Sendable {
                                details: .object(["step": .string(stepName)]), code: .stepFailed)
         }
         let pipeline = Pipeline(id: UUID().uuidString.lowercased(), workspaceID: workspace.id, name: name,
-                                stepID: step.id, stepName: step.name, ownsStep: false, createdAt: platform.now(),
+                                graph: Self.graph(of: step), ownsStep: false, createdAt: platform.now(),
                                 createdBy: principal.userID)
         try await platform.store.insertPipeline(pipeline)
         return pipeline
@@ -36,7 +36,7 @@ public struct PipelineService: Sendable {
         let step = try await steps.create(draft, archive: archive, workspace: workspace, principal: principal,
                                           ownerPipelineName: draft.name)
         let pipeline = Pipeline(id: UUID().uuidString.lowercased(), workspaceID: workspace.id, name: draft.name,
-                                stepID: step.id, stepName: step.name, ownsStep: true, createdAt: platform.now(),
+                                graph: Self.graph(of: step), ownsStep: true, createdAt: platform.now(),
                                 createdBy: principal.userID)
         do {
             try await platform.store.insertPipeline(pipeline)
@@ -51,7 +51,7 @@ public struct PipelineService: Sendable {
         guard let pipeline = try await platform.store.pipeline(workspaceID: workspaceID, name: name) else {
             throw SlipwayError.notFound("pipeline", name)
         }
-        guard let step = try await platform.store.step(id: pipeline.stepID) else {
+        guard let step = try await platform.store.step(id: try pipeline.singleStepID()) else {
             throw SlipwayError.internal("pipeline '\(name)' refers to a missing step")
         }
         return (pipeline, step)
@@ -65,7 +65,9 @@ public struct PipelineService: Sendable {
     public func list(workspaceID: String) async throws -> [(Pipeline, Step?)] {
         var result: [(Pipeline, Step?)] = []
         for pipeline in try await platform.store.listPipelines(workspaceID: workspaceID) {
-            result.append((pipeline, try await platform.store.step(id: pipeline.stepID)))
+            var step: Step?
+            if let stepID = try? pipeline.singleStepID() { step = try await platform.store.step(id: stepID) }
+            result.append((pipeline, step))
         }
         return result
     }
@@ -79,5 +81,10 @@ public struct PipelineService: Sendable {
         try await platform.store.deletePipeline(id: pipeline.id)
         if pipeline.ownsStep { try await steps.remove(step) }
         return pipeline
+    }
+
+    /// The one-node graph of a pipeline that runs `step`, the node named after the step.
+    static func graph(of step: Step) -> PipelineGraph {
+        .singleStep(nodeName: step.name, stepID: step.id, inputs: step.inputs, outputs: step.outputs)
     }
 }

@@ -162,5 +162,15 @@ enum Migrations {
                     ELSE '{}' END
             """,
         ], revert: [], rewrite: LegacyMappings.rewriteDeployments),
+        // A pipeline is a graph of nodes; which steps it runs is indexed in `pipeline_steps`.
+        Migration(version: 9, name: "pipeline graphs", prepare: [
+            "ALTER TABLE pipelines ADD COLUMN graph_json TEXT NOT NULL DEFAULT '{}'",
+            """
+            CREATE TABLE pipeline_steps (pipeline_id TEXT NOT NULL, step_id TEXT NOT NULL,
+                PRIMARY KEY (pipeline_id, step_id))
+            """,
+            "CREATE INDEX pipeline_steps_step ON pipeline_steps (step_id)",
+            "INSERT INTO pipeline_steps (pipeline_id, step_id) SELECT id, step_id FROM pipelines",
+        ], revert: [], rewrite: PipelineGraphMigration.rewrite),
     ]
 }

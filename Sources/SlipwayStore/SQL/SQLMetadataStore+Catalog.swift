@@ -79,13 +79,18 @@ extension SQLMetadataStore: CatalogStore {
     }
 
     public func insertPipeline(_ pipeline: Pipeline) async throws {
-        try await withDatabase { db in
+        try await transaction { db in
             try await db.raw("""
-                INSERT INTO pipelines (id, workspace_id, name, step_id, step_name, owns_step, created_at, created_by)
-                VALUES (\(bind: pipeline.id), \(bind: pipeline.workspaceID), \(bind: pipeline.name), \(bind: pipeline.stepID),
-                    \(bind: pipeline.stepName), \(bind: pipeline.ownsStep ? 1 : 0), \(bind: pipeline.createdAt.timeIntervalSince1970),
-                    \(bind: pipeline.createdBy))
+                INSERT INTO pipelines (id, workspace_id, name, graph_json, owns_step, created_at, created_by)
+                VALUES (\(bind: pipeline.id), \(bind: pipeline.workspaceID), \(bind: pipeline.name),
+                    \(bind: encodeJSON(pipeline.graph)), \(bind: pipeline.ownsStep ? 1 : 0),
+                    \(bind: pipeline.createdAt.timeIntervalSince1970), \(bind: pipeline.createdBy))
                 """).run()
+            for stepID in pipeline.stepIDs {
+                try await db.raw("""
+                    INSERT INTO pipeline_steps (pipeline_id, step_id) VALUES (\(bind: pipeline.id), \(bind: stepID))
+                    """).run()
+            }
         }
     }
 
@@ -105,18 +110,24 @@ extension SQLMetadataStore: CatalogStore {
 
     public func pipelines(usingStepID stepID: String) async throws -> [Pipeline] {
         try await withDatabase { db in
-            try await db.raw("SELECT * FROM pipelines WHERE step_id = \(bind: stepID) ORDER BY created_at").all()
+            try await db.raw("""
+                SELECT pipelines.* FROM pipelines JOIN pipeline_steps ON pipeline_steps.pipeline_id = pipelines.id
+                WHERE pipeline_steps.step_id = \(bind: stepID) ORDER BY pipelines.created_at
+                """).all()
                 .map(Self.pipeline(from:))
         }
     }
 
     public func deletePipeline(id: String) async throws {
-        try await withDatabase { db in try await db.raw("DELETE FROM pipelines WHERE id = \(bind: id)").run() }
+        try await transaction { db in
+            try await db.raw("DELETE FROM pipeline_steps WHERE pipeline_id = \(bind: id)").run()
+            try await db.raw("DELETE FROM pipelines WHERE id = \(bind: id)").run()
+        }
     }
 
     static func pipeline(from row: any SQLRow) throws -> Pipeline {
         Pipeline(id: try row.string("id"), workspaceID: try row.string("workspace_id"), name: try row.string("name"),
-                 stepID: try row.string("step_id"), stepName: try row.string("step_name"), ownsStep: try row.bool("owns_step"),
+                 graph: try row.json("graph_json", as: PipelineGraph.self), ownsStep: try row.bool("owns_step"),
                  createdAt: try row.date("created_at"), createdBy: try row.string("created_by"))
     }
 }
