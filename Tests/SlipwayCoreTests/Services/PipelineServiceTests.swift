@@ -85,6 +85,29 @@ import Testing
         #expect(try await h.store.logs(subject: .execution(execution.id), query: LogQuery()).isEmpty)
     }
 
+    /// `PipelineService.delete(force: false)` is public and takes a `force` flag, yet ignores
+    /// it: a pipeline that deployments use is deleted under them. Only
+    /// `DeploymentService.deletePipeline` enforces the rule today.
+    @Test func unforcedDeletionOfADeployedPipelineIsRefused() async throws {
+        let h = try await ServiceHarness.make()
+        _ = try await h.readyPipeline("deployed")
+        _ = try await h.deployments.create(DeploymentRequest(pipelineName: "deployed", name: "serve", rule: .endpoint,
+                                                             mode: .elastic),
+                                           workspace: h.workspace, principal: h.principal)
+        let before = h.store.snapshot
+        let refused: Bool
+        do {
+            _ = try await h.pipelines.delete(workspaceID: h.workspace.id, name: "deployed", force: false)
+            refused = false
+        } catch {
+            refused = true
+        }
+        let unchanged = h.store.snapshot == before
+        withKnownIssue("bug: PipelineService.delete ignores force and deletes a pipeline that deployments use") {
+            #expect(refused && unchanged)
+        }
+    }
+
     @Test func listPairsEachPipelineWithItsStepInCreationOrder() async throws {
         let h = try await ServiceHarness.make()
         let (a, stepA) = try await h.readyPipeline("a")

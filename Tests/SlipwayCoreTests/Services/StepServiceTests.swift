@@ -47,7 +47,8 @@ import Testing
     }
 
     @Test func waitForCreationReturnsTheBuiltStep() async throws {
-        let h = try await ServiceHarness.make()
+        // A long hold: the wait ends on the build's signal, well before it, even on a busy machine.
+        let h = try await ServiceHarness.make(limits: Limits(executionTimeout: .seconds(5), longPollHold: .seconds(20)))
         h.environments.hold()
         let step = try await h.steps.create(ServiceHarness.draft("waited"), archive: try h.archive(), workspace: h.workspace,
                                             principal: h.principal)
@@ -216,6 +217,25 @@ import Testing
         #expect(h.bundles.removed == [step.id])
         #expect(h.blobs.deletedKeys == [step.archiveBlob])
         #expect(try await h.store.logs(subject: .step(step.id), query: LogQuery()).isEmpty)
+    }
+
+    /// Forcing the deletion of a step deletes the pipelines that use it, but must not bypass
+    /// the rule that a pipeline used by deployments is not deleted on its own: either the call
+    /// is refused, or the deployments go too. Today `StepService.delete(force: true)` calls
+    /// `PipelineService.delete`, which never looks at deployments, so the deployment is left
+    /// pointing at a pipeline and step that no longer exist.
+    @Test func forcedStepDeletionDoesNotOrphanDeployments() async throws {
+        let h = try await ServiceHarness.make()
+        let (pipeline, step) = try await h.readyPipeline("deployed")
+        _ = try await h.deployments.create(DeploymentRequest(pipelineName: "deployed", name: "serve", rule: .endpoint,
+                                                             mode: .elastic),
+                                           workspace: h.workspace, principal: h.principal)
+        _ = try? await h.steps.delete(workspaceID: h.workspace.id, name: step.name, force: true, pipelines: h.pipelines)
+        let orphans = try await h.store.deployments(pipelineID: pipeline.id)
+        let pipelineGone = try await h.store.pipeline(workspaceID: h.workspace.id, name: "deployed") == nil
+        withKnownIssue("bug: forced step deletion deletes a pipeline that deployments use and leaves them orphaned") {
+            #expect(!(pipelineGone && !orphans.isEmpty), "deployment 'serve' outlived its pipeline")
+        }
     }
 
     @Test func deletingAnUnknownStepIsNotFound() async throws {

@@ -637,6 +637,12 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         }
     }
 
+    /// Adds many objects in one write (for tests that need large listings quickly; not part
+    /// of the contract).
+    func seed(objects: [DataObject]) {
+        _ = try? write { state in state.objects.append(contentsOf: objects) }
+    }
+
     func object(workspaceID: String, path: String) async throws -> DataObject? {
         read { $0.objects.first { $0.workspaceID == workspaceID && $0.path == path } }
     }

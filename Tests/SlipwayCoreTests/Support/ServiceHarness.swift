@@ -129,7 +129,7 @@ struct ServiceHarness: Sendable {
     }
 
     /// Runs a pipeline with these values and waits for the end.
-    func run(_ pipeline: Pipeline, _ step: Step, values: [String: JSONValue] = [], files: [String: UploadedFile] = [:],
+    func run(_ pipeline: Pipeline, _ step: Step, values: [String: JSONValue] = [:], files: [String: UploadedFile] = [:],
              inputsMapping: [InputMapping] = [], outputsMapping: [OutputMapping] = []) async throws -> Execution {
         let execution = try await executions.run(
             pipeline: pipeline, step: step,
