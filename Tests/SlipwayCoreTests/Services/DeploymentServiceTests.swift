@@ -264,9 +264,11 @@ import Testing
         let deployment = try await create(h, Self.endpoint(mode: .lowLatency))
         h.residents.respond { job in .returned(["y": job.arguments["x"] ?? .null]) }
         let writes = h.store.writeCount
+        let began = ContinuousClock.now
         let (execution, handle) = try await h.deployments.trigger(deployment, values: ["x": .number(5), "label": .string("a")],
                                                                   files: [:], trigger: .endpoint, announcesID: false)
-        let result = try #require(await handle.result(within: .seconds(2)))
+        let result = try #require(await handle.result(within: .seconds(5)))
+        let elapsed = ContinuousClock.now - began
         #expect(result.status == .succeeded)
         #expect(result.outputs.first?.value == .number(5))
         let stored = try #require(try await h.store.execution(id: execution.id))
@@ -274,8 +276,14 @@ import Testing
         #expect(stored.deploymentName == "serve")
         #expect(stored.trigger == .endpoint)
         #expect(try await h.store.outputs(executionID: execution.id).first?.value == .number(5))
-        // One write: the finished execution (the deferred record), nothing before it ran.
-        #expect(h.store.writeCount == writes + 1)
+        // One write: the finished execution (the deferred record), nothing before it ran. On a
+        // machine so busy that the run outlasted `DeferredRecord.lateInsert`, the execution was
+        // inserted while running, then finished: two writes.
+        if elapsed < DeferredRecord.lateInsert - .milliseconds(100) {
+            #expect(h.store.writeCount == writes + 1)
+        } else {
+            #expect((writes + 1...writes + 2).contains(h.store.writeCount))
+        }
         #expect(h.residents.released.count == 1)
     }
 
@@ -451,7 +459,7 @@ import Testing
         let (execution, handle) = try await h.deployments.trigger(deployment, values: ["value": .number(3)], files: [:],
                                                                   trigger: .endpoint)
         #expect(execution.deploymentName == "serve")
-        let result = try #require(await handle.result(within: .seconds(2)))
+        let result = try #require(await handle.result(within: .seconds(10)))
         #expect(result.status == .succeeded)
         let job = try #require(h.launcher.jobs.first)
         #expect(job.arguments == ["x": .number(3), "mode": .string("fast"), "threshold": .number(0.75),
@@ -495,7 +503,7 @@ import Testing
         h.launcher.respond(.timedOut(.seconds(7)))
         let (_, handle) = try await h.deployments.trigger(deployment, values: ["x": .number(1), "label": .string("a")],
                                                           files: [:], trigger: .endpoint)
-        let result = try #require(await handle.result(within: .seconds(2)))
+        let result = try #require(await handle.result(within: .seconds(10)))
         #expect(result.status == .failed)
         #expect(result.failureMessage == "the execution exceeded its timeout of 7 s and was stopped")
         #expect(h.launcher.jobs.first?.timeout == .seconds(7))
@@ -508,7 +516,7 @@ import Testing
         for value in 1...3 {
             let (execution, handle) = try await h.deployments.trigger(
                 deployment, values: ["x": .number(Double(value)), "label": .string("a")], files: [:], trigger: .endpoint)
-            _ = await handle.result(within: .seconds(2))
+            _ = await handle.result(within: .seconds(10))
             ids.append(execution.id)
             h.clock.advance(by: 1)
         }
@@ -548,7 +556,7 @@ import Testing
         let token = try #require(h.residents.specs.first?.environment[ServiceHarness.tokenVariable])
         let (execution, handle) = try await h.deployments.trigger(deployment, values: ["x": .number(1), "label": .string("a")],
                                                                   files: [:], trigger: .endpoint)
-        _ = await handle.result(within: .seconds(2))
+        _ = await handle.result(within: .seconds(10))
         let deleted = try await h.deployments.delete(workspaceID: h.workspace.id, name: "serve")
         #expect(deleted.id == deployment.id)
         #expect(h.residents.stopped == [deployment.id])
@@ -572,5 +580,114 @@ import Testing
         try await h.deployments.resumeWorkers()
         #expect(h.residents.specs.dropFirst(before).map(\.deploymentID) == [low.id])
         #expect(try await h.deployments.get(workspaceID: h.workspace.id, name: "low").status == .up)
+    }
+
+    // MARK: - More trigger and lifecycle rules
+
+    @Test func endpointFileUploadReachesTheWorkerAndIsKeptWithTheExecution() async throws {
+        let h = try await ServiceHarness.make()
+        _ = try await h.readyPipeline("model", inputs: [.init(name: "image", dataType: .file)], outputs: [])
+        let deployment = try await create(h, Self.endpoint())
+        let content = LockedBox<String?>(nil)
+        h.launcher.respond { job, _ in
+            content.set(job.fileArguments["image"].flatMap { try? String(contentsOf: $0.source, encoding: .utf8) })
+            return .returned([:])
+        }
+        let (execution, handle) = try await h.deployments.trigger(
+            deployment, values: [:], files: ["image": try h.upload("pixels", fileName: "cat.png")], trigger: .endpoint)
+        #expect(await handle.result(within: .seconds(10))?.status == .succeeded)
+        #expect(content.value == "pixels")
+        let input = try #require(try await h.store.inputs(executionID: execution.id).first)
+        #expect(input.source == .endpoint)
+        #expect(input.fileName == "cat.png")
+        #expect(h.blobs.data(try #require(input.fileBlob)) == Data("pixels".utf8))
+    }
+
+    @Test func outputsMappedToTheDataStoreAndToNullByADeployment() async throws {
+        let h = try await ServiceHarness.make()
+        _ = try await h.readyPipeline("model", inputs: [],
+                                      outputs: [.init(name: "kept", dataType: .json), .init(name: "dropped", dataType: .string)])
+        let deployment = try await create(h, Self.endpoint(outputs: [
+            OutputMapping(pipelineOutputName: "kept", datastorePath: "out/{execution_id}.json"),
+            OutputMapping(pipelineOutputName: "dropped", isNull: true),
+        ]))
+        h.launcher.respond(.returned(["kept": .object(["a": .number(1)]), "dropped": .string("secret-ish")]))
+        let (execution, handle) = try await h.deployments.trigger(deployment, values: [:], files: [:], trigger: .endpoint)
+        let result = try #require(await handle.result(within: .seconds(10)))
+        #expect(result.status == .succeeded)
+        #expect(result.outputs.first { $0.name == "dropped" }?.value == .null)
+        let object = try await h.dataStore.information(workspaceID: h.workspace.id, path: "out/\(execution.id).json")
+        #expect(try JSONValue.parse(try #require(h.blobs.data(object.blob))) == .object(["a": .number(1)]))
+    }
+
+    @Test func failedLowLatencyExecutionIsRecordedWithItsMessage() async throws {
+        let h = try await Self.harness()
+        let deployment = try await create(h, Self.endpoint(mode: .lowLatency))
+        h.residents.respond(.raised(type: "KeyError", message: "'x'"))
+        let (execution, handle) = try await h.deployments.trigger(deployment, values: ["x": .number(1), "label": .string("a")],
+                                                                  files: [:], trigger: .endpoint, announcesID: false)
+        let result = try #require(await handle.result(within: .seconds(10)))
+        #expect(result.status == .failed)
+        #expect(result.failureMessage == "KeyError: 'x'")
+        let stored = try #require(try await h.store.execution(id: execution.id))
+        #expect(stored.status == .failed)
+        #expect(stored.failureMessage == "KeyError: 'x'")
+        #expect(try await h.store.logs(subject: .execution(execution.id), query: LogQuery()).map(\.message) == ["KeyError: 'x'"])
+    }
+
+    @Test func lowLatencyDeploymentWithoutItsEnvironmentFailsToStart() async throws {
+        let h = try await ServiceHarness.make()
+        let (_, step) = try await h.readyPipeline("model", inputs: Self.inputs, outputs: Self.outputs)
+        h.environments.forget(key: try #require(step.environmentKey))
+        _ = try await create(h, Self.endpoint(mode: .lowLatency))
+        let deployment = try await h.deployments.get(workspaceID: h.workspace.id, name: "serve")
+        #expect(deployment.status == .creationFailed)
+        #expect(h.residents.specs.isEmpty)
+    }
+
+    @Test func deletingADeploymentWaitsForItsRunningExecution() async throws {
+        let h = try await Self.harness()
+        let deployment = try await create(h, Self.endpoint())
+        h.launcher.hold()
+        let (execution, _) = try await h.deployments.trigger(deployment, values: ["x": .number(1), "label": .string("a")],
+                                                             files: [:], trigger: .endpoint)
+        try await h.eventually("the execution runs") { try await h.store.execution(id: execution.id)?.status == .running }
+        let launcher = h.launcher
+        let release = Task {
+            try await Task.sleep(for: .milliseconds(30))
+            launcher.release()
+        }
+        _ = try await h.deployments.delete(workspaceID: h.workspace.id, name: "serve")
+        try await release.value
+        #expect(try await h.store.execution(id: execution.id) == nil)
+        #expect(try await h.store.listDeployments(workspaceID: h.workspace.id).isEmpty)
+    }
+
+    @Test func changingTheScheduleRestartsFromTheCurrentMinute() async throws {
+        let h = try await Self.harness()
+        _ = try await create(h, DeploymentRequest(
+            pipelineName: "model", name: "nightly", rule: .periodic, mode: .elastic, schedule: "0 3 * * *",
+            inputsMapping: Self.periodicMappings, outputsMapping: [OutputMapping(pipelineOutputName: "y", isNull: true)]))
+        h.clock.advance(by: 600)
+        let updated = try await h.deployments.update(workspaceID: h.workspace.id, name: "nightly",
+                                                     changes: DeploymentChanges(schedule: "*/5 * * * *"), principal: h.principal)
+        #expect(updated.schedule == "*/5 * * * *")
+        #expect(updated.lastScheduledAt == Date(timeIntervalSince1970: (h.clock.now.timeIntervalSince1970 / 60).rounded(.down) * 60))
+        #expect(updated.updatedBy == h.principal.userID)
+        await expectRefusedUnchanged(.badRequest, in: h.store, message: "not a valid cron expression") {
+            try await h.deployments.update(workspaceID: h.workspace.id, name: "nightly",
+                                           changes: DeploymentChanges(schedule: "61 * * * *"), principal: h.principal)
+        }
+    }
+
+    @Test func scheduleSlotIsClaimedOnce() async throws {
+        let h = try await Self.harness()
+        let deployment = try await create(h, DeploymentRequest(
+            pipelineName: "model", name: "nightly", rule: .periodic, mode: .elastic, schedule: "* * * * *",
+            inputsMapping: Self.periodicMappings, outputsMapping: [OutputMapping(pipelineOutputName: "y", isNull: true)]))
+        let slot = try #require(deployment.lastScheduledAt).addingTimeInterval(60)
+        #expect(try await h.store.claimScheduleSlot(id: deployment.id, previous: deployment.lastScheduledAt, slot: slot))
+        #expect(try await !h.store.claimScheduleSlot(id: deployment.id, previous: deployment.lastScheduledAt, slot: slot))
+        #expect(try await h.deployments.get(workspaceID: h.workspace.id, name: "nightly").lastScheduledAt == slot)
     }
 }

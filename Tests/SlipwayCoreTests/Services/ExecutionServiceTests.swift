@@ -442,4 +442,30 @@ import Testing
         #expect(try await h.store.logs(subject: .execution("p-running"), query: LogQuery()).count == 1)
         #expect(try await h.executions.recoverInterrupted() == 0)
     }
+
+    @Test func nullOutputMappingDropsTheValue() async throws {
+        let h = try await ServiceHarness.make()
+        let (pipeline, step) = try await h.readyPipeline("quiet", outputs: [Self.numberOut])
+        h.launcher.respond(.returned(["y": .number(9)]))
+        let execution = try await h.run(pipeline, step, outputsMapping: [OutputMapping(pipelineOutputName: "y", isNull: true)])
+        #expect(execution.status == .succeeded)
+        let output = try #require(try await h.executions.outputs(of: execution).first)
+        #expect(output.destination == .isNull)
+        #expect(output.value == .null)
+    }
+
+    @Test func secretVariableValuesStayOutOfTheExecutionRecord() async throws {
+        let h = try await ServiceHarness.make()
+        try await h.variables.set(workspaceID: h.workspace.id, ["API_KEY": .string("sk-very-secret-value")])
+        let (pipeline, step) = try await h.readyPipeline("uses-key")
+        let execution = try await h.run(pipeline, step)
+        // The worker gets the variable; the stored execution, its inputs and logs do not hold it.
+        #expect(h.launcher.jobs.first?.environment["API_KEY"] == "sk-very-secret-value")
+        #expect(!"\(execution)".contains("sk-very-secret-value"))
+        #expect(!"\(try await h.executions.inputs(of: execution))".contains("sk-very-secret-value"))
+        #expect(!"\(try await h.executions.logs(of: execution, query: LogQuery()))".contains("sk-very-secret-value"))
+        // Neither does any stored token: only hashes are kept.
+        let token = try #require(h.launcher.jobs.first?.environment[ServiceHarness.tokenVariable])
+        #expect(!"\(h.store.snapshot.tokens)".contains(token))
+    }
 }

@@ -101,7 +101,7 @@ import Testing
             try await h.metrics.record(name: "latency", value: 13, executionID: execution.id, principal: stranger)
         }
         gate.set(true)
-        _ = await handle.result(within: .seconds(2))
+        _ = await handle.result(within: .seconds(10))
         await expectRefusedUnchanged(.forbidden, in: h.store, message: "running executions") {
             try await h.metrics.record(name: "late", value: 1, executionID: execution.id, principal: worker)
         }

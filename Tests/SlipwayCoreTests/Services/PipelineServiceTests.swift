@@ -54,7 +54,7 @@ import Testing
                                                     workspace: h.workspace, principal: h.principal)
         #expect(pipeline.ownsStep)
         #expect(pipeline.stepName == "__pipeline__fn")
-        let (_, step) = try await h.pipelines.waitForCreation(workspaceID: h.workspace.id, name: "fn")
+        let step = try await h.settled(try await h.pipelines.get(workspaceID: h.workspace.id, name: "fn").1)
         #expect(step.status == .ready)
         #expect(step.ownerPipelineName == "fn")
         #expect(try await h.steps.list(workspaceID: h.workspace.id).isEmpty)

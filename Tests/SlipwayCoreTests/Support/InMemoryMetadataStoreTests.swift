@@ -104,4 +104,39 @@ import Testing
         #expect(window.map(\.message) == ["1", "2"])
         #expect(try await store.logs(subject: .step("other"), query: LogQuery()).isEmpty)
     }
+
+    @Test func transactionRerunsItsBodyWhenAnotherWriteCameBetween() async throws {
+        let store = InMemoryMetadataStore()
+        let runs = LockedBox(0)
+        try await store.transaction { view in
+            runs.update { $0 += 1 }
+            // The first run is overtaken by a write outside the transaction: it must not be lost.
+            if runs.value == 1 { try await store.createWorkspace(Self.workspace("outside")) }
+            try await view.createWorkspace(Self.workspace("inside-\(runs.value)"))
+        }
+        #expect(runs.value == 2)
+        #expect(store.snapshot.workspaces.map(\.name) == ["outside", "inside-2"])
+    }
+
+    @Test func metricsPageInCreationOrderAndListSeriesKeepBatchOrder() async throws {
+        let store = InMemoryMetadataStore()
+        for (index, name) in ["c", "a", "b"].enumerated() {
+            try await store.upsertMetric(workspaceID: "w", MetricValue(name: name, value: Double(index), executionID: "e",
+                                                                        pipelineName: "p", deploymentName: nil,
+                                                                        createdAt: Self.date.addingTimeInterval(Double(index))))
+        }
+        let page = try await store.metrics(workspaceID: "w", filter: MetricFilter(), page: PageRequest(page: 1, itemsPerPage: 2))
+        #expect(page.items.map(\.name) == ["c", "a"])
+        #expect(page.totalCount == 3)
+        for (execution, values) in [("e2", [1.0]), ("e1", [2.0]), ("e2", [3.0])] {
+            try await store.appendListMetric(workspaceID: "w", ListMetric(name: "loss", values: values, executionID: execution,
+                                                                         pipelineName: "p", deploymentName: nil,
+                                                                         createdAt: Self.date))
+        }
+        let series = try await store.listMetrics(workspaceID: "w", filter: MetricFilter(), page: PageRequest())
+        #expect(series.items.map(\.executionID) == ["e2", "e1"])
+        #expect(series.items.map(\.values) == [[1, 3], [2]])
+        #expect(try await store.listMetrics(workspaceID: "w", filter: MetricFilter(), page: PageRequest(page: 2, itemsPerPage: 1))
+            .items.map(\.executionID) == ["e1"])
+    }
 }

@@ -30,8 +30,11 @@ struct ServiceHarness: Sendable {
     /// The variable the dialect hook adds to every worker's environment (the worker's token).
     static let tokenVariable = "SLIPWAY_TOKEN"
     static let sealingKey = Data("test sealing key".utf8)
+    /// How long the polling helpers wait before giving up: generous, because the whole suite
+    /// runs in parallel on a small shared machine; a passing test returns as soon as it can.
+    static let patience: Duration = .seconds(15)
 
-    static func make(limits: Limits = Limits(executionTimeout: .seconds(5), longPollHold: .seconds(2))) async throws
+    static func make(limits: Limits = Limits(executionTimeout: .seconds(5), longPollHold: .seconds(15))) async throws
         -> ServiceHarness {
         let store = InMemoryMetadataStore()
         let blobs = TemporaryBlobStore()
@@ -95,7 +98,8 @@ struct ServiceHarness: Sendable {
 
     /// The step once its build has ended (polls the store; builds of the fake end at once).
     func settled(_ step: Step) async throws -> Step {
-        for _ in 0..<400 {
+        let deadline = ContinuousClock.now + Self.patience
+        while ContinuousClock.now < deadline {
             if let current = try await store.step(id: step.id), current.status != .pending { return current }
             try await Task.sleep(for: .milliseconds(5))
         }
@@ -112,16 +116,18 @@ struct ServiceHarness: Sendable {
 
     /// The execution once it has ended (polls the store).
     func finished(_ execution: Execution) async throws -> Execution {
-        for _ in 0..<600 {
+        let deadline = ContinuousClock.now + Self.patience
+        while ContinuousClock.now < deadline {
             if let current = try await store.execution(id: execution.id), current.status.isFinal { return current }
             try await Task.sleep(for: .milliseconds(5))
         }
         throw SlipwayError.internal("execution \(execution.id) did not finish")
     }
 
-    /// Waits until `condition` holds (polling), failing after about 3 s.
+    /// Waits until `condition` holds (polling), failing after `patience`.
     func eventually(_ what: String, _ condition: @Sendable () async throws -> Bool) async throws {
-        for _ in 0..<600 {
+        let deadline = ContinuousClock.now + Self.patience
+        while ContinuousClock.now < deadline {
             if try await condition() { return }
             try await Task.sleep(for: .milliseconds(5))
         }
