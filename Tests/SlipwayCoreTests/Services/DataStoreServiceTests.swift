@@ -104,4 +104,16 @@ import Testing
             try await h.dataStore.startMultipart(workspaceID: h.workspace.id, path: "../escape")
         }
     }
+
+    @Test func blobOfAnObjectWhoseIndexWriteFailsIsDeleted() async throws {
+        let h = try await ServiceHarness.make()
+        h.store.failNext(.putObject)
+        let writer = try h.blobs.makeWriter()
+        try writer.write(Data("orphan?".utf8))
+        let blob = try writer.commit()
+        await expectRefusedUnchanged(.internal, in: h.store, message: "injected") {
+            try await h.dataStore.attach(blob: blob, workspaceID: h.workspace.id, path: try ObjectPath("a.txt"))
+        }
+        #expect(h.blobs.keys().isEmpty)
+    }
 }

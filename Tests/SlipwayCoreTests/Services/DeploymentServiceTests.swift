@@ -690,4 +690,28 @@ import Testing
         #expect(try await !h.store.claimScheduleSlot(id: deployment.id, previous: deployment.lastScheduledAt, slot: slot))
         #expect(try await h.deployments.get(workspaceID: h.workspace.id, name: "nightly").lastScheduledAt == slot)
     }
+
+    @Test func triggerWhoseInsertFailsGivesBackTheTicketAndTheFile() async throws {
+        let h = try await ServiceHarness.make()
+        _ = try await h.readyPipeline("model", inputs: [.init(name: "image", dataType: .file)], outputs: [])
+        let deployment = try await create(h, Self.endpoint(mode: .lowLatency))
+        let blobs = h.blobs.keys()
+        h.store.failNext(.insertExecution)
+        await expectRefusedUnchanged(.internal, in: h.store, message: "injected") {
+            try await h.deployments.trigger(deployment, values: [:], files: ["image": try h.upload("pixels")],
+                                            trigger: .endpoint)
+        }
+        #expect(h.residents.released.count == 1)
+        #expect(h.residents.jobs.isEmpty)
+        #expect(h.blobs.keys() == blobs)
+    }
+
+    @Test func deploymentWhoseInsertFailsStartsNoWorker() async throws {
+        let h = try await Self.harness()
+        h.store.failNext(.insertDeployment)
+        await expectRefusedUnchanged(.internal, in: h.store, message: "injected") {
+            try await create(h, Self.endpoint(mode: .lowLatency))
+        }
+        #expect(h.residents.specs.isEmpty)
+    }
 }

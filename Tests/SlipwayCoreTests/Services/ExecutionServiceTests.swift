@@ -468,4 +468,18 @@ import Testing
         let token = try #require(h.launcher.jobs.first?.environment[ServiceHarness.tokenVariable])
         #expect(!"\(h.store.snapshot.tokens)".contains(token))
     }
+
+    @Test func runWhoseInsertFailsDeletesTheUploadedFileAndRunsNothing() async throws {
+        let h = try await ServiceHarness.make()
+        let (pipeline, step) = try await h.readyPipeline("upload", inputs: [.init(name: "doc", dataType: .file)])
+        let blobs = h.blobs.keys()
+        h.store.failNext(.insertExecution)
+        await expectRefusedUnchanged(.internal, in: h.store, message: "injected") {
+            try await h.executions.run(pipeline: pipeline, step: step,
+                                       request: RunRequest(values: [:], files: ["doc": try h.upload("content")]),
+                                       workspace: h.workspace, principal: h.principal)
+        }
+        #expect(h.blobs.keys() == blobs)
+        #expect(h.launcher.jobs.isEmpty)
+    }
 }

@@ -133,4 +133,17 @@ import Testing
             try await h.pipelines.get(workspaceID: h.workspace.id, name: "ghost")
         }
     }
+
+    @Test func functionPipelineWhoseInsertFailsTakesItsStepAway() async throws {
+        let h = try await ServiceHarness.make()
+        h.store.failNext(.insertPipeline)
+        await expectSlipwayError(.internal, message: "injected") {
+            try await h.pipelines.create(ServiceHarness.draft("fn"), archive: try h.archive(), workspace: h.workspace,
+                                         principal: h.principal)
+        }
+        #expect(try await h.store.listSteps(workspaceID: h.workspace.id, includeOwned: true).isEmpty)
+        #expect(try await h.store.listPipelines(workspaceID: h.workspace.id).isEmpty)
+        #expect(h.bundles.removed.count == 1)
+        #expect(h.blobs.keys().isEmpty)
+    }
 }

@@ -258,4 +258,20 @@ import Testing
         try await h.eventually("both builds asked for") { h.environments.requestedSpecs.count == 2 }
         #expect(h.environments.requestedSpecs[0] == h.environments.requestedSpecs[1])
     }
+
+    @Test func stepWhoseInsertFailsLeavesNoCodeOrArchiveBehind() async throws {
+        let h = try await ServiceHarness.make()
+        h.store.failNext(.insertStep)
+        await expectRefusedUnchanged(.internal, in: h.store, message: "injected") {
+            try await h.steps.create(ServiceHarness.draft("lost"), archive: try h.archive(), workspace: h.workspace,
+                                     principal: h.principal)
+        }
+        let leftovers = (blobs: h.blobs.keys(), code: h.bundles.installedSteps)
+        // StepService.create imports the archive and installs the code before inserting the
+        // step, and on a failed insert only discards the staging folder (already moved).
+        withKnownIssue("bug: a step whose insert fails leaves its archive blob and installed code behind") {
+            #expect(leftovers.blobs.isEmpty, "archive blob left behind")
+            #expect(leftovers.code.isEmpty, "installed code left behind")
+        }
+    }
 }

@@ -64,10 +64,28 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         var metric: ListMetric
     }
 
+    /// Writes that can be made to fail once, to test what a service leaves behind when the
+    /// store refuses a write it did not expect to be refused (a lost race, a full disk).
+    enum FailingWrite: String, Sendable {
+        case insertStep, insertPipeline, insertExecution, insertDeployment, putObject
+    }
+
     private let state: Mutex<State>
+    private let failing = Mutex<Set<FailingWrite>>([])
 
     init(state: State = State()) {
         self.state = Mutex(state)
+    }
+
+    /// Makes the next call of `write` throw an internal error (once).
+    func failNext(_ write: FailingWrite) {
+        _ = failing.withLock { $0.insert(write) }
+    }
+
+    private func injected(_ write: FailingWrite) throws {
+        if failing.withLock({ $0.remove(write) }) != nil {
+            throw SlipwayError.internal("injected failure of \(write.rawValue)")
+        }
     }
 
     /// A copy of every table (tests compare snapshots to show a refused call changed nothing).
@@ -225,6 +243,7 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
     // MARK: - CatalogStore
 
     func insertStep(_ step: Step) async throws {
+        try injected(.insertStep)
         try write { state in
             guard !state.steps.contains(where: { $0.id == step.id }) else { throw Self.duplicate("steps.id") }
             guard !state.steps.contains(where: { $0.workspaceID == step.workspaceID && $0.name == step.name }) else {
@@ -269,6 +288,7 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
     }
 
     func insertPipeline(_ pipeline: Pipeline) async throws {
+        try injected(.insertPipeline)
         try write { state in
             guard !state.pipelines.contains(where: { $0.id == pipeline.id }) else { throw Self.duplicate("pipelines.id") }
             guard !state.pipelines.contains(where: { $0.workspaceID == pipeline.workspaceID && $0.name == pipeline.name }) else {
@@ -345,6 +365,7 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
     }
 
     func insertExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput]) async throws {
+        try injected(.insertExecution)
         try write { state in try Self.insert(execution, inputs: inputs, outputs: outputs, into: &state) }
     }
 
@@ -460,6 +481,7 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
     }
 
     func insertDeployment(_ deployment: Deployment) async throws {
+        try injected(.insertDeployment)
         try write { state in
             guard !state.deployments.contains(where: { $0.id == deployment.id }) else { throw Self.duplicate("deployments.id") }
             try Self.checkUnique(deployment, in: state)
@@ -626,7 +648,8 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
     // MARK: - DataStoreIndex
 
     func putObject(_ object: DataObject) async throws -> String? {
-        try write { state in
+        try injected(.putObject)
+        return try write { state -> String? in
             if let index = state.objects.firstIndex(where: { $0.workspaceID == object.workspaceID && $0.path == object.path }) {
                 let previous = state.objects[index].blob
                 state.objects[index] = object
