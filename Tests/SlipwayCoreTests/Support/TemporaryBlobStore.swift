@@ -1,0 +1,109 @@
+import Crypto
+import Foundation
+import Synchronization
+
+@testable import SlipwayCore
+
+/// A `BlobStore` in a fresh temporary folder, for Core tests (the real `FileBlobStore` lives in
+/// SlipwayStore, which Core tests do not depend on). Blobs are files named by a random key;
+/// writers write to a temp file and rename it on commit, so an aborted write leaves nothing.
+final class TemporaryBlobStore: BlobStore, Sendable {
+    let root: URL
+    private let deleted = Mutex<[String]>([])
+
+    init() {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-blobs-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: root.appendingPathComponent("tmp"), withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// Keys passed to `delete`, in order (whether or not the blob existed).
+    var deletedKeys: [String] { deleted.withLock { $0 } }
+
+    func url(for key: String) -> URL { root.appendingPathComponent(key) }
+
+    /// Keys of the blobs stored now, sorted.
+    func keys() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        return names.filter { $0 != "tmp" }.sorted()
+    }
+
+    /// The content of a blob, or nil.
+    func data(_ key: String) -> Data? { try? Data(contentsOf: url(for: key)) }
+
+    func makeWriter() throws -> any BlobWriter {
+        try Writer(store: self)
+    }
+
+    func importFile(at url: URL) throws -> BlobInfo {
+        let data = try Data(contentsOf: url)
+        let key = "blob-" + UUID().uuidString.lowercased()
+        try FileManager.default.moveItem(at: url, to: self.url(for: key))
+        return BlobInfo(key: key, size: Int64(data.count), sha256: Self.sha256(data))
+    }
+
+    func size(of key: String) throws -> Int64? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url(for: key).path) else { return nil }
+        return (attributes[.size] as? NSNumber)?.int64Value
+    }
+
+    func localURL(for key: String) throws -> URL? {
+        FileManager.default.fileExists(atPath: url(for: key).path) ? url(for: key) : nil
+    }
+
+    func delete(_ key: String) throws {
+        deleted.withLock { $0.append(key) }
+        try? FileManager.default.removeItem(at: url(for: key))
+    }
+
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Accumulates bytes in a temp file; `commit` renames it to a new key.
+    final class Writer: BlobWriter, @unchecked Sendable {
+        private let store: TemporaryBlobStore
+        private let temp: URL
+        private let handle: FileHandle
+        private let lock = NSLock()
+        private var written: Int64 = 0
+        private var content = Data()
+
+        init(store: TemporaryBlobStore) throws {
+            self.store = store
+            temp = store.root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
+            FileManager.default.createFile(atPath: temp.path, contents: nil)
+            handle = try FileHandle(forWritingTo: temp)
+        }
+
+        var bytesWritten: Int64 { lock.withLock { written } }
+
+        func write(_ bytes: UnsafeRawBufferPointer) throws {
+            let data = Data(bytes)
+            try lock.withLock {
+                try handle.write(contentsOf: data)
+                content.append(data)
+                written += Int64(data.count)
+            }
+        }
+
+        func commit() throws -> BlobInfo {
+            try lock.withLock {
+                try handle.close()
+                let key = "blob-" + UUID().uuidString.lowercased()
+                try FileManager.default.moveItem(at: temp, to: store.url(for: key))
+                return BlobInfo(key: key, size: written, sha256: TemporaryBlobStore.sha256(content))
+            }
+        }
+
+        func abort() {
+            lock.withLock {
+                try? handle.close()
+                try? FileManager.default.removeItem(at: temp)
+            }
+        }
+    }
+}
