@@ -6,7 +6,7 @@ import Testing
 @testable import SlipwayStore
 
 /// Migration 9 turns pipelines stored with one `step_id` (schema 8) into one-node graphs and
-/// indexes their steps in `pipeline_steps`.
+/// indexes their steps in `pipeline_steps` (a pipeline owning its step names the node after itself).
 @Suite("SQLite migration 9: pipeline graphs")
 struct SQLitePipelineGraphMigrationTests {
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)
@@ -51,7 +51,7 @@ struct SQLitePipelineGraphMigrationTests {
         defer { Task { await migrated.close() } }
         #expect(try await migrated.schemaVersion() == 9)
         let pipeline = try #require(try await migrated.pipeline(workspaceID: "ws1", name: "add"))
-        #expect(pipeline.graph == .singleStep(nodeName: "adder", stepID: "step-1", inputs: step.inputs, outputs: step.outputs))
+        #expect(pipeline.graph == .singleStep(nodeName: "add", stepID: "step-1", inputs: step.inputs, outputs: step.outputs))
         #expect(pipeline.ownsStep)
         #expect(try pipeline.singleStepID() == "step-1")
         #expect(try await migrated.pipelines(usingStepID: "step-1").map(\.id) == ["p1"])

@@ -36,7 +36,7 @@ public struct PipelineService: Sendable {
         let step = try await steps.create(draft, archive: archive, workspace: workspace, principal: principal,
                                           ownerPipelineName: draft.name)
         let pipeline = Pipeline(id: UUID().uuidString.lowercased(), workspaceID: workspace.id, name: draft.name,
-                                graph: Self.graph(of: step), ownsStep: true, createdAt: platform.now(),
+                                graph: Self.graph(of: step, nodeName: draft.name), ownsStep: true, createdAt: platform.now(),
                                 createdBy: principal.userID)
         do {
             try await platform.store.insertPipeline(pipeline)
@@ -83,8 +83,9 @@ public struct PipelineService: Sendable {
         return pipeline
     }
 
-    /// The one-node graph of a pipeline that runs `step`, the node named after the step.
-    static func graph(of step: Step) -> PipelineGraph {
-        .singleStep(nodeName: step.name, stepID: step.id, inputs: step.inputs, outputs: step.outputs)
+    /// The one-node graph of a pipeline that runs `step`; the node is named after the step, or
+    /// after the pipeline for a step the pipeline owns (whose stored name is not a node name).
+    static func graph(of step: Step, nodeName: String? = nil) -> PipelineGraph {
+        .singleStep(nodeName: nodeName ?? step.name, stepID: step.id, inputs: step.inputs, outputs: step.outputs)
     }
 }

@@ -9,7 +9,7 @@ import Testing
         let h = try await ServiceHarness.make()
         #expect(h.workspace.name == AccountService.defaultWorkspaceName)
         let admin = try #require(try await h.store.user(named: AccountService.adminUserName))
-        #expect(h.principal == Principal(userID: admin.id, workspaceID: h.workspace.id, kind: .sdk))
+        #expect(h.principal == Principal(userID: admin.id, workspaceID: h.workspace.id, kind: .user))
         #expect(h.store.role(userID: admin.id, workspaceID: h.workspace.id) == "admin")
         #expect(h.adminToken.hasPrefix("swk_"))
     }
@@ -27,7 +27,7 @@ import Testing
         let token = try await accounts.bootstrap(adminToken: "chosen-admin-token-0123")
         #expect(token == "chosen-admin-token-0123")
         let principal = try await accounts.authenticate(refreshToken: "chosen-admin-token-0123")
-        #expect(principal.kind == .sdk)
+        #expect(principal.kind == .user)
     }
 
     @Test func tokensAreStoredOnlyAsTheirHash() async throws {
@@ -81,7 +81,7 @@ import Testing
     @Test func sdkTokenOfAnotherWorkspaceMakesTheUserAMember() async throws {
         let h = try await ServiceHarness.make()
         let other = try await h.accounts.createWorkspace(named: "other")
-        let token = try await h.accounts.issueSDKToken(userID: h.principal.userID, workspaceID: other.id)
+        let token = try await h.accounts.issueUserToken(userID: h.principal.userID, workspaceID: other.id)
         let principal = try await h.accounts.authenticate(refreshToken: token)
         #expect(principal.workspaceID == other.id)
         #expect(try await h.store.isMember(userID: h.principal.userID, workspaceID: other.id))
@@ -91,7 +91,7 @@ import Testing
         let h = try await ServiceHarness.make()
         let other = try await h.accounts.createWorkspace(named: "other")
         await expectRefusedUnchanged(.badRequest, in: h.store, message: "16") {
-            try await h.accounts.issueSDKToken(userID: h.principal.userID, workspaceID: other.id, secret: "short")
+            try await h.accounts.issueUserToken(userID: h.principal.userID, workspaceID: other.id, secret: "short")
         }
     }
 
@@ -100,7 +100,7 @@ import Testing
         let h = try await ServiceHarness.make()
         let error = await expectSlipwayError(.unauthorized) { try await h.accounts.authenticate(refreshToken: token) }
         // The same answer for every refused token, never echoing it.
-        #expect(error?.message == "the SDK token is not valid")
+        #expect(error?.message == "the token is not valid")
     }
 
     @Test func executionTokenIsValidForItsLifetimePlusAMinuteOnly() async throws {
@@ -134,7 +134,7 @@ import Testing
     @Test func expiringDeploymentTokensOnlyShortensLongerLives() async throws {
         let h = try await ServiceHarness.make()
         let deployment = Deployment(id: "dep-1", workspaceID: h.workspace.id, name: "d", pipelineID: "p", pipelineName: "p",
-                                    stepID: "s", rule: .endpoint, mode: .lowLatency, status: .up, createdAt: h.clock.now,
+                                    stepID: "s", rule: .endpoint, mode: .lowLatency, status: .ready, createdAt: h.clock.now,
                                     createdBy: h.principal.userID)
         let token = try await h.accounts.issueDeploymentToken(for: deployment)
         let principal = try await h.accounts.authenticate(refreshToken: token)

@@ -108,9 +108,9 @@ import Testing
     @Test func blobOfAnObjectWhoseIndexWriteFailsIsDeleted() async throws {
         let h = try await ServiceHarness.make()
         h.store.failNext(.putObject)
-        let writer = try h.blobs.makeWriter()
-        try writer.write(Data("orphan?".utf8))
-        let blob = try writer.commit()
+        let writer = try await h.blobs.makeWriter()
+        try await writer.write(Data("orphan?".utf8))
+        let blob = try await writer.commit()
         await expectRefusedUnchanged(.internal, in: h.store, message: "injected") {
             try await h.dataStore.attach(blob: blob, workspaceID: h.workspace.id, path: try ObjectPath("a.txt"))
         }

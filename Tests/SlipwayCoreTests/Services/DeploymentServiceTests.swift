@@ -24,8 +24,8 @@ import Testing
     }
 
     static let periodicMappings: [InputMapping] = [
-        InputMapping(pipelineInputName: "x", constantValue: .number(1)),
-        InputMapping(pipelineInputName: "label", isNull: true),
+        InputMapping(input: "x", source: .constant(.number(1))),
+        InputMapping(input: "label", source: .null),
     ]
 
     func create(_ h: ServiceHarness, _ request: DeploymentRequest) async throws -> Deployment {
@@ -37,13 +37,13 @@ import Testing
     @Test func elasticEndpointIsReadyAtOnceWithItsPathAndAHashedToken() async throws {
         let h = try await Self.harness()
         let deployment = try await create(h, Self.endpoint(token: "endpoint-token-0123456789"))
-        #expect(deployment.status == .up)
+        #expect(deployment.status == .ready)
         #expect(deployment.isEnabled)
         #expect(deployment.endpointPath == "serve")
         #expect(deployment.endpointTokenHash == AccountService.hash("endpoint-token-0123456789"))
-        #expect(deployment.inputsMapping == [InputMapping(pipelineInputName: "x", endpointInputName: "x"),
-                                             InputMapping(pipelineInputName: "label", endpointInputName: "label")])
-        #expect(deployment.outputsMapping == [OutputMapping(pipelineOutputName: "y", endpointOutputName: "y")])
+        #expect(deployment.inputsMapping == [InputMapping(input: "x", source: .endpoint(name: "x")),
+                                             InputMapping(input: "label", source: .endpoint(name: "label"))])
+        #expect(deployment.outputsMapping == [OutputMapping(output: "y", destination: .endpoint(name: "y"))])
         #expect(!deployment.parallelExecutions)
         #expect(try await h.deployments.get(workspaceID: h.workspace.id, name: "serve") == deployment)
         #expect(h.deployments.endpointToken(of: deployment) == "endpoint-token-0123456789")
@@ -128,15 +128,15 @@ import Testing
 
     @Test func badMappingsAreRefused() async throws {
         let h = try await Self.harness()
-        await expectRefusedUnchanged(.badRequest, in: h.store, message: "'zzz', which is not an input") {
-            try await create(h, Self.endpoint(inputs: [InputMapping(pipelineInputName: "zzz", constantValue: .number(1))]))
+        await expectRefusedUnchanged(.badRequest, in: h.store, message: "'zzz' is mapped but is not an input") {
+            try await create(h, Self.endpoint(inputs: [InputMapping(input: "zzz", source: .constant(.number(1)))]))
         }
         await expectRefusedUnchanged(.badRequest, in: h.store, message: "constant for input") {
-            try await create(h, Self.endpoint(inputs: [InputMapping(pipelineInputName: "x", constantValue: .string("one"))]))
+            try await create(h, Self.endpoint(inputs: [InputMapping(input: "x", source: .constant(.string("one")))]))
         }
         await expectRefusedUnchanged(.badRequest, in: h.store, message: "used twice") {
-            try await create(h, Self.endpoint(inputs: [InputMapping(pipelineInputName: "x", endpointInputName: "same"),
-                                                       InputMapping(pipelineInputName: "label", endpointInputName: "same")]))
+            try await create(h, Self.endpoint(inputs: [InputMapping(input: "x", source: .endpoint(name: "same")),
+                                                       InputMapping(input: "label", source: .endpoint(name: "same"))]))
         }
     }
 
@@ -149,7 +149,7 @@ import Testing
         await expectRefusedUnchanged(.badRequest, in: h.store, message: "not a valid cron expression") {
             try await create(h, DeploymentRequest(pipelineName: "model", name: "nightly", rule: .periodic, mode: .elastic,
                                                   schedule: "every night", inputsMapping: Self.periodicMappings,
-                                                  outputsMapping: [OutputMapping(pipelineOutputName: "y", isNull: true)]))
+                                                  outputsMapping: [OutputMapping(output: "y", destination: .null)]))
         }
     }
 
@@ -158,8 +158,8 @@ import Testing
         h.clock.advance(by: 42)
         let deployment = try await create(h, DeploymentRequest(
             pipelineName: "model", name: "nightly", rule: .periodic, mode: .elastic, schedule: " 0 3 * * * ",
-            inputsMapping: Self.periodicMappings, outputsMapping: [OutputMapping(pipelineOutputName: "y", isNull: true)]))
-        #expect(deployment.status == .up)
+            inputsMapping: Self.periodicMappings, outputsMapping: [OutputMapping(output: "y", destination: .null)]))
+        #expect(deployment.status == .ready)
         #expect(deployment.schedule == "0 3 * * *")
         #expect(deployment.endpointPath == nil)
         #expect(deployment.endpointTokenHash == nil)
@@ -200,9 +200,9 @@ import Testing
         let h = try await Self.harness()
         try await h.variables.set(workspaceID: h.workspace.id, ["REGION": .string("eu"), "SHADOWED": .string("workspace")])
         let deployment = try await create(h, Self.endpoint(mode: .lowLatency, timeout: 9))
-        #expect(deployment.status == .creationPending)
+        #expect(deployment.status == .starting)
         let ready = try await h.deployments.waitForFinalStatus(workspaceID: h.workspace.id, name: "serve")
-        #expect(ready.status == .up)
+        #expect(ready.status == .ready)
         let spec = try #require(h.residents.specs.first)
         #expect(spec.deploymentID == deployment.id)
         #expect(spec.executionTimeout == .seconds(9))
@@ -221,7 +221,7 @@ import Testing
         h.residents.setStartOutcome(.failed("ImportError: no module named torch"))
         _ = try await create(h, Self.endpoint(mode: .lowLatency))
         let failed = try await h.deployments.get(workspaceID: h.workspace.id, name: "serve")
-        #expect(failed.status == .creationFailed)
+        #expect(failed.status == .failed)
         let logs = try await h.deployments.logs(failed, query: LogQuery()).map(\.message)
         #expect(logs.contains("Status failed: ImportError: no module named torch"))
         await expectRefusedUnchanged(.unavailable, in: h.store, code: .deploymentWorkerFailed) {
@@ -235,9 +235,9 @@ import Testing
         let deployment = try await create(h, Self.endpoint(mode: .lowLatency))
         let line = LogLine(timestamp: Date(), stream: .system, message: "worker died")
         await h.residents.report(.status(.workerLost("killed (OOM)"), line), to: deployment.id)
-        #expect(try await h.deployments.get(workspaceID: h.workspace.id, name: "serve").status == .downRetrying)
+        #expect(try await h.deployments.get(workspaceID: h.workspace.id, name: "serve").status == .restarting)
         await h.residents.report(.status(.workerReady, line), to: deployment.id)
-        #expect(try await h.deployments.get(workspaceID: h.workspace.id, name: "serve").status == .up)
+        #expect(try await h.deployments.get(workspaceID: h.workspace.id, name: "serve").status == .ready)
     }
 
     @Test func busyLowLatencyDeploymentRefusesWithTooManyRequests() async throws {
@@ -343,7 +343,7 @@ import Testing
         }
         let enabled = try await h.deployments.update(workspaceID: h.workspace.id, name: "serve",
                                                      changes: DeploymentChanges(isEnabled: true), principal: h.principal)
-        #expect(enabled.status == .up)
+        #expect(enabled.status == .ready)
         #expect(enabled.isEnabled)
         let logs = try await h.deployments.logs(enabled, query: LogQuery()).map(\.message)
         #expect(logs.contains("Deployment disabled"))
@@ -372,7 +372,7 @@ import Testing
         #expect(!h.residents.isRunning(deployment.id))
         let enabled = try await h.deployments.update(workspaceID: h.workspace.id, name: "serve",
                                                      changes: DeploymentChanges(isEnabled: true), principal: h.principal)
-        #expect(enabled.status == .up)
+        #expect(enabled.status == .ready)
         #expect(h.residents.specs.count == 2)
         #expect(h.residents.isRunning(deployment.id))
     }
@@ -381,7 +381,7 @@ import Testing
         let h = try await Self.harness()
         _ = try await create(h, DeploymentRequest(
             pipelineName: "model", name: "nightly", rule: .periodic, mode: .elastic, schedule: "* * * * *",
-            inputsMapping: Self.periodicMappings, outputsMapping: [OutputMapping(pipelineOutputName: "y", isNull: true)]))
+            inputsMapping: Self.periodicMappings, outputsMapping: [OutputMapping(output: "y", destination: .null)]))
         _ = try await h.deployments.update(workspaceID: h.workspace.id, name: "nightly",
                                            changes: DeploymentChanges(isEnabled: false), principal: h.principal)
         h.clock.advance(by: 3600)
@@ -404,29 +404,29 @@ import Testing
 
     @Test func updateChangesAMappingsValueButNotItsKind() async throws {
         let h = try await Self.harness()
-        _ = try await create(h, Self.endpoint(inputs: [InputMapping(pipelineInputName: "x", constantValue: .number(1))]))
+        _ = try await create(h, Self.endpoint(inputs: [InputMapping(input: "x", source: .constant(.number(1)))]))
         let updated = try await h.deployments.update(
             workspaceID: h.workspace.id, name: "serve",
-            changes: DeploymentChanges(inputsMapping: [InputMapping(pipelineInputName: "x", constantValue: .number(2))]),
+            changes: DeploymentChanges(inputsMapping: [InputMapping(input: "x", source: .constant(.number(2)))]),
             principal: h.principal)
-        #expect(updated.inputsMapping.first == InputMapping(pipelineInputName: "x", constantValue: .number(2)))
+        #expect(updated.inputsMapping.first == InputMapping(input: "x", source: .constant(.number(2))))
         #expect(updated.inputsMapping.count == 2)
         await expectRefusedUnchanged(.badRequest, in: h.store, message: "not its kind") {
             try await h.deployments.update(
                 workspaceID: h.workspace.id, name: "serve",
-                changes: DeploymentChanges(inputsMapping: [InputMapping(pipelineInputName: "x", endpointInputName: "x")]),
+                changes: DeploymentChanges(inputsMapping: [InputMapping(input: "x", source: .endpoint(name: "x"))]),
                 principal: h.principal)
         }
         await expectRefusedUnchanged(.badRequest, in: h.store, message: "'nope'") {
             try await h.deployments.update(
                 workspaceID: h.workspace.id, name: "serve",
-                changes: DeploymentChanges(inputsMapping: [InputMapping(pipelineInputName: "nope", constantValue: .number(2))]),
+                changes: DeploymentChanges(inputsMapping: [InputMapping(input: "nope", source: .constant(.number(2)))]),
                 principal: h.principal)
         }
         await expectRefusedUnchanged(.badRequest, in: h.store) {
             try await h.deployments.update(
                 workspaceID: h.workspace.id, name: "serve",
-                changes: DeploymentChanges(inputsMapping: [InputMapping(pipelineInputName: "x", constantValue: .string("two"))]),
+                changes: DeploymentChanges(inputsMapping: [InputMapping(input: "x", source: .constant(.string("two")))]),
                 principal: h.principal)
         }
     }
@@ -444,16 +444,15 @@ import Testing
         ]
         _ = try await h.readyPipeline("model", inputs: inputs, outputs: Self.outputs)
         let deployment = try await create(h, Self.endpoint(inputs: [
-            InputMapping(pipelineInputName: "x", endpointInputName: "value"),
-            InputMapping(pipelineInputName: "mode", constantValue: .string("fast")),
-            InputMapping(pipelineInputName: "threshold", environmentVariableName: "THRESHOLD"),
-            InputMapping(pipelineInputName: "table", datastorePath: "refs/table.csv"),
-            InputMapping(pipelineInputName: "note", endpointInputName: "note", isRequired: false,
-                         defaultValue: .string("none")),
+            InputMapping(input: "x", source: .endpoint(name: "value")),
+            InputMapping(input: "mode", source: .constant(.string("fast"))),
+            InputMapping(input: "threshold", source: .environmentVariable(name: "THRESHOLD")),
+            InputMapping(input: "table", source: .dataStore(path: "refs/table.csv")),
+            InputMapping(input: "note", source: .endpoint(name: "note", required: false, default: .string("none"))),
         ]))
         let table = LockedBox<String?>(nil)
         h.launcher.respond { job, _ in
-            table.set(job.fileArguments["table"].flatMap { try? String(contentsOf: $0.source, encoding: .utf8) })
+            table.set(job.fileArguments["table"].flatMap { h.blobs.data($0.blob).map { String(decoding: $0, as: UTF8.self) } })
             return .returned(["y": .number(1)])
         }
         let (execution, handle) = try await h.deployments.trigger(deployment, values: ["value": .number(3)], files: [:],
@@ -465,8 +464,8 @@ import Testing
         #expect(job.arguments == ["x": .number(3), "mode": .string("fast"), "threshold": .number(0.75),
                                   "note": .string("none")])
         #expect(table.value == "id\n1\n")
-        #expect(try await h.store.inputs(executionID: execution.id).map(\.source)
-            == [.endpoint, .constant, .environmentVariable, .datastore, .endpoint])
+        #expect(try await h.store.inputs(executionID: execution.id).map(\.source.kind)
+            == [.endpoint, .constant, .environmentVariable, .dataStore, .endpoint])
     }
 
     @Test func triggerWithBadInputsStoresNothing() async throws {
@@ -490,7 +489,7 @@ import Testing
         let h = try await ServiceHarness.make()
         _ = try await h.readyPipeline("model", inputs: [.init(name: "table", dataType: .file)], outputs: [])
         let deployment = try await create(h, Self.endpoint(inputs: [
-            InputMapping(pipelineInputName: "table", datastorePath: "refs/gone.csv"),
+            InputMapping(input: "table", source: .dataStore(path: "refs/gone.csv")),
         ]))
         await expectRefusedUnchanged(.notFound, in: h.store, message: "refs/gone.csv") {
             try await h.deployments.trigger(deployment, values: [:], files: [:], trigger: .endpoint)
@@ -579,7 +578,7 @@ import Testing
         let before = h.residents.specs.count
         try await h.deployments.resumeWorkers()
         #expect(h.residents.specs.dropFirst(before).map(\.deploymentID) == [low.id])
-        #expect(try await h.deployments.get(workspaceID: h.workspace.id, name: "low").status == .up)
+        #expect(try await h.deployments.get(workspaceID: h.workspace.id, name: "low").status == .ready)
     }
 
     // MARK: - More trigger and lifecycle rules
@@ -590,7 +589,7 @@ import Testing
         let deployment = try await create(h, Self.endpoint())
         let content = LockedBox<String?>(nil)
         h.launcher.respond { job, _ in
-            content.set(job.fileArguments["image"].flatMap { try? String(contentsOf: $0.source, encoding: .utf8) })
+            content.set(job.fileArguments["image"].flatMap { h.blobs.data($0.blob).map { String(decoding: $0, as: UTF8.self) } })
             return .returned([:])
         }
         let (execution, handle) = try await h.deployments.trigger(
@@ -598,7 +597,7 @@ import Testing
         #expect(await handle.result(within: .seconds(10))?.status == .succeeded)
         #expect(content.value == "pixels")
         let input = try #require(try await h.store.inputs(executionID: execution.id).first)
-        #expect(input.source == .endpoint)
+        #expect(input.source == .endpoint(name: "image"))
         #expect(input.fileName == "cat.png")
         #expect(h.blobs.data(try #require(input.fileBlob)) == Data("pixels".utf8))
     }
@@ -608,8 +607,8 @@ import Testing
         _ = try await h.readyPipeline("model", inputs: [],
                                       outputs: [.init(name: "kept", dataType: .json), .init(name: "dropped", dataType: .string)])
         let deployment = try await create(h, Self.endpoint(outputs: [
-            OutputMapping(pipelineOutputName: "kept", datastorePath: "out/{execution_id}.json"),
-            OutputMapping(pipelineOutputName: "dropped", isNull: true),
+            OutputMapping(output: "kept", destination: .dataStore(path: "out/{execution_id}.json")),
+            OutputMapping(output: "dropped", destination: .null),
         ]))
         h.launcher.respond(.returned(["kept": .object(["a": .number(1)]), "dropped": .string("secret-ish")]))
         let (execution, handle) = try await h.deployments.trigger(deployment, values: [:], files: [:], trigger: .endpoint)
@@ -641,7 +640,7 @@ import Testing
         h.environments.forget(key: try #require(step.environmentKey))
         _ = try await create(h, Self.endpoint(mode: .lowLatency))
         let deployment = try await h.deployments.get(workspaceID: h.workspace.id, name: "serve")
-        #expect(deployment.status == .creationFailed)
+        #expect(deployment.status == .failed)
         #expect(h.residents.specs.isEmpty)
     }
 
@@ -667,7 +666,7 @@ import Testing
         let h = try await Self.harness()
         _ = try await create(h, DeploymentRequest(
             pipelineName: "model", name: "nightly", rule: .periodic, mode: .elastic, schedule: "0 3 * * *",
-            inputsMapping: Self.periodicMappings, outputsMapping: [OutputMapping(pipelineOutputName: "y", isNull: true)]))
+            inputsMapping: Self.periodicMappings, outputsMapping: [OutputMapping(output: "y", destination: .null)]))
         h.clock.advance(by: 600)
         let updated = try await h.deployments.update(workspaceID: h.workspace.id, name: "nightly",
                                                      changes: DeploymentChanges(schedule: "*/5 * * * *"), principal: h.principal)
@@ -684,7 +683,7 @@ import Testing
         let h = try await Self.harness()
         let deployment = try await create(h, DeploymentRequest(
             pipelineName: "model", name: "nightly", rule: .periodic, mode: .elastic, schedule: "* * * * *",
-            inputsMapping: Self.periodicMappings, outputsMapping: [OutputMapping(pipelineOutputName: "y", isNull: true)]))
+            inputsMapping: Self.periodicMappings, outputsMapping: [OutputMapping(output: "y", destination: .null)]))
         let slot = try #require(deployment.lastScheduledAt).addingTimeInterval(60)
         #expect(try await h.store.claimScheduleSlot(id: deployment.id, previous: deployment.lastScheduledAt, slot: slot))
         #expect(try await !h.store.claimScheduleSlot(id: deployment.id, previous: deployment.lastScheduledAt, slot: slot))

@@ -33,8 +33,7 @@ import Testing
         #expect(outputs.first?.value == .number(42))
         #expect(outputs.first?.destination == .run)
         let inputs = try await h.executions.inputs(of: done)
-        #expect(inputs == [ExecutionInput(name: "x", dataType: .number, source: .run,
-                                          mappingValue: ["run_input_name": .string("x")], value: .number(21))])
+        #expect(inputs == [ExecutionInput(name: "x", dataType: .number, source: .run, value: .number(21))])
         #expect(h.launcher.cleanedUp == [execution.id])
     }
 
@@ -215,20 +214,20 @@ import Testing
         ("missing required", RunRequest(values: [:], files: [:]), "input 'x' is required"),
         ("wrong type", RunRequest(values: ["x": .string("NaN-ish")], files: [:]), "x"),
         ("value and mapping", RunRequest(values: ["x": .number(1)], files: [:],
-                                         inputsMapping: [InputMapping(pipelineInputName: "x", constantValue: .number(2))]),
-         "both as a value and in inputs_mapping"),
+                                         inputsMapping: [InputMapping(input: "x", source: .constant(.number(2)))]),
+         "both as a value and as a mapping"),
         ("endpoint mapping in a run", RunRequest(values: [:], files: [:],
-                                                 inputsMapping: [InputMapping(pipelineInputName: "x", endpointInputName: "x")]),
-         "endpoint_input_name"),
+                                                 inputsMapping: [InputMapping(input: "x", source: .endpoint(name: "x"))]),
+         "not to a caller parameter"),
         ("unknown variable", RunRequest(values: [:], files: [:],
-                                        inputsMapping: [InputMapping(pipelineInputName: "x", environmentVariableName: "NOPE")]),
+                                        inputsMapping: [InputMapping(input: "x", source: .environmentVariable(name: "NOPE"))]),
          "environment variable 'NOPE' does not exist"),
         ("data store into a number", RunRequest(values: [:], files: [:],
-                                                inputsMapping: [InputMapping(pipelineInputName: "x", datastorePath: "a.txt")]),
+                                                inputsMapping: [InputMapping(input: "x", source: .dataStore(path: "a.txt"))]),
          "can only feed a file input"),
         ("unknown output", RunRequest(values: ["x": .number(1)], files: [:],
-                                      outputsMapping: [OutputMapping(pipelineOutputName: "nope", isNull: true)]),
-         "'nope', which is not an output"),
+                                      outputsMapping: [OutputMapping(output: "nope", destination: .null)]),
+         "'nope' is mapped but is not an output"),
     ]
 
     @Test(arguments: badRequests.indices)
@@ -266,18 +265,18 @@ import Testing
         ]
         let (pipeline, step) = try await h.readyPipeline("resolved", inputs: inputs)
         let execution = try await h.run(pipeline, step, inputsMapping: [
-            InputMapping(pipelineInputName: "constant", constantValue: .bool(true)),
-            InputMapping(pipelineInputName: "rate", environmentVariableName: "RATE"),
-            InputMapping(pipelineInputName: "flags", environmentVariableName: "FLAGS"),
-            InputMapping(pipelineInputName: "nothing", isNull: true),
+            InputMapping(input: "constant", source: .constant(.bool(true))),
+            InputMapping(input: "rate", source: .environmentVariable(name: "RATE")),
+            InputMapping(input: "flags", source: .environmentVariable(name: "FLAGS")),
+            InputMapping(input: "nothing", source: .null),
         ])
         #expect(execution.status == .succeeded)
         let job = try #require(h.launcher.jobs.first)
         #expect(job.arguments == ["with_default": .string("fallback"), "optional": .null, "constant": .bool(true),
                                   "rate": .number(0.5), "flags": .array([.number(1), .number(2)]), "nothing": .null])
         let stored = try await h.executions.inputs(of: execution)
-        #expect(stored.map(\.source) == [.run, .run, .constant, .environmentVariable, .environmentVariable, .isNull])
-        #expect(stored[3].mappingValue == ["environment_variable_name": .string("RATE")])
+        #expect(stored.map(\.source.kind) == [.run, .run, .constant, .environmentVariable, .environmentVariable, .null])
+        #expect(stored[3].source == .environmentVariable(name: "RATE"))
     }
 
     @Test func variableThatDoesNotParseAsTheInputTypeIsRefused() async throws {
@@ -286,7 +285,7 @@ import Testing
         let (pipeline, step) = try await h.readyPipeline("typed", inputs: [Self.numberIn])
         await expectRefusedUnchanged(.badRequest, in: h.store, message: "is not a number") {
             try await h.executions.run(pipeline: pipeline, step: step, request: RunRequest(
-                values: [:], files: [:], inputsMapping: [InputMapping(pipelineInputName: "x", environmentVariableName: "RATE")]),
+                values: [:], files: [:], inputsMapping: [InputMapping(input: "x", source: .environmentVariable(name: "RATE"))]),
                 workspace: h.workspace, principal: h.principal)
         }
     }
@@ -297,11 +296,11 @@ import Testing
         let (pipeline, step) = try await h.readyPipeline("reads", inputs: [.init(name: "table", dataType: .file)])
         let content = LockedBox<String?>(nil)
         h.launcher.respond { job, _ in
-            content.set(job.fileArguments["table"].flatMap { try? String(contentsOf: $0.source, encoding: .utf8) })
+            content.set(job.fileArguments["table"].flatMap { h.blobs.data($0.blob).map { String(decoding: $0, as: UTF8.self) } })
             return .returned([:])
         }
         let execution = try await h.run(pipeline, step, inputsMapping: [
-            InputMapping(pipelineInputName: "table", datastorePath: "inputs/table.csv"),
+            InputMapping(input: "table", source: .dataStore(path: "inputs/table.csv")),
         ])
         #expect(execution.status == .succeeded)
         #expect(content.value == "a,b\n1,2\n")
@@ -313,7 +312,7 @@ import Testing
         let (pipeline, step) = try await h.readyPipeline("reads", inputs: [.init(name: "table", dataType: .file)])
         await expectRefusedUnchanged(.notFound, in: h.store, message: "inputs/none.csv") {
             try await h.executions.run(pipeline: pipeline, step: step, request: RunRequest(
-                values: [:], files: [:], inputsMapping: [InputMapping(pipelineInputName: "table", datastorePath: "inputs/none.csv")]),
+                values: [:], files: [:], inputsMapping: [InputMapping(input: "table", source: .dataStore(path: "inputs/none.csv"))]),
                 workspace: h.workspace, principal: h.principal)
         }
     }
@@ -323,7 +322,7 @@ import Testing
         let (pipeline, step) = try await h.readyPipeline("upload", inputs: [.init(name: "doc", dataType: .file)])
         let content = LockedBox<String?>(nil)
         h.launcher.respond { job, _ in
-            content.set(job.fileArguments["doc"].flatMap { try? String(contentsOf: $0.source, encoding: .utf8) })
+            content.set(job.fileArguments["doc"].flatMap { h.blobs.data($0.blob).map { String(decoding: $0, as: UTF8.self) } })
             return .returned([:])
         }
         let execution = try await h.run(pipeline, step, files: ["doc": try h.upload("hello file", fileName: "doc.txt")])
@@ -350,7 +349,7 @@ import Testing
                               "saved": .object(["path": .string(saved ?? "")])])
         }
         let execution = try await h.run(pipeline, step, outputsMapping: [
-            OutputMapping(pipelineOutputName: "saved", datastorePath: "results/{execution_id}.txt"),
+            OutputMapping(output: "saved", destination: .dataStore(path: "results/{execution_id}.txt")),
         ])
         #expect(execution.status == .succeeded, "\(execution.failureMessage ?? "")")
         #expect(h.launcher.jobs.first?.fileOutputs?.names == ["report", "saved"])
@@ -360,7 +359,7 @@ import Testing
         #expect(h.blobs.data(try #require(report.fileBlob)) == Data("summary".utf8))
         let object = try await h.dataStore.information(workspaceID: h.workspace.id, path: "results/\(execution.id).txt")
         #expect(h.blobs.data(object.blob) == Data("kept".utf8))
-        #expect(stored.first { $0.name == "saved" }?.mappingValue["datastore_path"] == .string("results/\(execution.id).txt"))
+        #expect(stored.first { $0.name == "saved" }?.destination == .dataStore(path: "results/\(execution.id).txt"))
     }
 
     @Test func fileOutputOutsideTheCollectedFolderFailsTheExecution() async throws {
@@ -377,7 +376,7 @@ import Testing
         let (pipeline, step) = try await h.readyPipeline("scores", outputs: [Self.numberOut])
         h.launcher.respond(.returned(["y": .number(7)]))
         let execution = try await h.run(pipeline, step, outputsMapping: [
-            OutputMapping(pipelineOutputName: "y", datastorePath: "scores/latest.json"),
+            OutputMapping(output: "y", destination: .dataStore(path: "scores/latest.json")),
         ])
         #expect(execution.status == .succeeded)
         let object = try await h.dataStore.information(workspaceID: h.workspace.id, path: "scores/latest.json")
@@ -447,10 +446,10 @@ import Testing
         let h = try await ServiceHarness.make()
         let (pipeline, step) = try await h.readyPipeline("quiet", outputs: [Self.numberOut])
         h.launcher.respond(.returned(["y": .number(9)]))
-        let execution = try await h.run(pipeline, step, outputsMapping: [OutputMapping(pipelineOutputName: "y", isNull: true)])
+        let execution = try await h.run(pipeline, step, outputsMapping: [OutputMapping(output: "y", destination: .null)])
         #expect(execution.status == .succeeded)
         let output = try #require(try await h.executions.outputs(of: execution).first)
-        #expect(output.destination == .isNull)
+        #expect(output.destination == .null)
         #expect(output.value == .null)
     }
 

@@ -307,7 +307,7 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
     }
 
     func pipelines(usingStepID stepID: String) async throws -> [Pipeline] {
-        read { Self.byCreation($0.pipelines.filter { $0.stepID == stepID }, \.createdAt) }
+        read { Self.byCreation($0.pipelines.filter { $0.stepIDs.contains(stepID) }, \.createdAt) }
     }
 
     func deletePipeline(id: String) async throws {
@@ -343,7 +343,7 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
                 current[index].value = output.value
                 current[index].fileBlob = output.fileBlob
                 current[index].fileName = output.fileName
-                current[index].mappingValue = output.mappingValue
+                current[index].destination = output.destination
             } else {
                 current.append(output)
             }

@@ -48,7 +48,7 @@ import Testing
             try await store.createWorkspace(Workspace(id: "other-id", name: "a", createdAt: Self.date))
         }
         let deployment = Deployment(id: "d1", workspaceID: "w", name: "d", pipelineID: "p", pipelineName: "p", stepID: "s",
-                                    rule: .periodic, mode: .elastic, status: .up, createdAt: Self.date, createdBy: "u")
+                                    rule: .periodic, mode: .elastic, status: .ready, createdAt: Self.date, createdBy: "u")
         try await store.insertDeployment(deployment)
         var second = deployment
         second.id = "d2"
@@ -63,12 +63,12 @@ import Testing
     @Test func executionTransitionsAreCompareAndSet() async throws {
         let store = InMemoryMetadataStore()
         try await store.insertExecution(Self.execution("e"), inputs: [],
-                                        outputs: [ExecutionOutput(name: "o", dataType: .number, destination: .run, mappingValue: [:])])
+                                        outputs: [ExecutionOutput(name: "o", dataType: .number, destination: .run)])
         let start = Self.date.addingTimeInterval(1)
         #expect(try await store.updateExecutionStatus(id: "e", from: .pending, to: .running, at: start, message: nil))
         #expect(try await !store.updateExecutionStatus(id: "e", from: .pending, to: .running, at: start, message: nil))
         let end = Self.date.addingTimeInterval(2)
-        let produced = [ExecutionOutput(name: "o", dataType: .number, destination: .run, mappingValue: [:], value: .number(1))]
+        let produced = [ExecutionOutput(name: "o", dataType: .number, destination: .run, value: .number(1))]
         let line = LogLine(timestamp: end, stream: .stdout, message: "bye")
         #expect(try await !store.finishExecution(id: "e", from: .pending, to: .succeeded, at: end, message: nil,
                                                  outputs: produced, logs: [line]))

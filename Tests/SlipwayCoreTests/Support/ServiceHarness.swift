@@ -24,7 +24,7 @@ struct ServiceHarness: Sendable {
     let metrics: MetricService
     let workspace: Workspace
     let principal: Principal
-    /// The admin's SDK token in clear.
+    /// The admin's user token in clear.
     let adminToken: String
 
     /// The variable the dialect hook adds to every worker's environment (the worker's token).
@@ -154,8 +154,8 @@ struct ServiceHarness: Sendable {
     /// Puts an object in the data store.
     @discardableResult
     func putObject(_ path: String, _ text: String) async throws -> DataObject {
-        let writer = try blobs.makeWriter()
-        try writer.write(Data(text.utf8))
-        return try await dataStore.attach(blob: try writer.commit(), workspaceID: workspace.id, path: try ObjectPath(path))
+        let writer = try await blobs.makeWriter()
+        try await writer.write(Data(text.utf8))
+        return try await dataStore.attach(blob: try await writer.commit(), workspaceID: workspace.id, path: try ObjectPath(path))
     }
 }

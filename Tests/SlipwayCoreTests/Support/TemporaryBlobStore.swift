@@ -34,27 +34,42 @@ final class TemporaryBlobStore: BlobStore, Sendable {
     /// The content of a blob, or nil.
     func data(_ key: String) -> Data? { try? Data(contentsOf: url(for: key)) }
 
-    func makeWriter() throws -> any BlobWriter {
+    func makeWriter() async throws -> any BlobWriter {
         try Writer(store: self)
     }
 
-    func importFile(at url: URL) throws -> BlobInfo {
+    func importFile(at url: URL) async throws -> BlobInfo {
         let data = try Data(contentsOf: url)
         let key = "blob-" + UUID().uuidString.lowercased()
         try FileManager.default.moveItem(at: url, to: self.url(for: key))
         return BlobInfo(key: key, size: Int64(data.count), sha256: Self.sha256(data))
     }
 
-    func size(of key: String) throws -> Int64? {
+    func size(of key: String) async throws -> Int64? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: url(for: key).path) else { return nil }
         return (attributes[.size] as? NSNumber)?.int64Value
     }
 
-    func localURL(for key: String) throws -> URL? {
-        FileManager.default.fileExists(atPath: url(for: key).path) ? url(for: key) : nil
+    func read(_ key: String) async throws -> BlobContent? {
+        guard let data = data(key) else { return nil }
+        return BlobContent(size: Int64(data.count), chunks: AsyncThrowingStream { continuation in
+            continuation.yield(data)
+            continuation.finish()
+        })
     }
 
-    func delete(_ key: String) throws {
+    func export(_ key: String, to destination: URL) async throws {
+        try FileManager.default.copyItem(at: url(for: key), to: destination)
+    }
+
+    func duplicate(_ key: String) async throws -> BlobInfo {
+        guard let data = data(key) else { throw SlipwayError.internal("blob \(key) is missing") }
+        let copy = "blob-" + UUID().uuidString.lowercased()
+        try data.write(to: url(for: copy))
+        return BlobInfo(key: copy, size: Int64(data.count), sha256: Self.sha256(data))
+    }
+
+    func delete(_ key: String) async throws {
         deleted.withLock { $0.append(key) }
         try? FileManager.default.removeItem(at: url(for: key))
     }
@@ -81,8 +96,7 @@ final class TemporaryBlobStore: BlobStore, Sendable {
 
         var bytesWritten: Int64 { lock.withLock { written } }
 
-        func write(_ bytes: UnsafeRawBufferPointer) throws {
-            let data = Data(bytes)
+        func write(_ data: Data) async throws {
             try lock.withLock {
                 try handle.write(contentsOf: data)
                 content.append(data)
@@ -90,7 +104,7 @@ final class TemporaryBlobStore: BlobStore, Sendable {
             }
         }
 
-        func commit() throws -> BlobInfo {
+        func commit() async throws -> BlobInfo {
             try lock.withLock {
                 try handle.close()
                 let key = "blob-" + UUID().uuidString.lowercased()
@@ -99,7 +113,7 @@ final class TemporaryBlobStore: BlobStore, Sendable {
             }
         }
 
-        func abort() {
+        func abort() async {
             lock.withLock {
                 try? handle.close()
                 try? FileManager.default.removeItem(at: temp)
