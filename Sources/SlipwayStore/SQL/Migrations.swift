@@ -4,11 +4,15 @@ import Foundation
 struct Migration: Sendable {
     var version: Int
     var name: String
-    var prepare: [String]
-    var revert: [String]
+    var prepare: [MigrationStatement]
+    var revert: [MigrationStatement]
 }
 
-/// The schema, in order. Never edit a released migration: add a new one.
+/// The schema, in order, for every backend. Never edit a released migration: add a new one.
+/// Statements are written once where both databases accept them; where they differ, the
+/// SQLite text is the one released databases were created with and the PostgreSQL text says
+/// the same in its types: `BIGSERIAL` ids, `bytea` log messages, byte-ordered ("C") text for
+/// keys listed in order.
 enum Migrations {
     static let all: [Migration] = [
         Migration(version: 1, name: "identity", prepare: [
@@ -65,10 +69,13 @@ enum Migrations {
                 data_type TEXT NOT NULL, destination TEXT NOT NULL, mapping_json TEXT NOT NULL, value_json TEXT,
                 file_blob TEXT, file_name TEXT, PRIMARY KEY (execution_id, name))
             """,
-            """
-            CREATE TABLE log_lines (id INTEGER PRIMARY KEY AUTOINCREMENT, subject_type TEXT NOT NULL,
-                subject_id TEXT NOT NULL, ts DOUBLE PRECISION NOT NULL, stream TEXT NOT NULL, message TEXT NOT NULL)
-            """,
+            MigrationStatement(sqlite: """
+                CREATE TABLE log_lines (id INTEGER PRIMARY KEY AUTOINCREMENT, subject_type TEXT NOT NULL,
+                    subject_id TEXT NOT NULL, ts DOUBLE PRECISION NOT NULL, stream TEXT NOT NULL, message TEXT NOT NULL)
+                """, postgres: """
+                CREATE TABLE log_lines (id BIGSERIAL PRIMARY KEY, subject_type TEXT NOT NULL,
+                    subject_id TEXT NOT NULL, ts DOUBLE PRECISION NOT NULL, stream TEXT NOT NULL, message BYTEA NOT NULL)
+                """),
             "CREATE INDEX log_lines_subject ON log_lines (subject_type, subject_id, id)",
         ], revert: ["DROP TABLE log_lines", "DROP TABLE execution_outputs", "DROP TABLE execution_inputs",
                     "DROP TABLE executions"]),
@@ -79,27 +86,38 @@ enum Migrations {
                 created_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (execution_id, name))
             """,
             "CREATE INDEX metrics_workspace ON metrics (workspace_id, name)",
-            """
-            CREATE TABLE list_metric_batches (id INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL,
-                execution_id TEXT NOT NULL, name TEXT NOT NULL, pipeline_name TEXT NOT NULL, deployment_name TEXT,
-                values_json TEXT NOT NULL, value_count INTEGER NOT NULL, created_at DOUBLE PRECISION NOT NULL)
-            """,
+            MigrationStatement(sqlite: """
+                CREATE TABLE list_metric_batches (id INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL,
+                    execution_id TEXT NOT NULL, name TEXT NOT NULL, pipeline_name TEXT NOT NULL, deployment_name TEXT,
+                    values_json TEXT NOT NULL, value_count INTEGER NOT NULL, created_at DOUBLE PRECISION NOT NULL)
+                """, postgres: """
+                CREATE TABLE list_metric_batches (id BIGSERIAL PRIMARY KEY, workspace_id TEXT NOT NULL,
+                    execution_id TEXT NOT NULL, name TEXT NOT NULL, pipeline_name TEXT NOT NULL, deployment_name TEXT,
+                    values_json TEXT NOT NULL, value_count INTEGER NOT NULL, created_at DOUBLE PRECISION NOT NULL)
+                """),
             "CREATE INDEX list_metric_batches_series ON list_metric_batches (workspace_id, execution_id, name, id)",
         ], revert: ["DROP TABLE list_metric_batches", "DROP TABLE metrics"]),
         Migration(version: 5, name: "data store", prepare: [
-            """
-            CREATE TABLE data_objects (workspace_id TEXT NOT NULL, path TEXT NOT NULL, size BIGINT NOT NULL,
-                blob TEXT NOT NULL, etag TEXT NOT NULL, last_modified DOUBLE PRECISION NOT NULL,
-                PRIMARY KEY (workspace_id, path))
-            """,
+            MigrationStatement(sqlite: """
+                CREATE TABLE data_objects (workspace_id TEXT NOT NULL, path TEXT NOT NULL, size BIGINT NOT NULL,
+                    blob TEXT NOT NULL, etag TEXT NOT NULL, last_modified DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (workspace_id, path))
+                """, postgres: """
+                CREATE TABLE data_objects (workspace_id TEXT NOT NULL, path TEXT COLLATE "C" NOT NULL, size BIGINT NOT NULL,
+                    blob TEXT NOT NULL, etag TEXT NOT NULL, last_modified DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (workspace_id, path))
+                """),
             """
             CREATE TABLE multipart_uploads (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, path TEXT NOT NULL,
                 created_at DOUBLE PRECISION NOT NULL)
             """,
-            """
-            CREATE TABLE environment_variables (workspace_id TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
-                updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (workspace_id, name))
-            """,
+            MigrationStatement(sqlite: """
+                CREATE TABLE environment_variables (workspace_id TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+                    updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (workspace_id, name))
+                """, postgres: """
+                CREATE TABLE environment_variables (workspace_id TEXT NOT NULL, name TEXT COLLATE "C" NOT NULL,
+                    value TEXT NOT NULL, updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (workspace_id, name))
+                """),
         ], revert: ["DROP TABLE environment_variables", "DROP TABLE multipart_uploads", "DROP TABLE data_objects"]),
         Migration(version: 6, name: "deployments", prepare: [
             """
