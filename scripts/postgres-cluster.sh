@@ -22,7 +22,8 @@ pg_bin() {
     return 1
 }
 
-# Runs a command as the cluster's user (the caller when not root).
+# Runs a command as the cluster's user (the caller when not root; `nobody` for root unless
+# SLIPWAY_PG_USER names another).
 as_owner() {
     if [[ $(id -u) -eq 0 ]]; then
         runuser -u "$OWNER" -- "$@"
@@ -46,7 +47,7 @@ start() {
     mkdir "$dir/data"
     [[ $(id -u) -eq 0 ]] && chown "$OWNER" "$dir" "$dir/data"
     as_owner "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
-        || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+        || { cat "$dir/initdb.log" >&2; rm -rf "$dir"; die "initdb failed"; }
     local port attempt
     for attempt in 1 2 3; do
         port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
