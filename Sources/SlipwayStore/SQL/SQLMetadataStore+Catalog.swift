@@ -2,7 +2,8 @@ import Foundation
 import SQLKit
 import SlipwayCore
 
-extension SQLMetadataStore: CatalogStore {
+/// `CatalogStore` on SQL.
+extension SQLMetadataStore {
     public func insertStep(_ step: Step) async throws {
         try await withDatabase { db in
             try await db.raw("""

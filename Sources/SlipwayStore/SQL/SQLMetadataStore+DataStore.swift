@@ -2,7 +2,8 @@ import Foundation
 import SQLKit
 import SlipwayCore
 
-extension SQLMetadataStore: DataStoreIndex {
+/// `DataStoreIndex` on SQL.
+extension SQLMetadataStore {
     public func putObject(_ object: DataObject) async throws -> String? {
         try await sqlTransaction { db in
             let previous = try await db.raw("""

@@ -2,7 +2,8 @@ import Foundation
 import SQLKit
 import SlipwayCore
 
-extension SQLMetadataStore: ExecutionStore {
+/// `ExecutionStore` on SQL.
+extension SQLMetadataStore {
     public func recordExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput],
                                 logs: [LogLine]) async throws {
         var operations: [ExecutionWrite] = []
