@@ -24,6 +24,7 @@ os.environ["SDK_VERBOSE_LOG"] = "false"
 # The test process is never "inside an execution".
 os.environ.pop("CRAFT_AI_EXECUTION_ID", None)
 
+import atexit  # noqa: E402
 import secrets  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
@@ -130,6 +131,24 @@ def _database_for(data_dir: Path) -> "str | None":
             raise RuntimeError(f"createdb {name} failed: {result.stderr.strip()}")
         _DATABASES[key] = urllib.parse.urlunsplit(url._replace(path="/" + name))
     return _DATABASES[key]
+
+
+@atexit.register
+def _drop_databases() -> None:
+    """Drop the databases this run created (kept with $SLIPWAY_COMPAT_KEEP, like data dirs)."""
+    base = os.environ.get("SLIPWAY_COMPAT_DATABASE_URL")
+    if not base or not _DATABASES or os.environ.get("SLIPWAY_COMPAT_KEEP"):
+        return
+    url = urllib.parse.urlsplit(base)
+    dropdb = str(Path(_createdb()).with_name("dropdb"))
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = urllib.parse.unquote(url.password)
+    for database in _DATABASES.values():
+        name = urllib.parse.urlsplit(database).path.lstrip("/")
+        subprocess.run([dropdb, "-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432),
+                        "-U", urllib.parse.unquote(url.username or "postgres"), "--if-exists", "--force", name],
+                       env=env, capture_output=True, timeout=60)
 
 
 def _free_port() -> int:
