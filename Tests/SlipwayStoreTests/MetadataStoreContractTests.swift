@@ -323,6 +323,8 @@ struct MetadataStoreContractTests {
             #expect(afterX.map(\.path) == ["a/y.txt", "a/z/w.txt"])
             let limited = try await store.listObjects(workspaceID: "ws1", prefix: "a/", after: nil, limit: 1)
             #expect(limited.map(\.path) == ["a/x.txt"])
+            #expect(try await store.listObjects(workspaceID: "ws1", prefix: "a/", after: nil, limit: 0).isEmpty)
+            #expect(try await store.listObjects(workspaceID: "ws1", prefix: "a/", after: nil, limit: -1).isEmpty)
             let everything = try await store.listObjects(workspaceID: "ws1", prefix: "", after: nil, limit: 100)
             #expect(everything.map(\.path) == ["a.txt", "a/x.txt", "a/y.txt", "a/z/w.txt", "ab.txt", "b/c.txt"])
             let afterBeforePrefix = try await store.listObjects(workspaceID: "ws1", prefix: "b/", after: "a", limit: 100)

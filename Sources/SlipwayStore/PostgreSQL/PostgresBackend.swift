@@ -74,8 +74,12 @@ final class PostgresBackend: SQLStoreBackend {
     static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] { return message }
-            if let underlying = error.underlying { return String(describing: underlying) }
+            if let underlying = error.underlying { return describe(underlying) }
             return String(describing: error.code)
+        }
+        if let error = error as? NIOConnectionError {
+            if let failure = error.connectionErrors.last { return String(describing: failure.error) }
+            if let lookup = error.dnsAError ?? error.dnsAAAAError { return "cannot resolve \(error.host): \(lookup)" }
         }
         return String(describing: error)
     }

@@ -35,11 +35,12 @@ extension SQLMetadataStore {
             let upper = prefix + "\u{10FFFF}"
             let start = max(after ?? "", prefix)
             let inclusive = after == nil
+            // A negative limit means no rows on every backend (SQLite alone would read it as "all").
             return try await db.raw("""
                 SELECT * FROM data_objects WHERE workspace_id = \(bind: workspaceID)
                   AND (path > \(bind: start) OR (\(bind: inclusive ? 1 : 0) = 1 AND path = \(bind: start)))
                   AND path < \(bind: upper)
-                ORDER BY path LIMIT \(bind: limit)
+                ORDER BY path LIMIT \(bind: max(limit, 0))
                 """).all().map(Self.object(from:))
         }
     }

@@ -37,7 +37,9 @@ struct TestDatabase: Sendable {
     }
 
     func open() async throws -> SQLMetadataStore {
-        try await location.open(defaultSQLitePath: "", logger: Logger(label: "test"))
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return try await location.open(defaultSQLitePath: "", logger: logger)
     }
 
     func remove() async {
