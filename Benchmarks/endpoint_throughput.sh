@@ -17,7 +17,11 @@
 # Usage (from anywhere; the release binary must exist unless --peers-only):
 #   swift build -c release --product slipway
 #   Benchmarks/endpoint_throughput.sh [--duration 15s] [--warmup 5s] [--parallel 6] [--rounds 1]
-#                                     [--binary PATH] [--peers-only] [--keep]
+#                                     [--binary PATH] [--database URL] [--peers-only] [--keep]
+#
+# --database URL is passed to `slipway serve` (sqlite:, sqlite:/path/file.db or
+# postgres://user:password@host:port/database; default: SQLite in the run's data dir). A
+# PostgreSQL database should be empty: the run creates its pipeline and deployment there.
 #
 # Setup is idempotent and cached: installs the Debian package wrk if missing, creates
 # .venvs/bench with uv from Benchmarks/endpoint/requirements.txt (re-installed only when
@@ -47,6 +51,7 @@ PEERS_ONLY=0
 KEEP=0
 ROUNDS=1
 BINARY="${SLIPWAY_BIN:-}"
+DATABASE=""
 BODY='{"a":1,"b":2}'
 NAME="bench-add"
 
@@ -68,6 +73,7 @@ while (($#)); do
         --parallel) PARALLEL="${2:?--parallel needs a value}"; shift 2 ;;
         --rounds) ROUNDS="${2:?--rounds needs a value}"; shift 2 ;;
         --binary) BINARY="${2:?--binary needs a value}"; shift 2 ;;
+        --database) DATABASE="${2:?--database needs a value}"; shift 2 ;;
         --connections) CONNECTIONS="${2:?--connections needs a value}"; shift 2 ;;
         --threads) THREADS="${2:?--threads needs a value}"; shift 2 ;;
         --peers-only) PEERS_ONLY=1; shift ;;
@@ -301,10 +307,14 @@ if ((!PEERS_ONLY)); then
     cp "$HERE/apps/add.py" "$WORK/function/add.py"
     # The SDK uploads the project's requirements_path (requirements.txt) with the code: no packages.
     : >"$WORK/function/requirements.txt"
-    printf '%q ' "$BINARY" serve --host 127.0.0.1 --port "$PORT_SLIPWAY" --data-dir "$WORK/slipway-data" >"$WORK/slipway.cmd"
+    DATABASE_ARGS=()
+    [[ -n "$DATABASE" ]] && DATABASE_ARGS=(--database "$DATABASE")
+    # The recorded command line shows the database URL without its password.
+    printf '%q ' "$BINARY" serve --host 127.0.0.1 --port "$PORT_SLIPWAY" --data-dir "$WORK/slipway-data" \
+        ${DATABASE:+--database "$(sed -E 's#(://[^:/@]*):[^@]*@#\1@#' <<<"$DATABASE")"} >"$WORK/slipway.cmd"
     start_group "$WORK/slipway.log" env SLIPWAY_ADMIN_TOKEN="$ADMIN_TOKEN" \
         PATH="$REPO_ROOT/.venvs/tools/bin:$PATH" \
-        "$BINARY" serve --host 127.0.0.1 --port "$PORT_SLIPWAY" --data-dir "$WORK/slipway-data"
+        "$BINARY" serve --host 127.0.0.1 --port "$PORT_SLIPWAY" --data-dir "$WORK/slipway-data" "${DATABASE_ARGS[@]}"
     SLIPWAY_PID=$STARTED_PID
     wait_until slipway "$SLIPWAY_PID" "$WORK/slipway.log" 60 slipway_healthy "$SLIPWAY_URL"
     log "slipway: serving at $SLIPWAY_URL (pid $SLIPWAY_PID); creating pipeline and deployment $NAME"

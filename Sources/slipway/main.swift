@@ -18,7 +18,21 @@ struct DataDirectoryOption: ParsableArguments {
     @Option(name: .long, help: "Where Slipway keeps its database, objects and environments.")
     var dataDir: String = "./.slipway"
 
+    @Option(help: ArgumentHelp(
+        "Metadata database: sqlite: (the file in the data directory), sqlite:/path/file.db, or postgres://user:password@host:port/database.",
+        valueName: "url"))
+    var database: String = "sqlite:"
+
     var url: URL { URL(fileURLWithPath: dataDir) }
+
+    /// The parsed `--database`; a malformed value is a one-line error (without any password).
+    func location() throws -> StoreLocation {
+        do {
+            return try StoreLocation(parsing: database)
+        } catch {
+            throw StoreLocationError("--database: \(error.message)")
+        }
+    }
 }
 
 struct Serve: AsyncParsableCommand {
@@ -46,7 +60,7 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let environment = ProcessInfo.processInfo.environment
         let configuration = ServerConfiguration(
-            host: host, port: port, dataDirectory: data.url, publicURL: publicURL,
+            host: host, port: port, dataDirectory: data.url, database: try data.location(), publicURL: publicURL,
             limits: Limits(maxStepArchiveBytes: maxStepArchiveBytes, maxIOBytes: maxIOBytes,
                            executionTimeout: .seconds(executionTimeout), longPollHold: .seconds(longPoll),
                            maxQueuedExecutions: maxQueuedExecutions, maxElasticProcesses: maxElasticProcesses),
@@ -70,7 +84,7 @@ func withAdmin<T>(_ data: DataDirectoryOption, _ body: (AccountService, SQLMetad
     logger.logLevel = .warning
     let directory = DataDirectory(root: data.url)
     try directory.prepare()
-    let store = try await SQLMetadataStore.openSQLite(path: directory.database.path, logger: logger)
+    let store = try await data.location().open(defaultSQLitePath: directory.database.path, logger: logger)
     let accounts = AccountService(store: store)
     if let token = try await accounts.bootstrap(adminToken: ProcessInfo.processInfo.environment["SLIPWAY_ADMIN_TOKEN"]) {
         try directory.writePrivate(Data((token + "\n").utf8), to: directory.adminTokenFile)

@@ -4,7 +4,11 @@ Run with the environment prepared by scripts/python-env.sh:
 
     scripts/python-env.sh && .venvs/compat/bin/python -m pytest Tests/compat
 
-The server binary is $SLIPWAY_BIN, else <repo>/.build/debug/slipway.
+The server binary is $SLIPWAY_BIN, else <repo>/.build/debug/slipway. With
+$SLIPWAY_COMPAT_DATABASE_URL set to a PostgreSQL URL (postgres://user@host:port/db, a
+database the user may connect to and create databases from), every data directory gets a
+fresh database of its own on that server, passed to `slipway serve` and the CLI as
+`--database`.
 """
 
 import os
@@ -20,6 +24,7 @@ os.environ["SDK_VERBOSE_LOG"] = "false"
 # The test process is never "inside an execution".
 os.environ.pop("CRAFT_AI_EXECUTION_ID", None)
 
+import atexit  # noqa: E402
 import secrets  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
@@ -27,6 +32,7 @@ import socket  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+import urllib.parse  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -58,6 +64,7 @@ class SlipwayServer:
     log_path: Path
     env: dict
     process: subprocess.Popen
+    database_url: "str | None" = None
 
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
         try:
@@ -69,6 +76,8 @@ class SlipwayServer:
     def cli(self, *args: str, timeout: float = 60) -> str:
         """Run `slipway <args> --data-dir <data dir>` and return its stdout."""
         command = [str(self.binary), *args, "--data-dir", str(self.data_dir)]
+        if self.database_url:
+            command += ["--database", self.database_url]
         result = subprocess.run(
             command, env=self.env, capture_output=True, text=True, timeout=timeout
         )
@@ -88,6 +97,58 @@ class SlipwayServer:
 
 
 _SERVER: "SlipwayServer | None" = None
+
+
+# The PostgreSQL database of each data directory (when $SLIPWAY_COMPAT_DATABASE_URL is set):
+# a restart on the same data directory finds its data again.
+_DATABASES: "dict[str, str]" = {}
+
+
+def _createdb() -> str:
+    for candidate in [shutil.which("createdb"), *sorted(Path("/usr/lib/postgresql").glob("*/bin/createdb"))]:
+        if candidate:
+            return str(candidate)
+    raise RuntimeError("SLIPWAY_COMPAT_DATABASE_URL is set but PostgreSQL's createdb was not found")
+
+
+def _database_for(data_dir: Path) -> "str | None":
+    """A fresh PostgreSQL database for `data_dir` (the same one on later calls), or None when
+    the suite runs on SQLite."""
+    base = os.environ.get("SLIPWAY_COMPAT_DATABASE_URL")
+    if not base:
+        return None
+    key = str(data_dir.resolve())
+    if key not in _DATABASES:
+        url = urllib.parse.urlsplit(base)
+        name = "compat_" + secrets.token_hex(6)
+        command = [_createdb(), "-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432),
+                   "-U", urllib.parse.unquote(url.username or "postgres"), name]
+        env = dict(os.environ)
+        if url.password:
+            env["PGPASSWORD"] = urllib.parse.unquote(url.password)
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        if result.returncode != 0:
+            raise RuntimeError(f"createdb {name} failed: {result.stderr.strip()}")
+        _DATABASES[key] = urllib.parse.urlunsplit(url._replace(path="/" + name))
+    return _DATABASES[key]
+
+
+@atexit.register
+def _drop_databases() -> None:
+    """Drop the databases this run created (kept with $SLIPWAY_COMPAT_KEEP, like data dirs)."""
+    base = os.environ.get("SLIPWAY_COMPAT_DATABASE_URL")
+    if not base or not _DATABASES or os.environ.get("SLIPWAY_COMPAT_KEEP"):
+        return
+    url = urllib.parse.urlsplit(base)
+    dropdb = str(Path(_createdb()).with_name("dropdb"))
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = urllib.parse.unquote(url.password)
+    for database in _DATABASES.values():
+        name = urllib.parse.urlsplit(database).path.lstrip("/")
+        subprocess.run([dropdb, "-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432),
+                        "-U", urllib.parse.unquote(url.username or "postgres"), "--if-exists", "--force", name],
+                       env=env, capture_output=True, timeout=60)
 
 
 def _free_port() -> int:
@@ -135,14 +196,13 @@ def start_server(root: Path, admin_token: str, data_dir: "Path | None" = None, p
     port = port or _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = _server_env(admin_token)
+    database_url = _database_for(data_dir)
+    command = [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)]
+    if database_url:
+        command += ["--database", database_url]
     log_file = open(log_path, "ab")
     process = subprocess.Popen(
-        [
-            str(binary), "serve",
-            "--host", "127.0.0.1",
-            "--port", str(port),
-            "--data-dir", str(data_dir),
-        ],
+        command,
         stdout=log_file,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
@@ -150,7 +210,7 @@ def start_server(root: Path, admin_token: str, data_dir: "Path | None" = None, p
         cwd=str(root),
     )
     log_file.close()  # the child has its own descriptor
-    server = SlipwayServer(binary, base_url, admin_token, data_dir, log_path, env, process)
+    server = SlipwayServer(binary, base_url, admin_token, data_dir, log_path, env, process, database_url)
 
     deadline = time.monotonic() + HEALTH_TIMEOUT_S
     last_error = "no attempt"

@@ -115,5 +115,10 @@ public protocol DataStoreIndex: Sendable {
 }
 
 /// The whole metadata contract; one backend implements all of it.
-public typealias MetadataStore = IdentityStore & CatalogStore & ExecutionStore & DeploymentStore & MetricStore
-    & DataStoreIndex
+public protocol MetadataStore: IdentityStore, CatalogStore, ExecutionStore, DeploymentStore, MetricStore, DataStoreIndex {
+    /// Runs `body` against a view of the store whose writes commit together when `body` returns,
+    /// or not at all when it throws. The view is bound to one transaction: use it, not the store
+    /// it came from, inside `body`, and not after `body` returns. Reads through the view see its
+    /// own uncommitted writes.
+    func transaction<T: Sendable>(_ body: @Sendable (any MetadataStore) async throws -> T) async throws -> T
+}

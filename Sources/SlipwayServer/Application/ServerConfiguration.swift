@@ -1,11 +1,14 @@
 import Foundation
 import SlipwayCore
+import SlipwayStore
 
 /// Everything `slipway serve` can be told.
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
     public var dataDirectory: URL
+    /// The metadata database (`--database`): by default the SQLite file in the data directory.
+    public var database: StoreLocation
     /// The URL clients use to reach this server (presigned URLs, in-step SDK); derived from
     /// host and port when not set.
     public var publicURL: String?
@@ -21,12 +24,14 @@ public struct ServerConfiguration: Sendable {
     /// crowd spreads over every core.
     public static var defaultEventLoopConnections: Int { 2 * ProcessInfo.processInfo.activeProcessorCount }
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL, publicURL: String? = nil,
+    public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL,
+                database: StoreLocation = .sqlite(path: nil), publicURL: String? = nil,
                 limits: Limits = Limits(), adminToken: String? = nil, accessTokenLifetime: TimeInterval = 3600,
                 eventLoopConnections: Int = ServerConfiguration.defaultEventLoopConnections) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
+        self.database = database
         self.publicURL = publicURL
         self.limits = limits
         self.adminToken = adminToken

@@ -24,7 +24,7 @@ public struct SlipwayApp: Sendable {
     public static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> SlipwayApp {
         let directory = DataDirectory(root: configuration.dataDirectory)
         try directory.prepare()
-        let store = try await SQLMetadataStore.openSQLite(path: directory.database.path, logger: logger)
+        let store = try await configuration.database.open(defaultSQLitePath: directory.database.path, logger: logger)
         let blobs = try FileBlobStore(root: directory.blobs)
         let limits = configuration.limits
         let bundles = try LocalCodeBundleStore(root: directory.code, limits: ArchiveLimits(

@@ -5,7 +5,7 @@ import SlipwayCore
 /// Reads deployment mappings in the shape stored before schema 8 (the Craft AI SDK's
 /// `InputSource` / `OutputDestination` dicts) and rewrites them in Slipway's encoding.
 enum LegacyMappings {
-    @Sendable static func rewriteDeployments(_ db: any SQLDatabase) async throws {
+    @Sendable static func rewriteDeployments(_ db: any SQLDatabase, _ dialect: StoreDialect) async throws {
         let rows = try await db.raw("SELECT id, inputs_mapping_json, outputs_mapping_json FROM deployments").all()
         for row in rows {
             let inputs = try JSONValue.parse(try row.string("inputs_mapping_json")).arrayValue ?? []

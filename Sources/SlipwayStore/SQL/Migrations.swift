@@ -1,17 +1,21 @@
 import Foundation
 import SQLKit
 
-/// A numbered schema change with its revert. `rewrite` runs after `prepare`, in the same
-/// transaction, for data changes that SQL alone expresses badly.
+/// A numbered schema change with its revert.
 struct Migration: Sendable {
     var version: Int
     var name: String
-    var prepare: [String]
-    var revert: [String]
-    var rewrite: (@Sendable (any SQLDatabase) async throws -> Void)? = nil
+    var prepare: [MigrationStatement]
+    var revert: [MigrationStatement]
+    /// Runs after `prepare`, in the same transaction, for data changes that SQL alone expresses badly.
+    var rewrite: (@Sendable (any SQLDatabase, StoreDialect) async throws -> Void)? = nil
 }
 
-/// The schema, in order. Never edit a released migration: add a new one.
+/// The schema, in order, for every backend. Never edit a released migration: add a new one.
+/// Statements are written once where both databases accept them; where they differ, the
+/// SQLite text is the one released databases were created with and the PostgreSQL text says
+/// the same in its types: `BIGSERIAL` ids, `bytea` log messages, byte-ordered ("C") text for
+/// keys listed in order.
 enum Migrations {
     static let all: [Migration] = [
         Migration(version: 1, name: "identity", prepare: [
@@ -68,10 +72,13 @@ enum Migrations {
                 data_type TEXT NOT NULL, destination TEXT NOT NULL, mapping_json TEXT NOT NULL, value_json TEXT,
                 file_blob TEXT, file_name TEXT, PRIMARY KEY (execution_id, name))
             """,
-            """
-            CREATE TABLE log_lines (id INTEGER PRIMARY KEY AUTOINCREMENT, subject_type TEXT NOT NULL,
-                subject_id TEXT NOT NULL, ts DOUBLE PRECISION NOT NULL, stream TEXT NOT NULL, message TEXT NOT NULL)
-            """,
+            MigrationStatement(sqlite: """
+                CREATE TABLE log_lines (id INTEGER PRIMARY KEY AUTOINCREMENT, subject_type TEXT NOT NULL,
+                    subject_id TEXT NOT NULL, ts DOUBLE PRECISION NOT NULL, stream TEXT NOT NULL, message TEXT NOT NULL)
+                """, postgres: """
+                CREATE TABLE log_lines (id BIGSERIAL PRIMARY KEY, subject_type TEXT NOT NULL,
+                    subject_id TEXT NOT NULL, ts DOUBLE PRECISION NOT NULL, stream TEXT NOT NULL, message BYTEA NOT NULL)
+                """),
             "CREATE INDEX log_lines_subject ON log_lines (subject_type, subject_id, id)",
         ], revert: ["DROP TABLE log_lines", "DROP TABLE execution_outputs", "DROP TABLE execution_inputs",
                     "DROP TABLE executions"]),
@@ -82,27 +89,38 @@ enum Migrations {
                 created_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (execution_id, name))
             """,
             "CREATE INDEX metrics_workspace ON metrics (workspace_id, name)",
-            """
-            CREATE TABLE list_metric_batches (id INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL,
-                execution_id TEXT NOT NULL, name TEXT NOT NULL, pipeline_name TEXT NOT NULL, deployment_name TEXT,
-                values_json TEXT NOT NULL, value_count INTEGER NOT NULL, created_at DOUBLE PRECISION NOT NULL)
-            """,
+            MigrationStatement(sqlite: """
+                CREATE TABLE list_metric_batches (id INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL,
+                    execution_id TEXT NOT NULL, name TEXT NOT NULL, pipeline_name TEXT NOT NULL, deployment_name TEXT,
+                    values_json TEXT NOT NULL, value_count INTEGER NOT NULL, created_at DOUBLE PRECISION NOT NULL)
+                """, postgres: """
+                CREATE TABLE list_metric_batches (id BIGSERIAL PRIMARY KEY, workspace_id TEXT NOT NULL,
+                    execution_id TEXT NOT NULL, name TEXT NOT NULL, pipeline_name TEXT NOT NULL, deployment_name TEXT,
+                    values_json TEXT NOT NULL, value_count INTEGER NOT NULL, created_at DOUBLE PRECISION NOT NULL)
+                """),
             "CREATE INDEX list_metric_batches_series ON list_metric_batches (workspace_id, execution_id, name, id)",
         ], revert: ["DROP TABLE list_metric_batches", "DROP TABLE metrics"]),
         Migration(version: 5, name: "data store", prepare: [
-            """
-            CREATE TABLE data_objects (workspace_id TEXT NOT NULL, path TEXT NOT NULL, size BIGINT NOT NULL,
-                blob TEXT NOT NULL, etag TEXT NOT NULL, last_modified DOUBLE PRECISION NOT NULL,
-                PRIMARY KEY (workspace_id, path))
-            """,
+            MigrationStatement(sqlite: """
+                CREATE TABLE data_objects (workspace_id TEXT NOT NULL, path TEXT NOT NULL, size BIGINT NOT NULL,
+                    blob TEXT NOT NULL, etag TEXT NOT NULL, last_modified DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (workspace_id, path))
+                """, postgres: """
+                CREATE TABLE data_objects (workspace_id TEXT NOT NULL, path TEXT COLLATE "C" NOT NULL, size BIGINT NOT NULL,
+                    blob TEXT NOT NULL, etag TEXT NOT NULL, last_modified DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (workspace_id, path))
+                """),
             """
             CREATE TABLE multipart_uploads (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, path TEXT NOT NULL,
                 created_at DOUBLE PRECISION NOT NULL)
             """,
-            """
-            CREATE TABLE environment_variables (workspace_id TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
-                updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (workspace_id, name))
-            """,
+            MigrationStatement(sqlite: """
+                CREATE TABLE environment_variables (workspace_id TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+                    updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (workspace_id, name))
+                """, postgres: """
+                CREATE TABLE environment_variables (workspace_id TEXT NOT NULL, name TEXT COLLATE "C" NOT NULL,
+                    value TEXT NOT NULL, updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (workspace_id, name))
+                """),
         ], revert: ["DROP TABLE environment_variables", "DROP TABLE multipart_uploads", "DROP TABLE data_objects"]),
         Migration(version: 6, name: "deployments", prepare: [
             """
@@ -142,7 +160,7 @@ enum Migrations {
         // keys and names).
         Migration(version: 8, name: "typed mappings", prepare: [
             "UPDATE tokens SET kind = 'user' WHERE kind = 'sdk'",
-            """
+            MigrationStatement(sqlite: """
             UPDATE execution_inputs SET
                 source = CASE source WHEN 'datastore' THEN 'data_store' WHEN 'is_null' THEN 'null' ELSE source END,
                 mapping_json = CASE source
@@ -151,8 +169,17 @@ enum Migrations {
                     WHEN 'endpoint' THEN json_object('name', mapping_json ->> '$.endpoint_input_name')
                     WHEN 'datastore' THEN json_object('path', mapping_json ->> '$.datastore_path')
                     ELSE '{}' END
-            """,
-            """
+            """, postgres: """
+            UPDATE execution_inputs SET
+                source = CASE source WHEN 'datastore' THEN 'data_store' WHEN 'is_null' THEN 'null' ELSE source END,
+                mapping_json = CASE source
+                    WHEN 'constant' THEN json_build_object('value', mapping_json::json -> 'constant_value')::text
+                    WHEN 'environment_variable' THEN json_build_object('name', mapping_json::json ->> 'environment_variable_name')::text
+                    WHEN 'endpoint' THEN json_build_object('name', mapping_json::json ->> 'endpoint_input_name')::text
+                    WHEN 'datastore' THEN json_build_object('path', mapping_json::json ->> 'datastore_path')::text
+                    ELSE '{}' END
+            """),
+            MigrationStatement(sqlite: """
             UPDATE execution_outputs SET
                 destination = CASE destination WHEN 'datastore' THEN 'data_store' WHEN 'is_null' THEN 'null'
                     ELSE destination END,
@@ -160,7 +187,15 @@ enum Migrations {
                     WHEN 'endpoint' THEN json_object('name', mapping_json ->> '$.endpoint_output_name')
                     WHEN 'datastore' THEN json_object('path', mapping_json ->> '$.datastore_path')
                     ELSE '{}' END
-            """,
+            """, postgres: """
+            UPDATE execution_outputs SET
+                destination = CASE destination WHEN 'datastore' THEN 'data_store' WHEN 'is_null' THEN 'null'
+                    ELSE destination END,
+                mapping_json = CASE destination
+                    WHEN 'endpoint' THEN json_build_object('name', mapping_json::json ->> 'endpoint_output_name')::text
+                    WHEN 'datastore' THEN json_build_object('path', mapping_json::json ->> 'datastore_path')::text
+                    ELSE '{}' END
+            """),
         ], revert: [], rewrite: LegacyMappings.rewriteDeployments),
         // A pipeline is a graph of nodes; which steps it runs is indexed in `pipeline_steps`.
         Migration(version: 9, name: "pipeline graphs", prepare: [

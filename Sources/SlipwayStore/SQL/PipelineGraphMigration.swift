@@ -6,7 +6,7 @@ import SlipwayCore
 /// (the node named after the step, or after the pipeline when it owns its step; its inputs and
 /// outputs the step's); the old columns go.
 enum PipelineGraphMigration {
-    @Sendable static func rewrite(_ db: any SQLDatabase) async throws {
+    @Sendable static func rewrite(_ db: any SQLDatabase, _ dialect: StoreDialect) async throws {
         let rows = try await db.raw("""
             SELECT pipelines.id AS id, steps.id AS step_id,
                 CASE WHEN pipelines.owns_step = 1 THEN pipelines.name ELSE steps.name END AS node_name, steps.inputs_json AS inputs_json,

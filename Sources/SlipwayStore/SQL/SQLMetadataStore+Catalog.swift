@@ -2,7 +2,8 @@ import Foundation
 import SQLKit
 import SlipwayCore
 
-extension SQLMetadataStore: CatalogStore {
+/// `CatalogStore` on SQL.
+extension SQLMetadataStore {
     public func insertStep(_ step: Step) async throws {
         try await withDatabase { db in
             try await db.raw("""
@@ -79,7 +80,7 @@ extension SQLMetadataStore: CatalogStore {
     }
 
     public func insertPipeline(_ pipeline: Pipeline) async throws {
-        try await transaction { db in
+        try await sqlTransaction { db in
             try await db.raw("""
                 INSERT INTO pipelines (id, workspace_id, name, graph_json, owns_step, created_at, created_by)
                 VALUES (\(bind: pipeline.id), \(bind: pipeline.workspaceID), \(bind: pipeline.name),
@@ -119,7 +120,7 @@ extension SQLMetadataStore: CatalogStore {
     }
 
     public func deletePipeline(id: String) async throws {
-        try await transaction { db in
+        try await sqlTransaction { db in
             try await db.raw("DELETE FROM pipeline_steps WHERE pipeline_id = \(bind: id)").run()
             try await db.raw("DELETE FROM pipelines WHERE id = \(bind: id)").run()
         }

@@ -2,11 +2,13 @@ import Foundation
 import SQLKit
 import SlipwayCore
 
-extension SQLMetadataStore: DataStoreIndex {
+/// `DataStoreIndex` on SQL.
+extension SQLMetadataStore {
     public func putObject(_ object: DataObject) async throws -> String? {
-        try await transaction { db in
+        try await sqlTransaction { db in
             let previous = try await db.raw("""
                 SELECT blob FROM data_objects WHERE workspace_id = \(bind: object.workspaceID) AND path = \(bind: object.path)
+                \(dialect.lockingRead)
                 """).first()?.string("blob")
             try await db.raw("""
                 INSERT INTO data_objects (workspace_id, path, size, blob, etag, last_modified)
@@ -28,15 +30,17 @@ extension SQLMetadataStore: DataStoreIndex {
 
     public func listObjects(workspaceID: String, prefix: String, after: String?, limit: Int) async throws -> [DataObject] {
         try await withDatabase { db in
-            // Range scan on the primary key: prefix <= path < prefix + U+10FFFF.
+            // Range scan on the primary key: prefix <= path < prefix + U+10FFFF, in byte order (the
+            // PostgreSQL column is collated "C" for that).
             let upper = prefix + "\u{10FFFF}"
             let start = max(after ?? "", prefix)
             let inclusive = after == nil
+            // A negative limit means no rows on every backend (SQLite alone would read it as "all").
             return try await db.raw("""
                 SELECT * FROM data_objects WHERE workspace_id = \(bind: workspaceID)
                   AND (path > \(bind: start) OR (\(bind: inclusive ? 1 : 0) = 1 AND path = \(bind: start)))
                   AND path < \(bind: upper)
-                ORDER BY path LIMIT \(bind: limit)
+                ORDER BY path LIMIT \(bind: max(limit, 0))
                 """).all().map(Self.object(from:))
         }
     }
@@ -48,9 +52,10 @@ extension SQLMetadataStore: DataStoreIndex {
     }
 
     public func deleteObject(workspaceID: String, path: String) async throws -> String? {
-        try await transaction { db in
+        try await sqlTransaction { db in
             let blob = try await db.raw("""
                 SELECT blob FROM data_objects WHERE workspace_id = \(bind: workspaceID) AND path = \(bind: path)
+                \(dialect.lockingRead)
                 """).first()?.string("blob")
             if blob != nil {
                 try await db.raw("DELETE FROM data_objects WHERE workspace_id = \(bind: workspaceID) AND path = \(bind: path)").run()
@@ -82,7 +87,7 @@ extension SQLMetadataStore: DataStoreIndex {
     }
 
     public func setVariables(workspaceID: String, _ variables: [EnvironmentVariable]) async throws {
-        try await transaction { db in
+        try await sqlTransaction { db in
             for variable in variables {
                 try await db.raw("""
                     INSERT INTO environment_variables (workspace_id, name, value, updated_at)
@@ -101,9 +106,10 @@ extension SQLMetadataStore: DataStoreIndex {
     }
 
     public func deleteVariable(workspaceID: String, name: String) async throws -> EnvironmentVariable? {
-        try await transaction { db in
+        try await sqlTransaction { db in
             guard let row = try await db.raw("""
                 SELECT name, value FROM environment_variables WHERE workspace_id = \(bind: workspaceID) AND name = \(bind: name)
+                \(dialect.lockingRead)
                 """).first() else { return nil }
             try await db.raw("DELETE FROM environment_variables WHERE workspace_id = \(bind: workspaceID) AND name = \(bind: name)")
                 .run()

@@ -2,7 +2,8 @@ import Foundation
 import SQLKit
 import SlipwayCore
 
-extension SQLMetadataStore: DeploymentStore {
+/// `DeploymentStore` on SQL.
+extension SQLMetadataStore {
     public func insertDeployment(_ d: Deployment) async throws {
         try await withDatabase { db in
             try await db.raw("""

@@ -2,17 +2,18 @@ import Foundation
 import SQLKit
 import SlipwayCore
 
-extension SQLMetadataStore: ExecutionStore {
+/// `ExecutionStore` on SQL.
+extension SQLMetadataStore {
     public func recordExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput],
                                 logs: [LogLine]) async throws {
-        var operations: [ExecutionWriteBatcher.Operation] = []
+        var operations: [ExecutionWrite] = []
         if !logs.isEmpty { operations.append(.logs(logs, .execution(execution.id))) }
         operations.append(.insert(execution, inputs, outputs))
-        _ = try await writes.submit(all: operations, store: self)
+        _ = try await backend.submit(operations)
     }
 
     public func insertExecution(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput]) async throws {
-        _ = try await writes.submit(.insert(execution, inputs, outputs), store: self)
+        _ = try await backend.submit([.insert(execution, inputs, outputs)])
     }
 
     public func execution(workspaceID: String, id: String) async throws -> Execution? {
@@ -94,22 +95,22 @@ extension SQLMetadataStore: ExecutionStore {
 
     public func updateExecutionStatus(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date,
                                       message: String?) async throws -> Bool {
-        try await writes.submit(.status(id: id, from: from, to: to, at: at, message: message), store: self)
+        try await backend.submit([.status(id: id, from: from, to: to, at: at, message: message)])
     }
 
     public func finishExecution(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?,
                                 outputs: [ExecutionOutput], logs: [LogLine]) async throws -> Bool {
-        try await writes.submit(.finish(id: id, from: from, to: to, at: at, message: message, outputs: outputs, logs: logs),
-                                store: self)
+        try await backend.submit([.finish(id: id, from: from, to: to, at: at, message: message, outputs: outputs,
+                                          logs: logs)])
     }
 
     public func saveOutputs(executionID: String, outputs: [ExecutionOutput]) async throws {
-        _ = try await writes.submit(.outputs(executionID: executionID, outputs), store: self)
+        _ = try await backend.submit([.outputs(executionID: executionID, outputs)])
     }
 
     public func deleteExecution(id: String) async throws {
-        try await writes.barrier(store: self)
-        try await transaction { db in
+        try await backend.executionWriteBarrier()
+        try await sqlTransaction { db in
             for table in ["execution_inputs", "execution_outputs", "metrics", "list_metric_batches", "tokens"] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table) WHERE execution_id = \(bind: id)").run()
             }
@@ -128,7 +129,7 @@ extension SQLMetadataStore: ExecutionStore {
 
     public func appendLogs(_ lines: [LogLine], subject: LogSubject) async throws {
         guard !lines.isEmpty else { return }
-        _ = try await writes.submit(.logs(lines, subject), store: self)
+        _ = try await backend.submit([.logs(lines, subject)])
     }
 
     public func logs(subject: LogSubject, query: LogQuery) async throws -> [LogLine] {
@@ -136,10 +137,9 @@ extension SQLMetadataStore: ExecutionStore {
             let from = query.from?.timeIntervalSince1970 ?? -1
             let to = query.to?.timeIntervalSince1970 ?? 1e12
             let limit = min(max(query.limit ?? 100_000, 0), 100_000)
-            // The message is read as bytes: the SQLite driver reads text up to its first NUL, and
-            // programs do print NULs.
+            // The message is read as bytes, NULs included (see `StoreDialect.logMessageBytes`).
             return try await db.raw("""
-                SELECT ts, stream, CAST(message AS BLOB) AS message FROM log_lines
+                SELECT ts, stream, \(dialect.logMessageBytes) FROM log_lines
                 WHERE subject_type = \(bind: subject.type) AND subject_id = \(bind: subject.id)
                   AND ts >= \(bind: from) AND ts <= \(bind: to)
                 ORDER BY id LIMIT \(bind: limit)

@@ -2,7 +2,8 @@ import Foundation
 import SQLKit
 import SlipwayCore
 
-extension SQLMetadataStore: IdentityStore {
+/// `IdentityStore` on SQL.
+extension SQLMetadataStore {
     public func createWorkspace(_ workspace: Workspace) async throws {
         try await withDatabase { db in
             try await db.raw("""

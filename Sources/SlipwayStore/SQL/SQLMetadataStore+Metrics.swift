@@ -2,7 +2,8 @@ import Foundation
 import SQLKit
 import SlipwayCore
 
-extension SQLMetadataStore: MetricStore {
+/// `MetricStore` on SQL.
+extension SQLMetadataStore {
     public func upsertMetric(workspaceID: String, _ metric: MetricValue) async throws {
         try await withDatabase { db in
             try await db.raw("""

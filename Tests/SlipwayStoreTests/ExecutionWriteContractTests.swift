@@ -4,20 +4,11 @@ import Testing
 @testable import SlipwayCore
 @testable import SlipwayStore
 
-@Suite("SQLMetadataStore deployments and group commit")
-struct SQLMetadataStoreDeploymentTests {
+/// Deployments and the execution write path (group-committed on SQLite, one transaction per
+/// write on PostgreSQL), run against every backend.
+@Suite("Deployments and execution writes contract")
+struct ExecutionWriteContractTests {
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)
-
-    func withStore(_ body: (SQLMetadataStore) async throws -> Void) async throws {
-        let temp = try TempDatabase()
-        defer { temp.remove() }
-        let store = try await temp.open()
-        do { try await body(store) } catch {
-            await store.close()
-            throw error
-        }
-        await store.close()
-    }
 
     func makeDeployment(_ name: String, path: String? = nil, rule: ExecutionRule = .endpoint) -> Deployment {
         Deployment(id: UUID().uuidString.lowercased(), workspaceID: "ws1", name: name, pipelineID: "pid", pipelineName: "p1",
@@ -29,8 +20,9 @@ struct SQLMetadataStoreDeploymentTests {
                    createdAt: t0, createdBy: "u1")
     }
 
-    @Test func deploymentRoundTripAndLookups() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreBackendKind.available)
+    func deploymentRoundTripAndLookups(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { store in
             let deployment = makeDeployment("d1", path: "team/d1")
             try await store.insertDeployment(deployment)
             #expect(try await store.deployment(workspaceID: "ws1", name: "d1") == deployment)
@@ -50,8 +42,9 @@ struct SQLMetadataStoreDeploymentTests {
         }
     }
 
-    @Test func statusAndScheduleSlotsAreCompareAndSet() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreBackendKind.available)
+    func statusAndScheduleSlotsAreCompareAndSet(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { store in
             let deployment = makeDeployment("p", rule: .periodic)
             try await store.insertDeployment(deployment)
             #expect(try await store.updateDeploymentStatus(id: deployment.id, from: .starting, to: .ready, at: t0))
@@ -65,8 +58,9 @@ struct SQLMetadataStoreDeploymentTests {
         }
     }
 
-    @Test func concurrentExecutionWritesAreGroupCommittedAndOrdered() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreBackendKind.available)
+    func concurrentExecutionWritesAreGroupCommittedAndOrdered(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { store in
             let count = 200
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<count {
@@ -105,8 +99,9 @@ struct SQLMetadataStoreDeploymentTests {
         }
     }
 
-    @Test func batchedWritesKeepEveryValueExactly() async throws {
-        try await withStore { (store: SQLMetadataStore) async throws in
+    @Test(arguments: StoreBackendKind.available)
+    func batchedWritesKeepEveryValueExactly(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { (store: SQLMetadataStore) async throws in
             let awkward = "quote \" backslash \\ newline \n tab \t bell \u{7} é 日本 🚀 ' ; -- DROP TABLE x"
             let created = Date(timeIntervalSince1970: 1_795_000_000.123456789)
             let started = Date(timeIntervalSince1970: 1_795_000_000.987654321), ended = Date(timeIntervalSince1970: 1e9)
@@ -144,8 +139,9 @@ struct SQLMetadataStoreDeploymentTests {
         }
     }
 
-    @Test func aFailingWriteDoesNotFailItsBatch() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreBackendKind.available)
+    func aFailingWriteDoesNotFailItsBatch(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { store in
             let execution = Execution(id: "dup", workspaceID: "ws1", pipelineID: "pid", pipelineName: "p1", stepID: "sid",
                                       deploymentName: nil, trigger: .run, status: .pending, createdAt: t0, createdBy: "u1")
             try await store.insertExecution(execution, inputs: [], outputs: [])
@@ -164,8 +160,9 @@ struct SQLMetadataStoreDeploymentTests {
 
     /// Concurrent callers share transactions; each one's writes keep their order and are
     /// committed when its call returns.
-    @Test func concurrentWritesAreCommittedWhenTheyReturn() async throws {
-        try await withStore { (store: SQLMetadataStore) async throws in
+    @Test(arguments: StoreBackendKind.available)
+    func concurrentWritesAreCommittedWhenTheyReturn(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { (store: SQLMetadataStore) async throws in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<200 {
                     group.addTask {
@@ -191,8 +188,9 @@ struct SQLMetadataStoreDeploymentTests {
     }
 
     /// Data stored with the Craft AI SDK's status spellings reads back in Slipway's own words.
-    @Test func statusesStoredInTheSDKSpellingAreMigrated() async throws {
-        try await withStore { (store: SQLMetadataStore) async throws in
+    @Test(arguments: StoreBackendKind.available)
+    func statusesStoredInTheSDKSpellingAreMigrated(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { (store: SQLMetadataStore) async throws in
             try await store.insertExecution(execution("old-ok", status: .succeeded), inputs: [], outputs: [])
             try await store.insertExecution(execution("old-run", status: .running), inputs: [], outputs: [])
             let up = makeDeployment("old-up"), retrying = makeDeployment("old-retrying")
@@ -213,9 +211,11 @@ struct SQLMetadataStoreDeploymentTests {
         }
     }
 
-    /// One batch of writes applied as group commit applies it, in one transaction.
-    func applyInOneBatch(_ store: SQLMetadataStore, _ operations: [ExecutionWriteBatcher.Operation]) async throws {
-        _ = try await store.transaction { db in try await ExecutionWriteBatcher.apply(operations, db: db) }
+    /// One batch of writes applied in one transaction, as the backend's write path applies a
+    /// batch (on SQLite, as group commit does).
+    func applyInOneBatch(_ store: SQLMetadataStore, _ operations: [ExecutionWrite]) async throws {
+        let dialect = store.dialect
+        _ = try await store.sqlTransaction { db in try await dialect.apply(operations, db: db) }
     }
 
     func execution(_ id: String, status: ExecutionStatus) -> Execution {
@@ -227,8 +227,9 @@ struct SQLMetadataStoreDeploymentTests {
         ExecutionOutput(name: "b", dataType: .number, destination: .endpoint(name: "x"), value: value)
     }
 
-    @Test func foldedAndSeparateStatusChangesEndTheSame() async throws {
-        try await withStore { (store: SQLMetadataStore) async throws in
+    @Test(arguments: StoreBackendKind.available)
+    func foldedAndSeparateStatusChangesEndTheSame(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { (store: SQLMetadataStore) async throws in
             let started = t0.addingTimeInterval(1), ended = t0.addingTimeInterval(2)
             // "folded": insert, start and finish in one batch.
             try await applyInOneBatch(store, [
@@ -255,8 +256,9 @@ struct SQLMetadataStoreDeploymentTests {
         }
     }
 
-    @Test func aChangeFromTheWrongStatusIsNotAppliedFoldedOrNot() async throws {
-        try await withStore { (store: SQLMetadataStore) async throws in
+    @Test(arguments: StoreBackendKind.available)
+    func aChangeFromTheWrongStatusIsNotAppliedFoldedOrNot(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { (store: SQLMetadataStore) async throws in
             // In the batch of its insert: the fold checks the compare-and-set as the database would.
             try await applyInOneBatch(store, [
                 .insert(execution("q", status: .running), [], [output(nil)]),
@@ -277,8 +279,9 @@ struct SQLMetadataStoreDeploymentTests {
         }
     }
 
+    /// SQLite's group commit folds status changes into inserts of the same batch.
     @Test func foldingStopsAtTheFirstChangeItCannotApply() {
-        var operations: [ExecutionWriteBatcher.Operation] = [
+        var operations: [ExecutionWrite] = [
             .insert(execution("a", status: .pending), [], [output(nil)]),
             .status(id: "a", from: .pending, to: .running, at: t0, message: nil),
             .outputs(executionID: "a", [output(.number(1))]),

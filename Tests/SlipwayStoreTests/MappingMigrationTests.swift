@@ -7,13 +7,13 @@ import Testing
 
 /// Migration 8 rewrites mappings stored with the Craft AI SDK's keys (schema 7) into Slipway's
 /// typed encoding, for deployments and for the inputs and outputs of past executions.
-@Suite("SQLite migration 8: typed mappings")
-struct SQLiteMappingMigrationTests {
+@Suite("Migration 8: typed mappings")
+struct MappingMigrationTests {
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)
 
-    @Test func legacyMappingsReadBackAsTypedValues() async throws {
-        let temp = try TempDatabase()
-        defer { temp.remove() }
+    @Test(arguments: StoreBackendKind.available)
+    func legacyMappingsReadBackAsTypedValues(_ backend: StoreBackendKind) async throws {
+        let temp = try await TestDatabase.create(backend)
         let inputsMapping = [
             InputMapping(input: "a", source: .endpoint(name: "x", required: false, default: .number(2))),
             InputMapping(input: "b", source: .constant(.object(["k": .array([.number(1), .string("two")])]))),
@@ -95,12 +95,13 @@ struct SQLiteMappingMigrationTests {
         await store.close()
 
         let migrated = try await temp.open()
-        defer { Task { await migrated.close() } }
         #expect(try await migrated.schemaVersion() == 9)
         let read = try #require(try await migrated.deployment(workspaceID: "ws1", name: "d1"))
         #expect(read.inputsMapping == inputsMapping)
         #expect(read.outputsMapping == outputsMapping)
         #expect(try await migrated.inputs(executionID: "e1") == inputs)
         #expect(try await migrated.outputs(executionID: "e1") == outputs)
+        await migrated.close()
+        await temp.remove()
     }
 }

@@ -7,13 +7,13 @@ import Testing
 
 /// Migration 9 turns pipelines stored with one `step_id` (schema 8) into one-node graphs and
 /// indexes their steps in `pipeline_steps` (a pipeline owning its step names the node after itself).
-@Suite("SQLite migration 9: pipeline graphs")
-struct SQLitePipelineGraphMigrationTests {
+@Suite("Migration 9: pipeline graphs")
+struct PipelineGraphMigrationTests {
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)
 
-    @Test func stepPipelinesBecomeOneNodeGraphs() async throws {
-        let temp = try TempDatabase()
-        defer { temp.remove() }
+    @Test(arguments: StoreBackendKind.available)
+    func stepPipelinesBecomeOneNodeGraphs(_ backend: StoreBackendKind) async throws {
+        let temp = try await TestDatabase.create(backend)
         let step = Step(id: "step-1", workspaceID: "ws1", name: "adder", functionPath: "src/main.py", functionName: "run",
                         description: nil, inputs: [InputDefinition(name: "a", dataType: .number)],
                         outputs: [OutputDefinition(name: "sum", dataType: .number)],
@@ -48,12 +48,13 @@ struct SQLitePipelineGraphMigrationTests {
         await store.close()
 
         let migrated = try await temp.open()
-        defer { Task { await migrated.close() } }
         #expect(try await migrated.schemaVersion() == 9)
         let pipeline = try #require(try await migrated.pipeline(workspaceID: "ws1", name: "add"))
         #expect(pipeline.graph == .singleStep(nodeName: "add", stepID: "step-1", inputs: step.inputs, outputs: step.outputs))
         #expect(pipeline.ownsStep)
         #expect(try pipeline.singleStepID() == "step-1")
         #expect(try await migrated.pipelines(usingStepID: "step-1").map(\.id) == ["p1"])
+        await migrated.close()
+        await temp.remove()
     }
 }

@@ -5,39 +5,10 @@ import Testing
 @testable import SlipwayCore
 @testable import SlipwayStore
 
-/// A fresh SQLite file in its own temp directory.
-struct TempDatabase {
-    let directory: URL
-    var path: String { directory.appendingPathComponent("meta.sqlite").path }
-
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    func open() async throws -> SQLMetadataStore {
-        try await SQLMetadataStore.openSQLite(path: path, logger: Logger(label: "test"))
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: directory) }
-}
-
-@Suite("SQLMetadataStore on SQLite")
-struct SQLMetadataStoreTests {
+/// The metadata store contract, run against every backend (see `StoreBackendKind`).
+@Suite("Metadata store contract")
+struct MetadataStoreContractTests {
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)
-
-    func withStore(_ body: (SQLMetadataStore) async throws -> Void) async throws {
-        let temp = try TempDatabase()
-        defer { temp.remove() }
-        let store = try await temp.open()
-        do {
-            try await body(store)
-        } catch {
-            await store.close()
-            throw error
-        }
-        await store.close()
-    }
 
     func makeStep(_ name: String, workspace: String = "ws1", owner: String? = nil, at: Date? = nil) -> Step {
         Step(id: UUID().uuidString.lowercased(), workspaceID: workspace, name: name, functionPath: "src/main.py",
@@ -54,21 +25,23 @@ struct SQLMetadataStoreTests {
                   deploymentName: nil, trigger: .run, status: status, createdAt: at ?? t0, createdBy: "u1")
     }
 
-    @Test func migrationsAreIdempotent() async throws {
-        let temp = try TempDatabase()
-        defer { temp.remove() }
-        let first = try await temp.open()
-        #expect(try await first.schemaVersion() == 9)
+    @Test(arguments: StoreBackendKind.available)
+    func migrationsAreIdempotent(_ backend: StoreBackendKind) async throws {
+        let database = try await TestDatabase.create(backend)
+        let first = try await database.open()
+        #expect(try await first.schemaVersion() == Migrations.all.count)
         try await first.createWorkspace(Workspace(id: "ws1", name: "default", createdAt: t0))
         await first.close()
-        let second = try await temp.open()
-        #expect(try await second.schemaVersion() == 9)
+        let second = try await database.open()
+        #expect(try await second.schemaVersion() == Migrations.all.count)
         #expect(try await second.workspace(id: "ws1")?.name == "default", "data survives reopening")
         await second.close()
+        await database.remove()
     }
 
-    @Test func identity() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreBackendKind.available)
+    func identity(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { store in
             try await store.createWorkspace(Workspace(id: "ws1", name: "default", createdAt: t0))
             #expect(try await store.workspace(named: "default")?.id == "ws1")
             #expect(try await store.workspace(named: "other") == nil)
@@ -112,8 +85,9 @@ struct SQLMetadataStoreTests {
         }
     }
 
-    @Test func stepsAndPipelines() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreBackendKind.available)
+    func stepsAndPipelines(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { store in
             let step = makeStep("s1")
             try await store.insertStep(step)
             #expect(try await store.step(id: step.id) == step)
@@ -164,8 +138,9 @@ struct SQLMetadataStoreTests {
         }
     }
 
-    @Test func executionsWithIO() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreBackendKind.available)
+    func executionsWithIO(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { store in
             let inputs = [
                 ExecutionInput(name: "a", dataType: .number, source: .run,
                                value: .number(2)),
@@ -237,8 +212,9 @@ struct SQLMetadataStoreTests {
         }
     }
 
-    @Test func logs() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreBackendKind.available)
+    func logs(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { store in
             let lines = (0..<450).map { index in
                 LogLine(timestamp: t0.addingTimeInterval(Double(index)), stream: index % 2 == 0 ? .stdout : .stderr,
                         message: "line \(index)")
@@ -270,8 +246,9 @@ struct SQLMetadataStoreTests {
         }
     }
 
-    @Test func metricsUpsertOverwrites() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreBackendKind.available)
+    func metricsUpsertOverwrites(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { store in
             try await store.upsertMetric(workspaceID: "ws1", MetricValue(name: "acc", value: 0.5, executionID: "e1",
                                                                          pipelineName: "p1", deploymentName: "d1", createdAt: t0))
             try await store.upsertMetric(workspaceID: "ws1", MetricValue(name: "acc", value: 0.9, executionID: "e1",
@@ -297,8 +274,9 @@ struct SQLMetadataStoreTests {
         }
     }
 
-    @Test func listMetricsAppendInOrder() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreBackendKind.available)
+    func listMetricsAppendInOrder(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { store in
             var expected: [Double] = []
             for batch in 0..<5 {
                 let values = (0..<10_000).map { Double(batch * 10_000 + $0) * 0.5 }
@@ -335,8 +313,9 @@ struct SQLMetadataStoreTests {
         DataObject(workspaceID: workspace, path: path, size: 3, blob: blob, etag: "etag-\(blob)", lastModified: t0)
     }
 
-    @Test func dataObjects() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreBackendKind.available)
+    func dataObjects(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { store in
             #expect(try await store.putObject(object("a/x.txt", blob: "b1")) == nil)
             #expect(try await store.putObject(object("a/x.txt", blob: "b2")) == "b1", "replace returns the previous blob")
             #expect(try await store.object(workspaceID: "ws1", path: "a/x.txt")?.blob == "b2")
@@ -352,12 +331,23 @@ struct SQLMetadataStoreTests {
             #expect(afterX.map(\.path) == ["a/y.txt", "a/z/w.txt"])
             let limited = try await store.listObjects(workspaceID: "ws1", prefix: "a/", after: nil, limit: 1)
             #expect(limited.map(\.path) == ["a/x.txt"])
+            #expect(try await store.listObjects(workspaceID: "ws1", prefix: "a/", after: nil, limit: 0).isEmpty)
+            #expect(try await store.listObjects(workspaceID: "ws1", prefix: "a/", after: nil, limit: -1).isEmpty)
             let everything = try await store.listObjects(workspaceID: "ws1", prefix: "", after: nil, limit: 100)
             #expect(everything.map(\.path) == ["a.txt", "a/x.txt", "a/y.txt", "a/z/w.txt", "ab.txt", "b/c.txt"])
             let afterBeforePrefix = try await store.listObjects(workspaceID: "ws1", prefix: "b/", after: "a", limit: 100)
             #expect(afterBeforePrefix.map(\.path) == ["b/c.txt"])
             let afterEnd = try await store.listObjects(workspaceID: "ws1", prefix: "a/", after: "a/zz", limit: 100)
             #expect(afterEnd.isEmpty)
+            // Prefixes are case-sensitive, listings in byte order (upper case first), `_` and `%` plain.
+            _ = try await store.putObject(object("A/upper.txt", blob: "up"))
+            _ = try await store.putObject(object("a_%/odd.txt", blob: "odd"))
+            #expect(try await store.listObjects(workspaceID: "ws1", prefix: "a/", after: nil, limit: 100).map(\.path)
+                    == ["a/x.txt", "a/y.txt", "a/z/w.txt"])
+            #expect(try await store.listObjects(workspaceID: "ws1", prefix: "", after: nil, limit: 2).map(\.path)
+                    == ["A/upper.txt", "a.txt"])
+            #expect(try await store.listObjects(workspaceID: "ws1", prefix: "a_%", after: nil, limit: 100).map(\.path)
+                    == ["a_%/odd.txt"])
 
             #expect(try await store.deleteObject(workspaceID: "ws1", path: "a/x.txt") == "b2")
             #expect(try await store.deleteObject(workspaceID: "ws1", path: "a/x.txt") == nil)
@@ -371,8 +361,9 @@ struct SQLMetadataStoreTests {
         }
     }
 
-    @Test func environmentVariables() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreBackendKind.available)
+    func environmentVariables(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { store in
             try await store.setVariables(workspaceID: "ws1", [EnvironmentVariable(name: "B", value: "1"),
                                                               EnvironmentVariable(name: "A", value: "x")])
             try await store.setVariables(workspaceID: "ws1", [EnvironmentVariable(name: "B", value: "2")])

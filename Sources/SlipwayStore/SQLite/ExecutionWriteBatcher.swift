@@ -8,16 +8,7 @@ import SlipwayCore
 /// per table for inserts. Every caller resumes only after the transaction that holds its write
 /// has committed: what a call returned is durable and visible to later reads.
 final class ExecutionWriteBatcher: @unchecked Sendable {
-    enum Operation {
-        case insert(Execution, [ExecutionInput], [ExecutionOutput])
-        case status(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?)
-        case outputs(executionID: String, [ExecutionOutput])
-        case logs([LogLine], LogSubject)
-        case finish(id: String, from: ExecutionStatus, to: ExecutionStatus, at: Date, message: String?,
-                    outputs: [ExecutionOutput], logs: [LogLine])
-        /// Writes nothing: resolves once everything submitted before it has committed.
-        case barrier
-    }
+    typealias Operation = ExecutionWrite
 
     private struct Pending {
         var operation: Operation
@@ -34,13 +25,13 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
     /// Submits one write; returns after its batch committed (`status` returns whether it applied).
     /// Every write has a waiting caller, so a batch never waits for company: it takes what is
     /// pending when the previous transaction ends, and an idle store commits at once.
-    func submit(_ operation: Operation, store: SQLMetadataStore) async throws -> Bool {
-        try await submit(all: [operation], store: store)
+    func submit(_ operation: Operation, backend: SQLiteBackend) async throws -> Bool {
+        try await submit(all: [operation], backend: backend)
     }
 
     /// Submits writes that go into the same transaction (unless it would exceed `maxBatch`);
     /// returns after it committed, with whether the last one applied.
-    func submit(all operations: [Operation], store: SQLMetadataStore) async throws -> Bool {
+    func submit(all operations: [Operation], backend: SQLiteBackend) async throws -> Bool {
         precondition(!operations.isEmpty)
         return try await withCheckedThrowingContinuation { continuation in
             let start = lock.withLock {
@@ -50,17 +41,17 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
                 draining = true
                 return true
             }
-            if start { Task(executorPreference: CommitExecutor.shared) { await self.drain(store: store) } }
+            if start { Task(executorPreference: CommitExecutor.shared) { await self.drain(backend: backend) } }
         }
     }
 
     /// Returns once every write submitted so far has committed (at once when none is pending).
-    func barrier(store: SQLMetadataStore) async throws {
+    func barrier(backend: SQLiteBackend) async throws {
         guard lock.withLock({ draining || !pending.isEmpty }) else { return }
-        _ = try await submit(.barrier, store: store)
+        _ = try await submit(.barrier, backend: backend)
     }
 
-    private func drain(store: SQLMetadataStore) async {
+    private func drain(backend: SQLiteBackend) async {
         while true {
             let batch: [Pending] = lock.withLock {
                 let taken = Array(pending.prefix(maxBatch))
@@ -70,19 +61,19 @@ final class ExecutionWriteBatcher: @unchecked Sendable {
             }
             if batch.isEmpty { return }
             do {
-                let results = try await store.transaction { db in try await Self.apply(batch.map(\.operation), db: db) }
+                let results = try await backend.transaction { db in try await Self.apply(batch.map(\.operation), db: db) }
                 for (item, applied) in zip(batch, results) { item.continuation?.resume(returning: applied) }
             } catch {
                 // Isolate the failing write: each one again in its own transaction.
                 for item in batch {
                     do {
-                        let result = try await store.transaction { db in try await Self.apply([item.operation], db: db) }
+                        let result = try await backend.transaction { db in try await Self.apply([item.operation], db: db) }
                         item.continuation?.resume(returning: result.first ?? false)
                     } catch {
                         if let continuation = item.continuation {
                             continuation.resume(throwing: error)
                         } else {
-                            store.logger.error("an execution write failed: \(error)")
+                            backend.logger.error("an execution write failed: \(error)")
                         }
                     }
                 }

@@ -28,6 +28,8 @@ final class WALCheckpointer: Sendable {
                 if Task.isCancelled { break }
                 do {
                     try await database.raw("PRAGMA wal_checkpoint(PASSIVE)").run()
+                } catch is CancellationError {
+                    break  // stopping: the store is closing
                 } catch {
                     logger.warning("WAL checkpoint failed: \(error)")
                 }
