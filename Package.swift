@@ -82,9 +82,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SlipwayApp",
+            dependencies: [
+                "SlipwayCore",
+                "SlipwayStore",
+                "SlipwayRuntime",
+                "SlipwayServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "slipway",
             dependencies: [
+                "SlipwayApp",
                 "SlipwayCore",
                 "SlipwayStore",
                 "SlipwayRuntime",
@@ -105,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "SlipwayServerTests",
             dependencies: [
-                "SlipwayServer", "SlipwayCore", "SlipwayStore", "SlipwayRuntime",
+                "SlipwayServer", "SlipwayApp", "SlipwayCore", "SlipwayStore", "SlipwayRuntime",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

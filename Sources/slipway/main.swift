@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import SlipwayApp
 import SlipwayCore
 import SlipwayServer
 import SlipwayStore

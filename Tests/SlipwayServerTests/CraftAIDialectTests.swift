@@ -8,6 +8,7 @@ import Testing
 
 @testable import SlipwayCore
 @testable import SlipwayServer
+import SlipwayApp
 
 /// A server on a fresh data directory, with the admin SDK token known.
 struct TestServer {
@@ -27,7 +28,7 @@ struct TestServer {
     /// Runs `body` against the router, then tears down.
     func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         do {
-            try await app.application(logger: Logger(label: "test")).test(.router, body)
+            try await app.frontEnd.application(logger: Logger(label: "test")).test(.router, body)
         } catch {
             await app.shutdown()
             try? FileManager.default.removeItem(at: root)

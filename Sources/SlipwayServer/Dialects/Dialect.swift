@@ -8,7 +8,7 @@ import SlipwayCore
 /// only translates: every rule it relies on is a core service call.
 ///
 /// Adding a dialect is a folder with a type conforming to this and one line in
-/// `SlipwayApp.dialects`.
+/// `HTTPFrontEnd.dialectTypes`.
 protocol Dialect: Sendable {
     /// Builds the dialect on the core services.
     init(_ services: DialectServices)

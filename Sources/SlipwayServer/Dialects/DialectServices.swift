@@ -2,7 +2,7 @@ import Foundation
 import SlipwayCore
 import SlipwayRuntime
 
-/// The core services and server helpers a dialect is built on, wired once by `SlipwayApp`.
+/// The core services and server helpers a dialect is built on, wired once by `HTTPFrontEnd`.
 struct DialectServices: Sendable {
     let platform: Platform
     let accounts: AccountService

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Every use-case service of the core, wired once on one platform: what each dialect
+/// translates its wire protocol into.
+public struct CoreServices: Sendable {
+    public let platform: Platform
+    public let accounts: AccountService
+    public let steps: StepService
+    public let pipelines: PipelineService
+    public let dataStore: DataStoreService
+    public let executions: ExecutionService
+    public let deployments: DeploymentService
+    public let metrics: MetricService
+    public let variables: VariableService
+
+    public init(platform: Platform) {
+        self.platform = platform
+        accounts = AccountService(store: platform.store)
+        steps = StepService(platform: platform)
+        pipelines = PipelineService(platform: platform, steps: steps)
+        dataStore = DataStoreService(platform: platform)
+        executions = ExecutionService(platform: platform, accounts: accounts, dataStore: dataStore)
+        deployments = DeploymentService(platform: platform, accounts: accounts, executions: executions, dataStore: dataStore)
+        metrics = MetricService(platform: platform)
+        variables = VariableService(platform: platform)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import Logging
+import SlipwayCore
+import SlipwayRuntime
+
+/// The HTTP side of Slipway: every dialect on the core services, behind one Hummingbird
+/// application (health, request placement, errors in each dialect's shape).
+public struct HTTPFrontEnd: Sendable {
+    /// Every dialect the server speaks; adding one is one line here.
+    static let dialectTypes: [any Dialect.Type] = [CraftAIDialect.self]
+    let configuration: ServerConfiguration
+    let dialects: [any Dialect]
+
+    /// Keys the dialects sign with, kept by whoever owns the data directory.
+    public struct Keys: Sendable {
+        public var accessTokens: Data
+        public var signedURLs: Data
+
+        public init(accessTokens: Data, signedURLs: Data) {
+            self.accessTokens = accessTokens
+            self.signedURLs = signedURLs
+        }
+    }
+
+    /// The variables every dialect's in-step client library needs in a worker started for `context`.
+    public static func workerEnvironment(_ context: WorkerContext, configuration: ServerConfiguration) -> [String: String] {
+        dialectTypes.reduce(into: [:]) { variables, dialect in
+            variables.merge(dialect.workerEnvironment(context, configuration: configuration)) { _, new in new }
+        }
+    }
+
+    /// Builds every dialect; `uploads` is the folder for request files and multipart parts.
+    public static func make(core: CoreServices, resources: ResourceMonitor, keys: Keys, uploads: URL,
+                            configuration: ServerConfiguration) async -> HTTPFrontEnd {
+        let issuer = await AccessTokenIssuer(secret: keys.accessTokens, lifetime: configuration.accessTokenLifetime)
+        let services = DialectServices(
+            platform: core.platform, accounts: core.accounts, steps: core.steps, pipelines: core.pipelines,
+            executions: core.executions, deployments: core.deployments, resources: resources, metrics: core.metrics,
+            dataStore: core.dataStore, variables: core.variables, issuer: issuer, signer: URLSigner(key: keys.signedURLs),
+            forms: FormReader(temporaryDirectory: uploads, maxFileBytes: core.platform.limits.maxFileInputBytes),
+            uploads: MultipartPartStore(root: uploads), configuration: configuration)
+        return HTTPFrontEnd(configuration: configuration, dialects: dialectTypes.map { $0.init(services) })
+    }
+
+    /// The router with every dialect, health and error handling.
+    public func router() -> Router<SlipwayRequestContext> {
+        let router = Router(context: SlipwayRequestContext.self)
+        router.add(middleware: ExecutorMiddleware())
+        router.add(middleware: ErrorMiddleware(dialects: Self.dialectTypes))
+        router.get("health") { _, _ -> Response in
+            JSONResponse.make(.object(["status": .string("ok")]))
+        }
+        for dialect in dialects { dialect.register(on: router) }
+        return router
+    }
+
+    public func application(logger: Logger) -> some ApplicationProtocol {
+        let placement = ConnectionPlacement(eventLoopConnections: configuration.eventLoopConnections)
+        return Application(router: router(), server: .http1(placement: placement),
+                           configuration: .init(address: .hostname(configuration.host, port: configuration.port),
+                                                serverName: "slipway"),
+                           logger: logger)
+    }
+}
