@@ -46,6 +46,24 @@ def test_step_used_by_a_pipeline_cannot_be_deleted_without_force(sdk):
         sdk.get_pipeline_execution(execution_id)
 
 
+def test_forced_step_deletion_is_refused_while_a_deployment_uses_its_pipeline(sdk, deployments):
+    name = unique("del-deployed")
+    create_step(sdk, name, "hello", HELLO_PATH, "helloWorld")
+    sdk.create_pipeline(pipeline_name=name, step_name=name)
+    deployments.create(pipeline_name=name, deployment_name=name, execution_rule="endpoint", mode="elastic")
+
+    with sdk_error(status=409):
+        sdk.delete_step(name, force_dependents_deletion=True)
+    # Nothing was deleted: the deployment still has its pipeline and step.
+    assert name in _step_names(sdk)
+    assert name in _pipeline_names(sdk)
+    assert sdk.get_deployment(name)["pipeline"]["name"] == name
+
+    sdk.delete_pipeline(name, force_deployments_deletion=True)
+    sdk.delete_step(name)
+    assert name not in _step_names(sdk)
+
+
 def test_step_can_be_deleted_once_its_pipeline_is_gone(sdk):
     name = unique("del-order")
     create_step(sdk, name, "hello", HELLO_PATH, "helloWorld")

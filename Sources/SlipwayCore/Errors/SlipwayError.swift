@@ -28,6 +28,8 @@ public struct SlipwayError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let deploymentWorkerFailed = Code(rawValue: "deployment_worker_failed")
         /// The deployment's worker is not running at the moment (starting, restarting).
         public static let deploymentWorkerNotRunning = Code(rawValue: "deployment_worker_not_running")
+        /// A step that pipelines use cannot be deleted on its own.
+        public static let stepHasPipelines = Code(rawValue: "step_has_pipelines")
         /// The step failed to build: its logs say why.
         public static let stepFailed = Code(rawValue: "step_failed")
         /// A pipeline that deployments use cannot be deleted on its own.

@@ -158,18 +158,13 @@ public struct DeploymentService: Sendable {
     public func deletePipeline(workspaceID: String, name: String, withDeployments: Bool, pipelines: PipelineService)
         async throws -> (Pipeline, [Deployment]) {
         let (pipeline, _) = try await pipelines.get(workspaceID: workspaceID, name: name)
+        if !withDeployments { try await pipelines.checkNoDeployments(pipeline) }
         let dependents = try await platform.store.deployments(pipelineID: pipeline.id)
-        if !dependents.isEmpty, !withDeployments {
-            throw SlipwayError(.conflict, "pipeline '\(name)' is used by deployments "
-                + dependents.map { "'\($0.name)'" }.joined(separator: ", "),
-                details: .object(["deployments": .array(dependents.map { .string($0.name) })]),
-                code: .pipelineHasDeployments)
-        }
         var removed: [Deployment] = []
         for deployment in dependents {
             removed.append(try await delete(workspaceID: workspaceID, name: deployment.name))
         }
-        _ = try await pipelines.delete(workspaceID: workspaceID, name: name, force: true)
+        _ = try await pipelines.delete(workspaceID: workspaceID, name: name)
         return (pipeline, removed)
     }
 

@@ -72,15 +72,28 @@ public struct PipelineService: Sendable {
         return result
     }
 
-    /// Deletes the pipeline, its executions, and the step it owns.
-    public func delete(workspaceID: String, name: String, force: Bool) async throws -> Pipeline {
+    /// Deletes the pipeline, its executions, and the step it owns; refused while deployments use
+    /// it (`DeploymentService.deletePipeline` removes them first).
+    public func delete(workspaceID: String, name: String) async throws -> Pipeline {
         let (pipeline, step) = try await get(workspaceID: workspaceID, name: name)
+        try await checkNoDeployments(pipeline)
         for execution in try await platform.store.listExecutions(workspaceID: workspaceID, pipelineName: name) {
             try await ExecutionService.purge(execution, platform: platform)
         }
         try await platform.store.deletePipeline(id: pipeline.id)
         if pipeline.ownsStep { try await steps.remove(step) }
         return pipeline
+    }
+
+    /// Refuses while deployments use `pipeline`.
+    func checkNoDeployments(_ pipeline: Pipeline) async throws {
+        let dependents = try await platform.store.deployments(pipelineID: pipeline.id)
+        guard dependents.isEmpty else {
+            throw SlipwayError(.conflict, "pipeline '\(pipeline.name)' is used by deployments "
+                + dependents.map { "'\($0.name)'" }.joined(separator: ", "),
+                details: .object(["pipeline": .string(pipeline.name), "deployments": .array(dependents.map { .string($0.name) })]),
+                code: .pipelineHasDeployments)
+        }
     }
 
     /// The one-node graph of a pipeline that runs `step`; the node is named after the step, or

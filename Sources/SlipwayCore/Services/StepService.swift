@@ -89,7 +89,14 @@ public struct StepService: Sendable {
                 ownerPipelineName: ownerPipelineName, codeDigest: digest, archiveBlob: blob.key, environmentKey: nil,
                 createdAt: now, createdBy: principal.userID, updatedAt: now)
             try platform.bundles.install(bundle, stepID: step.id)
-            try await platform.store.insertStep(step)
+            do {
+                try await platform.store.insertStep(step)
+            } catch {
+                // Nothing refers to the archive or the installed code of a step that was never stored.
+                platform.bundles.remove(stepID: step.id)
+                try? await platform.blobs.delete(blob.key)
+                throw error
+            }
             startBuild(step: step, spec: spec)
             return step
         } catch {
@@ -170,19 +177,20 @@ public struct StepService: Sendable {
         try await platform.store.listSteps(workspaceID: workspaceID, includeOwned: false)
     }
 
-    /// Deletes a step; refused while pipelines use it unless `force` (which deletes them too).
+    /// Deletes a step; refused while pipelines use it unless `force` (which deletes them too),
+    /// and always while deployments use one of those pipelines (they go first, on their own).
     public func delete(workspaceID: String, name: String, force: Bool,
                        pipelines: PipelineService) async throws -> Step {
         let step = try await get(workspaceID: workspaceID, name: name)
         let users = try await platform.store.pipelines(usingStepID: step.id)
         if !users.isEmpty && !force {
-            throw SlipwayError.conflict(
-                "step '\(name)' is used by pipeline(s) \(users.map(\.name).joined(separator: ", ")); delete them first "
-                    + "or pass force_dependents_deletion=True",
-                details: .object(["pipelines": .array(users.map { .string($0.name) })]))
+            throw SlipwayError(.conflict,
+                "step '\(name)' is used by pipeline(s) \(users.map(\.name).joined(separator: ", "))",
+                details: .object(["pipelines": .array(users.map { .string($0.name) })]), code: .stepHasPipelines)
         }
+        for pipeline in users { try await pipelines.checkNoDeployments(pipeline) }
         for pipeline in users {
-            _ = try await pipelines.delete(workspaceID: workspaceID, name: pipeline.name, force: true)
+            _ = try await pipelines.delete(workspaceID: workspaceID, name: pipeline.name)
         }
         try await remove(step)
         return step

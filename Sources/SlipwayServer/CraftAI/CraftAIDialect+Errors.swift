@@ -38,6 +38,7 @@ extension CraftAIDialect {
         case .deploymentWorkerNotRunning: "retry in a moment or see get_deployment_logs"
         case .pipelineHasDeployments: "delete them first or pass force_deployments_deletion=True"
         case .stepFailed: "see get_step_logs"
+        case .stepHasPipelines: "delete them first or pass force_dependents_deletion=True"
         default: nil
         }
     }

@@ -533,7 +533,7 @@ import Testing
             try await h.deployments.deletePipeline(workspaceID: h.workspace.id, name: "model", withDeployments: false,
                                                    pipelines: h.pipelines)
         }
-        #expect(error?.details == .object(["deployments": .array([.string("a"), .string("b")])]))
+        #expect(error?.details == .object(["pipeline": .string("model"), "deployments": .array([.string("a"), .string("b")])]))
         #expect(try await h.store.pipeline(workspaceID: h.workspace.id, name: "model") != nil)
         #expect(try await h.deployments.list(workspaceID: h.workspace.id).count == 2)
     }

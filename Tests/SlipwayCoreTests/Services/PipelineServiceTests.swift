@@ -58,7 +58,7 @@ import Testing
         #expect(step.status == .ready)
         #expect(step.ownerPipelineName == "fn")
         #expect(try await h.steps.list(workspaceID: h.workspace.id).isEmpty)
-        _ = try await h.pipelines.delete(workspaceID: h.workspace.id, name: "fn", force: false)
+        _ = try await h.pipelines.delete(workspaceID: h.workspace.id, name: "fn")
         #expect(try await h.store.step(id: step.id) == nil)
         #expect(h.bundles.removed == [step.id])
     }
@@ -66,7 +66,7 @@ import Testing
     @Test func deletingAPipelineKeepsAStepItDoesNotOwn() async throws {
         let h = try await ServiceHarness.make()
         let (_, step) = try await h.readyPipeline("p")
-        _ = try await h.pipelines.delete(workspaceID: h.workspace.id, name: "p", force: false)
+        _ = try await h.pipelines.delete(workspaceID: h.workspace.id, name: "p")
         #expect(try await h.store.pipeline(workspaceID: h.workspace.id, name: "p") == nil)
         #expect(try await h.store.step(id: step.id) == step)
     }
@@ -80,14 +80,12 @@ import Testing
         }
         let execution = try await h.run(pipeline, step)
         #expect(try await h.store.logs(subject: .execution(execution.id), query: LogQuery()).map(\.message) == ["hello"])
-        _ = try await h.pipelines.delete(workspaceID: h.workspace.id, name: "p", force: false)
+        _ = try await h.pipelines.delete(workspaceID: h.workspace.id, name: "p")
         #expect(try await h.store.execution(id: execution.id) == nil)
         #expect(try await h.store.logs(subject: .execution(execution.id), query: LogQuery()).isEmpty)
     }
 
-    /// `PipelineService.delete(force: false)` is public and takes a `force` flag, yet ignores
-    /// it: a pipeline that deployments use is deleted under them. Only
-    /// `DeploymentService.deletePipeline` enforces the rule today.
+    /// A pipeline that deployments use is not deleted under them.
     @Test func unforcedDeletionOfADeployedPipelineIsRefused() async throws {
         let h = try await ServiceHarness.make()
         _ = try await h.readyPipeline("deployed")
@@ -97,15 +95,13 @@ import Testing
         let before = h.store.snapshot
         let refused: Bool
         do {
-            _ = try await h.pipelines.delete(workspaceID: h.workspace.id, name: "deployed", force: false)
+            _ = try await h.pipelines.delete(workspaceID: h.workspace.id, name: "deployed")
             refused = false
         } catch {
             refused = true
         }
         let unchanged = h.store.snapshot == before
-        withKnownIssue("bug: PipelineService.delete ignores force and deletes a pipeline that deployments use") {
-            #expect(refused && unchanged)
-        }
+        #expect(refused && unchanged)
     }
 
     @Test func listPairsEachPipelineWithItsStepInCreationOrder() async throws {

@@ -219,11 +219,8 @@ import Testing
         #expect(try await h.store.logs(subject: .step(step.id), query: LogQuery()).isEmpty)
     }
 
-    /// Forcing the deletion of a step deletes the pipelines that use it, but must not bypass
-    /// the rule that a pipeline used by deployments is not deleted on its own: either the call
-    /// is refused, or the deployments go too. Today `StepService.delete(force: true)` calls
-    /// `PipelineService.delete`, which never looks at deployments, so the deployment is left
-    /// pointing at a pipeline and step that no longer exist.
+    /// Forcing the deletion of a step deletes the pipelines that use it, but not a pipeline that
+    /// deployments use: the call is refused and nothing is deleted.
     @Test func forcedStepDeletionDoesNotOrphanDeployments() async throws {
         let h = try await ServiceHarness.make()
         let (pipeline, step) = try await h.readyPipeline("deployed")
@@ -233,9 +230,7 @@ import Testing
         _ = try? await h.steps.delete(workspaceID: h.workspace.id, name: step.name, force: true, pipelines: h.pipelines)
         let orphans = try await h.store.deployments(pipelineID: pipeline.id)
         let pipelineGone = try await h.store.pipeline(workspaceID: h.workspace.id, name: "deployed") == nil
-        withKnownIssue("bug: forced step deletion deletes a pipeline that deployments use and leaves them orphaned") {
-            #expect(!(pipelineGone && !orphans.isEmpty), "deployment 'serve' outlived its pipeline")
-        }
+        #expect(!pipelineGone && orphans.count == 1, "refused while deployment 'serve' uses the pipeline")
     }
 
     @Test func deletingAnUnknownStepIsNotFound() async throws {
@@ -267,11 +262,7 @@ import Testing
                                      principal: h.principal)
         }
         let leftovers = (blobs: h.blobs.keys(), code: h.bundles.installedSteps)
-        // StepService.create imports the archive and installs the code before inserting the
-        // step, and on a failed insert only discards the staging folder (already moved).
-        withKnownIssue("bug: a step whose insert fails leaves its archive blob and installed code behind") {
-            #expect(leftovers.blobs.isEmpty, "archive blob left behind")
-            #expect(leftovers.code.isEmpty, "installed code left behind")
-        }
+        #expect(leftovers.blobs.isEmpty, "archive blob left behind")
+        #expect(leftovers.code.isEmpty, "installed code left behind")
     }
 }
