@@ -7,6 +7,8 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "slipway",
+    // Built and tested on Linux (CI and development machines). The macOS minimum is the one the
+    // dependencies (Hummingbird 2, swift-subprocess) require; no macOS build is checked here.
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "slipway", targets: ["slipway"]),

@@ -5,14 +5,16 @@ import SlipwayCore
 /// Per-request state: the request id and, once authenticated, who is calling in which workspace.
 public struct SlipwayRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    public var requestID: String
     public var identity: Identity?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        requestID = RequestIDGenerator.next()
         identity = nil
     }
+
+    /// The id Hummingbird gives the request (also in its log metadata): `x-request-id` and the
+    /// `request_id` of error bodies.
+    public var requestID: String { id }
 
     /// An authenticated caller in the workspace named by the route.
     public struct Identity: Sendable {
@@ -20,7 +22,7 @@ public struct SlipwayRequestContext: RequestContext {
         public var workspace: Workspace
     }
 
-    /// The caller, who must hold a user (SDK) credential.
+    /// The caller, who must hold a user credential.
     public func user() throws -> Identity {
         guard let identity else { throw SlipwayError.unauthorized("authentication required") }
         guard identity.principal.kind == .user else {
