@@ -38,6 +38,20 @@ public final class CompletionSignals: Sendable {
         }
     }
 
+    /// Re-reads `read()` until `settled` holds or `hold` has passed, waiting for `key` in between
+    /// in slices of at most a second, so that a signal sent between a read and the wait that
+    /// follows it is not waited out.
+    public func poll<T: Sendable>(_ key: String, hold: Duration, from current: T, settled: (T) -> Bool,
+                                  read: () async throws -> T) async throws -> T {
+        var current = current
+        let deadline = ContinuousClock.now + hold
+        while !settled(current), ContinuousClock.now < deadline {
+            _ = await wait(key, timeout: min(.seconds(1), deadline - ContinuousClock.now))
+            current = try await read()
+        }
+        return current
+    }
+
     public func signal(_ key: String) {
         guard let pending = waiters.withLock({ $0.removeValue(forKey: key) }) else { return }
         for waiter in pending.values {

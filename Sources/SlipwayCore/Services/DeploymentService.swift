@@ -121,13 +121,10 @@ public struct DeploymentService: Sendable {
 
     /// Holds the caller (bounded) until the deployment's status is final (`DeploymentStatus.isFinal`).
     public func waitForFinalStatus(workspaceID: String, name: String) async throws -> Deployment {
-        var current = try await get(workspaceID: workspaceID, name: name)
-        let deadline = ContinuousClock.now + platform.limits.longPollHold
-        while !current.status.isFinal, ContinuousClock.now < deadline {
-            _ = await platform.signals.wait("deployment:\(current.id)", timeout: min(.seconds(1), deadline - ContinuousClock.now))
-            current = try await get(workspaceID: workspaceID, name: name)
-        }
-        return current
+        let current = try await get(workspaceID: workspaceID, name: name)
+        return try await platform.signals.poll("deployment:\(current.id)", hold: platform.limits.longPollHold,
+                                               from: current, settled: { $0.status.isFinal },
+                                               read: { try await get(workspaceID: workspaceID, name: name) })
     }
 
     /// The endpoint token in clear, for users of the workspace.

@@ -88,16 +88,10 @@ public struct ExecutionService: Sendable {
 
     /// Holds the caller (bounded) until the execution finishes; returns it as it is then.
     public func waitForCompletion(workspaceID: String, id: String) async throws -> Execution {
-        let execution = try await get(workspaceID: workspaceID, id: id)
-        guard !execution.status.isFinal else { return execution }
-        let deadline = ContinuousClock.now + platform.limits.longPollHold
-        var current = execution
-        while !current.status.isFinal, ContinuousClock.now < deadline {
-            // Short slices: a signal sent between the read and the wait is not waited out.
-            _ = await platform.signals.wait("execution:\(id)", timeout: min(.seconds(1), deadline - ContinuousClock.now))
-            current = try await get(workspaceID: workspaceID, id: id)
-        }
-        return current
+        try await platform.signals.poll("execution:\(id)", hold: platform.limits.longPollHold,
+                                        from: try await get(workspaceID: workspaceID, id: id),
+                                        settled: { $0.status.isFinal },
+                                        read: { try await get(workspaceID: workspaceID, id: id) })
     }
 
     public func logs(of execution: Execution, query: LogQuery) async throws -> [LogLine] {

@@ -168,9 +168,9 @@ public struct StepService: Sendable {
 
     /// Waits (bounded) while the step is still being created.
     public func waitForCreation(_ step: Step) async throws -> Step {
-        guard step.status == .pending else { return step }
-        _ = await platform.signals.wait("step:\(step.id)", timeout: platform.limits.longPollHold)
-        return try await platform.store.step(id: step.id) ?? step
+        try await platform.signals.poll("step:\(step.id)", hold: platform.limits.longPollHold, from: step,
+                                        settled: { $0.status != .pending },
+                                        read: { try await platform.store.step(id: step.id) ?? step })
     }
 
     public func list(workspaceID: String) async throws -> [Step] {
