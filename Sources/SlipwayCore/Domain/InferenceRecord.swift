@@ -7,10 +7,14 @@ public struct InferenceRecord: Sendable, Equatable, Codable {
     public var workspaceID: String
     public var deploymentID: String
     public var pipelineID: String
+    /// The version of the pipeline that served it, when the pipeline is versioned.
+    public var pipelineVersionID: String?
     /// The model version that produced the outputs, when one model did.
     public var modelVersionID: String?
     /// True for the result of a shadow model version: recorded for comparison, never returned.
     public var isShadow: Bool
+    /// For a shadow result: the id of the record of the inference it shadows (same inputs).
+    public var shadowOf: String?
     /// When the inference happened.
     public var time: Date
     /// The caller's own id for this inference, used to attach ground truth later; unique per
@@ -26,14 +30,16 @@ public struct InferenceRecord: Sendable, Equatable, Codable {
     public static let maximumFeatureNameBytes = 255
     public static let maximumExternalIDBytes = 255
 
-    public init(id: String, workspaceID: String, deploymentID: String, pipelineID: String, modelVersionID: String? = nil,
-                isShadow: Bool = false, time: Date, externalID: String? = nil, inputs: [String: FeatureValue],
+    public init(id: String, workspaceID: String, deploymentID: String, pipelineID: String, pipelineVersionID: String? = nil,
+                modelVersionID: String? = nil, isShadow: Bool = false, shadowOf: String? = nil, time: Date, externalID: String? = nil, inputs: [String: FeatureValue],
                 outputs: [String: FeatureValue], groundTruth: [String: FeatureValue]? = nil, groundTruthTime: Date? = nil,
                 latency: Duration? = nil) {
         self.id = id
         self.workspaceID = workspaceID
         self.deploymentID = deploymentID
         self.pipelineID = pipelineID
+        self.pipelineVersionID = pipelineVersionID
+        self.shadowOf = shadowOf
         self.modelVersionID = modelVersionID
         self.isShadow = isShadow
         self.time = time
@@ -61,6 +67,7 @@ public struct InferenceRecord: Sendable, Equatable, Codable {
                 + "\(Self.maximumExternalIDBytes) bytes without control characters")
         }
         if let latency, latency < .zero { throw .badRequest("inference latency must not be negative") }
+        if shadowOf != nil, !isShadow { throw .badRequest("only a shadow result can name the inference it shadows") }
         if groundTruthTime != nil, groundTruth == nil {
             throw .badRequest("a ground-truth time needs ground-truth values")
         }

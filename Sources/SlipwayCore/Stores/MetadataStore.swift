@@ -114,8 +114,61 @@ public protocol DataStoreIndex: Sendable {
     func deleteVariable(workspaceID: String, name: String) async throws -> EnvironmentVariable?
 }
 
+/// Models and their versions (artifacts live in the blob store).
+public protocol ModelStore: Sendable {
+    /// Inserts the model; a second model of the same name in the workspace is refused.
+    func insertModel(_ model: Model) async throws
+    func model(id: String) async throws -> Model?
+    func model(workspaceID: String, name: String) async throws -> Model?
+    /// Newest first.
+    func listModels(workspaceID: String) async throws -> [Model]
+    /// Inserts the version with the next number of its model (its `number` is ignored) and
+    /// touches the model's `updatedAt`; returns the version as stored.
+    func insertModelVersion(_ version: ModelVersion) async throws -> ModelVersion
+    func modelVersion(id: String) async throws -> ModelVersion?
+    /// Oldest first.
+    func modelVersions(modelID: String) async throws -> [ModelVersion]
+    func updateModelVersionStatus(id: String, status: ModelVersionStatus, message: String?) async throws
+}
+
+/// Pipeline versions and the deployments that serve them.
+public protocol ServingStore: Sendable {
+    /// Inserts the version and makes its graph the pipeline's current one.
+    func insertPipelineVersion(_ version: PipelineVersion) async throws
+    func pipelineVersion(id: String) async throws -> PipelineVersion?
+    /// Oldest first.
+    func pipelineVersions(pipelineID: String) async throws -> [PipelineVersion]
+    func pipeline(id: String) async throws -> Pipeline?
+    func insertModelDeployment(_ deployment: ModelDeployment) async throws
+    func updateModelDeployment(_ deployment: ModelDeployment) async throws
+    func modelDeployment(id: String) async throws -> ModelDeployment?
+    func modelDeployment(workspaceID: String, name: String) async throws -> ModelDeployment?
+    func modelDeployments(pipelineID: String) async throws -> [ModelDeployment]
+    /// Every deployment that is not stopped, to restart after a restart of the server.
+    func activeModelDeployments() async throws -> [ModelDeployment]
+}
+
+/// Inference records, appended in batches and read by page.
+public protocol InferenceStore: Sendable {
+    func appendInferenceRecords(_ records: [InferenceRecord]) async throws
+    /// A page of records that are not shadow results, in the query's order.
+    func inferenceRecords(_ query: InferenceRecordQuery) async throws -> InferenceRecordQuery.Page
+    /// The shadow results recorded for the given records.
+    func shadowRecords(of recordIDs: [String]) async throws -> [InferenceRecord]
+}
+
+/// Small integer numbers of objects (`NumberedKind`).
+public protocol NumberingStore: Sendable {
+    /// The object's number, assigned (the next one of its kind) when it has none yet.
+    func number(of kind: NumberedKind, id: String) async throws -> Int64
+    /// Numbers already assigned to these objects (objects without one are left out).
+    func assignedNumbers(of kind: NumberedKind, ids: [String]) async throws -> [String: Int64]
+    func objectID(of kind: NumberedKind, number: Int64) async throws -> String?
+}
+
 /// The whole metadata contract; one backend implements all of it.
-public protocol MetadataStore: IdentityStore, CatalogStore, ExecutionStore, DeploymentStore, MetricStore, DataStoreIndex {
+public protocol MetadataStore: IdentityStore, CatalogStore, ExecutionStore, DeploymentStore, MetricStore, DataStoreIndex,
+    ModelStore, ServingStore, InferenceStore, NumberingStore {
     /// Runs `body` against a view of the store whose writes commit together when `body` returns,
     /// or not at all when it throws. The view is bound to one transaction: use it, not the store
     /// it came from, inside `body`, and not after `body` returns. Reads through the view see its

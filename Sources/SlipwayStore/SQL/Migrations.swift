@@ -207,5 +207,57 @@ enum Migrations {
             "CREATE INDEX pipeline_steps_step ON pipeline_steps (step_id)",
             "INSERT INTO pipeline_steps (pipeline_id, step_id) SELECT id, step_id FROM pipelines",
         ], revert: [], rewrite: PipelineGraphMigration.rewrite),
+        // Models and their versions, pipeline versions, serving deployments, inference records and
+        // the integer numbers some APIs name objects by.
+        Migration(version: 11, name: "model serving", prepare: [
+            """
+            CREATE TABLE models (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, name TEXT NOT NULL, description TEXT,
+                created_at DOUBLE PRECISION NOT NULL, created_by TEXT NOT NULL, updated_at DOUBLE PRECISION NOT NULL,
+                UNIQUE (workspace_id, name))
+            """,
+            """
+            CREATE TABLE model_versions (id TEXT PRIMARY KEY, model_id TEXT NOT NULL, workspace_id TEXT NOT NULL,
+                number INTEGER NOT NULL, blob_key TEXT NOT NULL, file_name TEXT NOT NULL, size BIGINT NOT NULL,
+                sha256 TEXT NOT NULL, framework TEXT NOT NULL, input_schema_json TEXT, output_schema_json TEXT,
+                configuration_json TEXT, status TEXT NOT NULL, status_message TEXT, created_at DOUBLE PRECISION NOT NULL,
+                created_by TEXT NOT NULL, UNIQUE (model_id, number))
+            """,
+            """
+            CREATE TABLE pipeline_versions (id TEXT PRIMARY KEY, pipeline_id TEXT NOT NULL, workspace_id TEXT NOT NULL,
+                graph_json TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL, created_by TEXT NOT NULL)
+            """,
+            "CREATE INDEX pipeline_versions_pipeline ON pipeline_versions (pipeline_id, created_at)",
+            """
+            CREATE TABLE model_deployments (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, name TEXT NOT NULL,
+                pipeline_id TEXT NOT NULL, pipeline_version_id TEXT NOT NULL, resources_json TEXT NOT NULL,
+                status TEXT NOT NULL, status_message TEXT, generation INTEGER NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL, created_by TEXT NOT NULL, updated_at DOUBLE PRECISION NOT NULL,
+                UNIQUE (workspace_id, name))
+            """,
+            "CREATE INDEX model_deployments_pipeline ON model_deployments (pipeline_id)",
+            MigrationStatement(sqlite: """
+                CREATE TABLE inference_records (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, deployment_id TEXT NOT NULL,
+                    pipeline_id TEXT NOT NULL, pipeline_version_id TEXT, model_version_id TEXT,
+                    is_shadow INTEGER NOT NULL, shadow_of TEXT, time DOUBLE PRECISION NOT NULL, external_id TEXT,
+                    inputs_json TEXT NOT NULL, outputs_json TEXT NOT NULL, ground_truth_json TEXT,
+                    ground_truth_time DOUBLE PRECISION, latency_us BIGINT)
+                """, postgres: """
+                CREATE TABLE inference_records (id TEXT COLLATE "C" PRIMARY KEY, workspace_id TEXT NOT NULL,
+                    deployment_id TEXT NOT NULL, pipeline_id TEXT NOT NULL, pipeline_version_id TEXT, model_version_id TEXT,
+                    is_shadow INTEGER NOT NULL, shadow_of TEXT, time DOUBLE PRECISION NOT NULL, external_id TEXT,
+                    inputs_json TEXT NOT NULL, outputs_json TEXT NOT NULL, ground_truth_json TEXT,
+                    ground_truth_time DOUBLE PRECISION, latency_us BIGINT)
+                """),
+            "CREATE INDEX inference_records_pipeline ON inference_records (pipeline_id, is_shadow, time, id)",
+            "CREATE INDEX inference_records_deployment ON inference_records (deployment_id, is_shadow, time, id)",
+            "CREATE INDEX inference_records_shadow_of ON inference_records (shadow_of)",
+            """
+            CREATE TABLE object_numbers (kind TEXT NOT NULL, number BIGINT NOT NULL, object_id TEXT NOT NULL,
+                PRIMARY KEY (kind, number), UNIQUE (kind, object_id))
+            """,
+        ], revert: [
+            "DROP TABLE object_numbers", "DROP TABLE inference_records", "DROP TABLE model_deployments",
+            "DROP TABLE pipeline_versions", "DROP TABLE model_versions", "DROP TABLE models",
+        ]),
     ]
 }

@@ -17,6 +17,10 @@ extension SQLRow {
     func json<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(try string(column).utf8))
     }
+    func optionalJSON<T: Decodable>(_ column: String, as type: T.Type) throws -> T? {
+        guard let text = try optionalString(column) else { return nil }
+        return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+    }
 }
 
 func encodeJSON(_ value: [String: JSONValue]) -> String {

@@ -35,6 +35,12 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         var objects: [DataObject] = []
         var uploads: [MultipartUpload] = []
         var variables: [String: [String: String]] = [:]
+        var models: [Model] = []
+        var modelVersions: [ModelVersion] = []
+        var pipelineVersions: [PipelineVersion] = []
+        var modelDeployments: [ModelDeployment] = []
+        var inferenceRecords: [InferenceRecord] = []
+        var numbers: [NumberedKind: [String: Int64]] = [:]
         /// Source of the AUTOINCREMENT ids of log lines and list-metric batches.
         var nextRowID: Int = 1
         /// Bumped by every write, so a transaction can tell whether another write came between.
@@ -98,7 +104,7 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
 
     /// Runs a write under the lock on a copy: a write that throws leaves nothing behind (as a
     /// failed SQL statement does), and one that changed something bumps `version`.
-    private func write<T: Sendable>(_ body: (inout State) throws -> T) throws -> T {
+    func write<T: Sendable>(_ body: (inout State) throws -> T) throws -> T {
         try state.withLock { state in
             var copy = state
             let result = try body(&copy)
@@ -110,7 +116,7 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         }
     }
 
-    private func read<T: Sendable>(_ body: (State) -> T) -> T {
+    func read<T: Sendable>(_ body: (State) -> T) -> T {
         state.withLock { body($0) }
     }
 
@@ -119,12 +125,12 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
-    private static func duplicate(_ what: String) -> SlipwayError {
+    static func duplicate(_ what: String) -> SlipwayError {
         SlipwayError.conflict("UNIQUE constraint failed: \(what)")
     }
 
     /// `ORDER BY created_at` (ties keep insertion order, as SQLite's rowid scan does).
-    private static func byCreation<T>(_ rows: [T], _ date: (T) -> Date) -> [T] {
+    static func byCreation<T>(_ rows: [T], _ date: (T) -> Date) -> [T] {
         rows.enumerated().sorted { (date($0.element), $0.offset) < (date($1.element), $1.offset) }.map(\.element)
     }
 

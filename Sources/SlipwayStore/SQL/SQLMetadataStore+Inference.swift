@@ -1,0 +1,88 @@
+import Foundation
+import SQLKit
+import SlipwayCore
+
+/// `InferenceStore` on SQL: one row per record, features as JSON documents; pages are read in
+/// (time, id) order through an index that starts with the pipeline or the deployment.
+extension SQLMetadataStore {
+    public func appendInferenceRecords(_ records: [InferenceRecord]) async throws {
+        guard !records.isEmpty else { return }
+        try await sqlTransaction { db in
+            for chunk in stride(from: 0, to: records.count, by: 200).map({ records[$0..<min($0 + 200, records.count)] }) {
+                var insert = db.insert(into: "inference_records").columns(
+                    "id", "workspace_id", "deployment_id", "pipeline_id", "pipeline_version_id", "model_version_id",
+                    "is_shadow", "shadow_of", "time", "external_id", "inputs_json", "outputs_json", "ground_truth_json",
+                    "ground_truth_time", "latency_us")
+                for r in chunk {
+                    insert = insert.values(
+                        SQLBind(r.id), SQLBind(r.workspaceID), SQLBind(r.deploymentID), SQLBind(r.pipelineID),
+                        SQLBind(r.pipelineVersionID), SQLBind(r.modelVersionID), SQLBind(r.isShadow ? 1 : 0),
+                        SQLBind(r.shadowOf), SQLBind(r.time.timeIntervalSince1970), SQLBind(r.externalID),
+                        SQLBind(encodeJSON(r.inputs)), SQLBind(encodeJSON(r.outputs)),
+                        SQLBind(r.groundTruth.map { encodeJSON($0) }), SQLBind(r.groundTruthTime?.timeIntervalSince1970),
+                        SQLBind(r.latency.map { Self.microseconds($0) }))
+                }
+                try await insert.run()
+            }
+        }
+    }
+
+    public func inferenceRecords(_ query: InferenceRecordQuery) async throws -> InferenceRecordQuery.Page {
+        try await withDatabase { db in
+            let ascending = query.order == .oldestFirst
+            var select = db.select().column("*").from("inference_records")
+                .where("workspace_id", .equal, query.workspaceID)
+                .where("is_shadow", .equal, 0)
+            if let deploymentID = query.deploymentID { select = select.where("deployment_id", .equal, deploymentID) }
+            if let pipelineID = query.pipelineID { select = select.where("pipeline_id", .equal, pipelineID) }
+            if let modelVersionID = query.modelVersionID { select = select.where("model_version_id", .equal, modelVersionID) }
+            if let start = query.start { select = select.where("time", .greaterThanOrEqual, start.timeIntervalSince1970) }
+            if let end = query.end { select = select.where("time", .lessThan, end.timeIntervalSince1970) }
+            if let cursor = query.cursor {
+                let time = cursor.time.timeIntervalSince1970
+                let beyond: SQLBinaryOperator = ascending ? .greaterThan : .lessThan
+                select = select.where { group in
+                    group.where("time", beyond, time)
+                        .orWhere { tie in tie.where("time", .equal, time).where("id", beyond, cursor.recordID) }
+                }
+            }
+            let direction: SQLDirection = ascending ? .ascending : .descending
+            let rows = try await select.orderBy("time", direction).orderBy("id", direction).limit(query.limit + 1).all()
+            var records = try rows.prefix(query.limit).map(Self.inferenceRecord(from:))
+            let more = rows.count > query.limit
+            records = Array(records)
+            return InferenceRecordQuery.Page(records: records, nextCursor: more ? records.last.map(InferenceCursor.init(after:)) : nil)
+        }
+    }
+
+    public func shadowRecords(of recordIDs: [String]) async throws -> [InferenceRecord] {
+        guard !recordIDs.isEmpty else { return [] }
+        return try await withDatabase { db in
+            var records: [InferenceRecord] = []
+            for chunk in stride(from: 0, to: recordIDs.count, by: 500).map({ Array(recordIDs[$0..<min($0 + 500, recordIDs.count)]) }) {
+                records += try await db.select().column("*").from("inference_records").where("shadow_of", .in, chunk)
+                    .orderBy("id").all().map(Self.inferenceRecord(from:))
+            }
+            return records
+        }
+    }
+
+    static func microseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+    }
+
+    static func inferenceRecord(from row: any SQLRow) throws -> InferenceRecord {
+        InferenceRecord(
+            id: try row.string("id"), workspaceID: try row.string("workspace_id"),
+            deploymentID: try row.string("deployment_id"), pipelineID: try row.string("pipeline_id"),
+            pipelineVersionID: try row.optionalString("pipeline_version_id"),
+            modelVersionID: try row.optionalString("model_version_id"), isShadow: try row.bool("is_shadow"),
+            shadowOf: try row.optionalString("shadow_of"), time: try row.date("time"),
+            externalID: try row.optionalString("external_id"),
+            inputs: try row.json("inputs_json", as: [String: FeatureValue].self),
+            outputs: try row.json("outputs_json", as: [String: FeatureValue].self),
+            groundTruth: try row.optionalJSON("ground_truth_json", as: [String: FeatureValue].self),
+            groundTruthTime: try row.optionalDate("ground_truth_time"),
+            latency: try row.decode(column: "latency_us", as: Int64?.self).map { .microseconds($0) })
+    }
+}
