@@ -23,6 +23,14 @@ public struct Limits: Sendable, Equatable {
     /// Elastic worker processes running at once (each execution of an elastic deployment or a
     /// direct pipeline run is one); further executions wait for a slot. Default: 4 per core, at least 4.
     public var maxElasticProcesses: Int
+    /// Largest model artifact (default 2 GiB).
+    public var maxModelBytes: Int64 = 2 << 30
+    /// Largest inference request body (default 64 MiB).
+    public var maxInferenceBodyBytes: Int = 64 << 20
+    /// How long a model batch stays open for more rows once its first row arrived.
+    public var inferenceBatchWindow: Duration = .microseconds(500)
+    /// Rows in one model call at most.
+    public var maxInferenceBatchRows: Int = 4096
 
     public static var defaultMaxElasticProcesses: Int { max(4, 4 * ProcessInfo.processInfo.activeProcessorCount) }
 

@@ -9,6 +9,8 @@ public struct Platform: Sendable {
     public var environments: any EnvironmentProvider
     public var launcher: any ElasticLauncher
     public var residents: any ResidentWorkerPool
+    /// Model artifacts and how they run; nil where model serving is not set up.
+    public var models: (any ModelArtifacts)?
     public var sealer: SecretSealer
     public var signals: CompletionSignals
     public var limits: Limits
@@ -23,7 +25,7 @@ public struct Platform: Sendable {
                 residents: any ResidentWorkerPool, sealer: SecretSealer, signals: CompletionSignals,
                 limits: Limits, logger: Logger,
                 workerEnvironment: @escaping @Sendable (WorkerContext) -> [String: String],
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() }, models: (any ModelArtifacts)? = nil) {
         self.store = store
         self.blobs = blobs
         self.bundles = bundles
@@ -36,5 +38,6 @@ public struct Platform: Sendable {
         self.logger = logger
         self.workerEnvironment = workerEnvironment
         self.now = now
+        self.models = models
     }
 }

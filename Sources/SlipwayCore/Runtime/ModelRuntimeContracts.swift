@@ -1,0 +1,45 @@
+import Foundation
+
+/// What an uploaded model artifact turned out to be.
+public struct ModelArtifactFacts: Sendable, Equatable {
+    /// Graph input and output names, where the format declares them (ONNX).
+    public var inputNames: [String]
+    public var outputNames: [String]
+    /// Requirements the artifact brings (a BYOP archive's `requirements.txt`).
+    public var requirements: String?
+
+    public init(inputNames: [String] = [], outputNames: [String] = [], requirements: String? = nil) {
+        self.inputNames = inputNames
+        self.outputNames = outputNames
+        self.requirements = requirements
+    }
+}
+
+/// How a model version runs in a resident worker: the code the worker loads and the variables
+/// that point it at the model.
+public struct ModelServingCode: Sendable, Equatable {
+    public var codeDirectory: URL
+    public var functionPath: String
+    public var functionName: String
+    public var environment: [String: String]
+
+    public init(codeDirectory: URL, functionPath: String, functionName: String, environment: [String: String]) {
+        self.codeDirectory = codeDirectory
+        self.functionPath = functionPath
+        self.functionName = functionName
+        self.environment = environment
+    }
+}
+
+/// Model artifacts on this machine: checking uploads, the environment each framework needs, and
+/// the local copy a model worker loads.
+public protocol ModelArtifacts: Sendable {
+    /// Checks the artifact in `file` for `framework`; a `badRequest` says what is wrong with it.
+    func inspect(file: URL, framework: ModelFramework) async throws -> ModelArtifactFacts
+    /// Why models of this framework cannot be served here, or nil when they can.
+    func servingRefusal(for framework: ModelFramework) -> String?
+    /// The environment a version runs in: the framework's pinned libraries plus its own requirements.
+    func environmentSpec(for version: ModelVersion) throws(SlipwayError) -> EnvironmentSpec
+    /// Prepares the version's local copy (exported from the blob store, unpacked when an archive).
+    func servingCode(for version: ModelVersion, modelName: String, blobs: any BlobStore) async throws -> ModelServingCode
+}
