@@ -14,6 +14,8 @@ public struct DataDirectory: Sendable {
     public var environments: URL { root.appendingPathComponent("environments") }
     public var runs: URL { root.appendingPathComponent("runs") }
     public var uploads: URL { root.appendingPathComponent("uploads") }
+    /// Local copies of deployed model versions (exported from the blob store, unpacked).
+    public var models: URL { root.appendingPathComponent("models") }
     public var adminTokenFile: URL { root.appendingPathComponent("admin-token") }
 
     public func prepare() throws {

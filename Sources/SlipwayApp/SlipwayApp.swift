@@ -46,7 +46,9 @@ public struct SlipwayApp: Sendable {
             store: store, blobs: blobs, bundles: bundles, environments: environments, launcher: launcher,
             residents: residents, sealer: sealer,
             signals: CompletionSignals(), limits: limits, logger: logger,
-            workerEnvironment: { context in HTTPFrontEnd.workerEnvironment(context, configuration: configuration) })
+            workerEnvironment: { context in HTTPFrontEnd.workerEnvironment(context, configuration: configuration) },
+            models: LocalModelArtifacts(root: directory.models, pythonPath: workerPath,
+                                        defaultPythonVersion: environments.defaultPythonVersion))
         let core = CoreServices(platform: platform)
         let created = try await core.accounts.bootstrap(adminToken: configuration.adminToken)
         if let created {
@@ -62,6 +64,7 @@ public struct SlipwayApp: Sendable {
         if recovered > 0 { logger.warning("marked \(recovered) interrupted execution(s) as Error") }
         try await core.steps.resumePendingBuilds()
         try await core.deployments.resumeWorkers()
+        try await core.serving.resume()
         let scheduler = PeriodicScheduler(platform: platform, deployments: core.deployments)
         logger.info("Python environments: \(environments.builder); versions \(environments.availablePythonVersions().joined(separator: ", "))")
         return SlipwayApp(configuration: configuration, core: core, frontEnd: frontEnd, store: store, residents: residents,
@@ -79,10 +82,11 @@ public struct SlipwayApp: Sendable {
     /// stop, the resident workers are stopped (their running executions get a bounded grace),
     /// and the store closes last.
     public func serviceGroup(logger: Logger) -> ServiceGroup {
-        let store = store, residents = residents, resources = resources, scheduler = scheduler
+        let store = store, residents = residents, resources = resources, scheduler = scheduler, serving = core.serving
         let services: [any Service] = [
             LifecycleService("store", stop: { await store.close() }),
             LifecycleService("resident workers", stop: { await residents.stopAll() }),
+            LifecycleService("model serving", stop: { await serving.shutdown() }),
             LifecycleService("resource monitor", start: { await resources.start() }, stop: { await resources.stop() }),
             LifecycleService("scheduler", start: { await scheduler.start() }, stop: { await scheduler.stop() }),
             frontEnd.application(logger: logger),
@@ -95,6 +99,7 @@ public struct SlipwayApp: Sendable {
     public func shutdown() async {
         await scheduler.stop()
         await resources.stop()
+        await core.serving.shutdown()
         await residents.stopAll()
         await store.close()
     }

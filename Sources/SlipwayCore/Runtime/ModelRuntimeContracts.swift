@@ -39,7 +39,7 @@ public protocol ModelArtifacts: Sendable {
     /// Why models of this framework cannot be served here, or nil when they can.
     func servingRefusal(for framework: ModelFramework) -> String?
     /// The environment a version runs in: the framework's pinned libraries plus its own requirements.
-    func environmentSpec(for version: ModelVersion) throws(SlipwayError) -> EnvironmentSpec
+    func environmentSpec(for version: ModelVersion) throws -> EnvironmentSpec
     /// Prepares the version's local copy (exported from the blob store, unpacked when an archive).
     func servingCode(for version: ModelVersion, modelName: String, blobs: any BlobStore) async throws -> ModelServingCode
 }

@@ -12,6 +12,9 @@ public struct CoreServices: Sendable {
     public let deployments: DeploymentService
     public let metrics: MetricService
     public let variables: VariableService
+    public let models: ModelRegistryService
+    public let modelPipelines: ModelPipelineService
+    public let serving: ServingService
 
     public init(platform: Platform) {
         self.platform = platform
@@ -23,5 +26,8 @@ public struct CoreServices: Sendable {
         deployments = DeploymentService(platform: platform, accounts: accounts, executions: executions, dataStore: dataStore)
         metrics = MetricService(platform: platform)
         variables = VariableService(platform: platform)
+        models = ModelRegistryService(platform: platform)
+        modelPipelines = ModelPipelineService(platform: platform)
+        serving = ServingService(platform: platform)
     }
 }

@@ -105,7 +105,7 @@ public final class VirtualEnvironmentProvider: EnvironmentProvider, @unchecked S
             try requirements.write(to: file, atomically: true, encoding: .utf8)
             log("Installing requirements")
             if let uv = uvPath {
-                try await step(uv, ["pip", "install", "--python", python, "-r", file.path], log: log,
+                try await step(uv, ["pip", "install", "--compile-bytecode", "--python", python, "-r", file.path], log: log,
                                what: "installing requirements")
             } else {
                 try await step(python, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-r", file.path],
