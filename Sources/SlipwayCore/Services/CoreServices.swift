@@ -15,6 +15,7 @@ public struct CoreServices: Sendable {
     public let models: ModelRegistryService
     public let modelPipelines: ModelPipelineService
     public let serving: ServingService
+    public let numbers: NumberingService
 
     public init(platform: Platform) {
         self.platform = platform
@@ -29,5 +30,6 @@ public struct CoreServices: Sendable {
         models = ModelRegistryService(platform: platform)
         modelPipelines = ModelPipelineService(platform: platform)
         serving = ServingService(platform: platform)
+        numbers = NumberingService(store: platform.store)
     }
 }

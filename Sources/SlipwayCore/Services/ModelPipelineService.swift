@@ -69,6 +69,12 @@ public struct ModelPipelineService: Sendable {
         return try await create(workspaceID: source.workspaceID, userID: userID, name: name, graph: graph)
     }
 
+    /// The pipeline with this id, in whatever workspace (the caller checks access).
+    public func pipeline(id: String) async throws -> Pipeline {
+        guard let pipeline = try await platform.store.pipeline(id: id) else { throw SlipwayError.notFound("pipeline", id) }
+        return pipeline
+    }
+
     public func pipeline(id: String, workspaceID: String) async throws -> Pipeline {
         guard let pipeline = try await platform.store.pipeline(id: id), pipeline.workspaceID == workspaceID else {
             throw SlipwayError.notFound("pipeline", id)

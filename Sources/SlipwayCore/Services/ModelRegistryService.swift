@@ -116,6 +116,12 @@ public struct ModelRegistryService: Sendable {
         try await platform.store.listModels(workspaceID: workspaceID)
     }
 
+    /// The model with this id, in whatever workspace (the caller checks access).
+    public func model(id: String) async throws -> Model {
+        guard let model = try await platform.store.model(id: id) else { throw SlipwayError.notFound("model", id) }
+        return model
+    }
+
     /// The model, when it is in the workspace.
     public func model(id: String, workspaceID: String) async throws -> Model {
         guard let model = try await platform.store.model(id: id), model.workspaceID == workspaceID else {

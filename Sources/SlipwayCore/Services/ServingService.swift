@@ -110,6 +110,14 @@ public final class ServingService: Sendable {
         for id in live.withLock({ Array($0.keys) }) { await stopReplicas(of: id) }
     }
 
+    /// The deployment with this id, in whatever workspace (the caller checks access).
+    public func deployment(id: String) async throws -> ModelDeployment {
+        guard let deployment = try await platform.store.modelDeployment(id: id) else {
+            throw SlipwayError.notFound("deployment", id)
+        }
+        return deployment
+    }
+
     public func deployment(id: String, workspaceID: String) async throws -> ModelDeployment {
         guard let deployment = try await platform.store.modelDeployment(id: id), deployment.workspaceID == workspaceID else {
             throw SlipwayError.notFound("deployment", id)
@@ -264,6 +272,55 @@ public final class ServingService: Sendable {
         duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 
+    // MARK: - Logs
+
+    /// A page of the records of `query`; a page holds records of one pipeline version only
+    /// (it stops early, with `schemaChanged`, where the version changes).
+    public func logs(_ query: InferenceRecordQuery) async throws -> InferenceLogPage {
+        try query.validate()
+        let page = try await platform.store.inferenceRecords(query)
+        var records = page.records
+        var next = page.nextCursor
+        var schemaChanged = false
+        if let first = records.first, let cut = records.firstIndex(where: { $0.pipelineVersionID != first.pipelineVersionID }) {
+            records = Array(records[..<cut])
+            next = records.last.map(InferenceCursor.init(after:))
+            schemaChanged = true
+        }
+        let shadows = Dictionary(grouping: try await platform.store.shadowRecords(of: records.map(\.id)), by: { $0.shadowOf ?? "" })
+        var versions: [String: ModelVersion] = [:], names: [String: String] = [:], splits: [String: Bool] = [:]
+        func describe(_ id: String?) async throws -> (ModelVersion, String)? {
+            guard let id else { return nil }
+            if versions[id] == nil, let version = try await platform.store.modelVersion(id: id) {
+                versions[id] = version
+                names[id] = try await platform.store.model(id: version.modelID)?.name
+            }
+            guard let version = versions[id], let name = names[id] else { return nil }
+            return (version, name)
+        }
+        var entries: [InferenceLogPage.Entry] = []
+        for record in records {
+            let served = try await describe(record.modelVersionID)
+            var shadowOutputs: [(modelName: String, outputs: [String: JSONValue])] = []
+            for shadow in shadows[record.id] ?? [] {
+                if let (_, name) = try await describe(shadow.modelVersionID) {
+                    shadowOutputs.append((name, shadow.outputs.mapValues(\.json)))
+                }
+            }
+            var split = false
+            if let versionID = record.pipelineVersionID {
+                if splits[versionID] == nil {
+                    let graph = try await platform.store.pipelineVersion(id: versionID)?.graph
+                    splits[versionID] = graph?.nodes.contains { if case .split? = $0.routing { true } else { false } } ?? false
+                }
+                split = splits[versionID] ?? false
+            }
+            entries.append(InferenceLogPage.Entry(record: record, modelName: served?.1, modelVersion: served?.0,
+                                                  shadows: shadowOutputs, split: split))
+        }
+        return InferenceLogPage(entries: entries, nextCursor: next, schemaChanged: schemaChanged)
+    }
+
     // MARK: - Replicas
 
     private func start(_ deployment: ModelDeployment, version: PipelineVersion) async {
@@ -289,9 +346,10 @@ public final class ServingService: Sendable {
                 let set = ModelReplicaSet(modelName: model.name, replicaKeys: keys, pool: platform.residents,
                                           maxRows: platform.limits.maxInferenceBatchRows, timeout: .seconds(60))
                 sets[id] = set
-                for key in keys {
+                for (replica, key) in keys.enumerated() {
                     specs.append((set, ResidentWorkerSpec(
-                        deploymentID: key, deploymentName: "\(deployment.name)/\(model.name)", generation: deployment.generation,
+                        deploymentID: key, deploymentName: "\(deployment.name)-\(model.name)-r\(replica)",
+                        generation: deployment.generation,
                         pythonExecutable: environment.pythonExecutable, codeDirectory: code.codeDirectory,
                         functionPath: code.functionPath, functionName: code.functionName, concurrency: 1, queueLimit: 2,
                         memoryLimitBytes: deployment.resources.memoryBytes, executionTimeout: .seconds(60),

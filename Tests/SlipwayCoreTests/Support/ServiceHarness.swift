@@ -54,7 +54,7 @@ struct ServiceHarness: Sendable {
                 variables["SHADOWED"] = "from-dialect"
                 return variables
             },
-            now: { clock.now })
+            now: { clock.now }, models: FakeModelArtifacts())
         let accounts = AccountService(store: store, now: { clock.now })
         guard let adminToken = try await accounts.bootstrap(adminToken: nil) else {
             throw SlipwayError.internal("bootstrap issued no admin token")
