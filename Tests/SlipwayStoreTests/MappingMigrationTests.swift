@@ -95,7 +95,7 @@ struct MappingMigrationTests {
         await store.close()
 
         let migrated = try await temp.open()
-        #expect(try await migrated.schemaVersion() == 9)
+        #expect(try await migrated.schemaVersion() == Migrations.all.count)
         let read = try #require(try await migrated.deployment(workspaceID: "ws1", name: "d1"))
         #expect(read.inputsMapping == inputsMapping)
         #expect(read.outputsMapping == outputsMapping)

@@ -48,7 +48,7 @@ struct PipelineGraphMigrationTests {
         await store.close()
 
         let migrated = try await temp.open()
-        #expect(try await migrated.schemaVersion() == 9)
+        #expect(try await migrated.schemaVersion() == Migrations.all.count)
         let pipeline = try #require(try await migrated.pipeline(workspaceID: "ws1", name: "add"))
         #expect(pipeline.graph == .singleStep(nodeName: "add", stepID: "step-1", inputs: step.inputs, outputs: step.outputs))
         #expect(pipeline.ownsStep)
