@@ -4,6 +4,9 @@
 #   * .venvs/compat: a virtualenv with scripts/compat-requirements.txt installed
 #     (craft-ai-sdk==0.72.1, pytest, ...), used by the compatibility suite:
 #       .venvs/compat/bin/python -m pytest Tests/compat
+#   * .venvs/compat-wallaroo: Tests/compat_wallaroo/requirements.txt (requests, pytest, ...),
+#     used by the Wallaroo compatibility suite:
+#       .venvs/compat-wallaroo/bin/python -m pytest Tests/compat_wallaroo
 # Progress goes to stderr; stdout only carries `export` lines, so
 #   eval "$(scripts/python-env.sh)"
 # is safe. Environment overrides:
@@ -16,7 +19,8 @@ VENVS="$REPO_ROOT/.venvs"
 TOOLS_VENV="$VENVS/tools"
 COMPAT_VENV="$VENVS/compat"
 REQUIREMENTS="$REPO_ROOT/scripts/compat-requirements.txt"
-STAMP="$COMPAT_VENV/.slipway-requirements.sha256"
+WALLAROO_VENV="$VENVS/compat-wallaroo"
+WALLAROO_REQUIREMENTS="$REPO_ROOT/Tests/compat_wallaroo/requirements.txt"
 UV_VERSION="${SLIPWAY_UV_VERSION:-0.9.5}"
 
 log() { printf 'python-env: %s\n' "$*" >&2; }
@@ -55,24 +59,34 @@ else
 fi
 log "uv: $UV ($("$UV" --version))"
 
-# --- .venvs/compat -------------------------------------------------------------
-[[ -f "$REQUIREMENTS" ]] || die "missing $REQUIREMENTS"
-if [[ ! -x "$COMPAT_VENV/bin/python" ]] || ! "$COMPAT_VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
-    log "creating $COMPAT_VENV with $PYTHON"
-    rm -rf "$COMPAT_VENV"
-    "$UV" venv --quiet --python "$PYTHON" "$COMPAT_VENV" >&2
-fi
+# --- the virtual environments ------------------------------------------------
+# ensure_venv VENV REQUIREMENTS: creates VENV if needed and installs REQUIREMENTS into it when
+# they changed since the last install (a stamp holds their SHA-256).
+ensure_venv() {
+    local venv="$1" requirements="$2"
+    local stamp="$venv/.slipway-requirements.sha256"
+    [[ -f "$requirements" ]] || die "missing $requirements"
+    if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import sys' >/dev/null 2>&1; then
+        log "creating $venv with $PYTHON"
+        rm -rf "$venv"
+        "$UV" venv --quiet --python "$PYTHON" "$venv" >&2
+    fi
+    local want have
+    want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+    have="$(cat "$stamp" 2>/dev/null || true)"
+    if [[ "$want" != "$have" ]]; then
+        log "installing $(basename "$(dirname "$requirements")")/$(basename "$requirements") into $venv"
+        rm -f "$stamp"
+        "$UV" pip install --quiet --python "$venv/bin/python" -r "$requirements" >&2
+        printf '%s\n' "$want" >"$stamp"
+    else
+        log "$venv is up to date"
+    fi
+}
 
-WANT="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
-HAVE="$(cat "$STAMP" 2>/dev/null || true)"
-if [[ "$WANT" != "$HAVE" ]]; then
-    log "installing $(basename "$REQUIREMENTS") into $COMPAT_VENV"
-    rm -f "$STAMP"
-    "$UV" pip install --quiet --python "$COMPAT_VENV/bin/python" -r "$REQUIREMENTS" >&2
-    printf '%s\n' "$WANT" >"$STAMP"
-else
-    log "$COMPAT_VENV is up to date"
-fi
+ensure_venv "$COMPAT_VENV" "$REQUIREMENTS"
+ensure_venv "$WALLAROO_VENV" "$WALLAROO_REQUIREMENTS"
 
 printf 'export SLIPWAY_UV=%q\n' "$UV"
 printf 'export SLIPWAY_COMPAT_PYTHON=%q\n' "$COMPAT_VENV/bin/python"
+printf 'export SLIPWAY_WALLAROO_PYTHON=%q\n' "$WALLAROO_VENV/bin/python"

@@ -17,6 +17,12 @@ public struct DataDirectory: Sendable {
     /// Local copies of deployed model versions (exported from the blob store, unpacked).
     public var models: URL { root.appendingPathComponent("models") }
     public var adminTokenFile: URL { root.appendingPathComponent("admin-token") }
+    /// The administrator's generated password (only when none was chosen on first start).
+    public var adminPasswordFile: URL { root.appendingPathComponent("admin-password") }
+    /// The confidential OAuth client's secret (unless `SLIPWAY_CLIENT_SECRET` is set).
+    public var clientSecretFile: URL { root.appendingPathComponent("client-secret") }
+    /// The RSA private key (PEM) that signs RS256 access tokens.
+    public var rsaSigningKeyFile: URL { root.appendingPathComponent("rsa-signing-key.pem") }
 
     public func prepare() throws {
         for folder in [root, blobs, code, environments, runs, uploads] {
@@ -33,6 +39,18 @@ public struct DataDirectory: Sendable {
         let key = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
         try writePrivate(key, to: file)
         return key
+    }
+
+    /// The text kept in `file` (mode 0600, surrounding whitespace dropped), made by `create` and
+    /// written on first use.
+    public func privateText(at file: URL, create: () throws -> String) throws -> String {
+        if let data = try? Data(contentsOf: file) {
+            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if !text.isEmpty { return text }
+        }
+        let text = try create()
+        try writePrivate(Data((text + "\n").utf8), to: file)
+        return text
     }
 
     /// Writes a file readable by its owner only.

@@ -19,6 +19,8 @@ public struct SlipwayApp: Sendable {
     let resources: ResourceMonitor
     /// Set when this start created the admin token.
     public let createdAdminToken: String?
+    /// Set when this start generated the administrator's password (written to `admin-password`).
+    public let generatedAdminPassword: Bool
 
     public var platform: Platform { core.platform }
     public var accounts: AccountService { core.accounts }
@@ -49,16 +51,19 @@ public struct SlipwayApp: Sendable {
             workerEnvironment: { context in HTTPFrontEnd.workerEnvironment(context, configuration: configuration) },
             models: LocalModelArtifacts(root: directory.models, pythonPath: workerPath,
                                         defaultPythonVersion: environments.defaultPythonVersion))
-        let core = CoreServices(platform: platform)
-        let created = try await core.accounts.bootstrap(adminToken: configuration.adminToken)
-        if let created {
-            try directory.writePrivate(Data((created + "\n").utf8), to: directory.adminTokenFile)
-        }
+        let core = CoreServices(platform: platform, passwords: configuration.passwordHasher)
+        let (created, generatedPassword) = try await Self.prepareAccounts(
+            core.accounts, directory: directory, adminToken: configuration.adminToken,
+            adminPassword: configuration.adminPassword)
+        let clientSecret = try configuration.clientSecret
+            ?? directory.privateText(at: directory.clientSecretFile) { SecretTokens.make(prefix: "", bytes: 32) }
+        let rsaKey = try directory.privateText(at: directory.rsaSigningKeyFile, create: RSATokenSigner.newPrivateKeyPEM)
         let resources = ResourceMonitor(dataDirectory: directory.root, residents: residents, logger: logger)
-        let frontEnd = await HTTPFrontEnd.make(
+        let frontEnd = try await HTTPFrontEnd.make(
             core: core, resources: resources,
             keys: .init(accessTokens: try directory.secret(named: "jwt.key"),
-                        signedURLs: try directory.secret(named: "url-signing.key")),
+                        signedURLs: try directory.secret(named: "url-signing.key"),
+                        rsaAccessTokens: rsaKey, clientSecret: clientSecret),
             uploads: directory.uploads, configuration: configuration)
         let recovered = try await core.executions.recoverInterrupted()
         if recovered > 0 { logger.warning("marked \(recovered) interrupted execution(s) as Error") }
@@ -68,7 +73,26 @@ public struct SlipwayApp: Sendable {
         let scheduler = PeriodicScheduler(platform: platform, deployments: core.deployments)
         logger.info("Python environments: \(environments.builder); versions \(environments.availablePythonVersions().joined(separator: ", "))")
         return SlipwayApp(configuration: configuration, core: core, frontEnd: frontEnd, store: store, residents: residents,
-                          scheduler: scheduler, resources: resources, createdAdminToken: created)
+                          scheduler: scheduler, resources: resources, createdAdminToken: created,
+                          generatedAdminPassword: generatedPassword)
+    }
+
+    /// First-start accounts of a data directory: the default workspace, the administrator and
+    /// their SDK token (written to `admin-token`), and the administrator's password (chosen,
+    /// or generated and written to `admin-password`; also given to the administrator of a data
+    /// directory made before passwords existed). Returns the token created, if any, and whether
+    /// a password was generated.
+    public static func prepareAccounts(_ accounts: AccountService, directory: DataDirectory, adminToken: String?,
+                                       adminPassword: String?) async throws -> (String?, Bool) {
+        let created = try await accounts.bootstrap(adminToken: adminToken)
+        if let created {
+            try directory.writePrivate(Data((created + "\n").utf8), to: directory.adminTokenFile)
+        }
+        if case .generated(let password) = try await accounts.ensureAdminPassword(chosen: adminPassword) {
+            try directory.writePrivate(Data((password + "\n").utf8), to: directory.adminPasswordFile)
+            return (created, true)
+        }
+        return (created, false)
     }
 
     /// The router with every dialect, health and error handling.

@@ -11,7 +11,7 @@ import SlipwayStore
 struct Slipway: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slipway",
-        abstract: "A self-hosted MLOps platform: pipelines, executions, data store and metrics behind the Craft AI API.",
+        abstract: "A self-hosted MLOps platform: pipelines, executions, data store and metrics behind the Craft AI and Wallaroo APIs.",
         subcommands: [Serve.self, TokenCommand.self, UserCommand.self, WorkspaceCommand.self])
 }
 
@@ -53,6 +53,7 @@ struct Serve: AsyncParsableCommand {
     var maxElasticProcesses = Limits.defaultMaxElasticProcesses
     @Option(help: "Open connections up to which a new one is served on its event loop, for the lowest latency; more run their handlers on the shared pool (default: 2 per core; 0: never).")
     var eventLoopConnections = ServerConfiguration.defaultEventLoopConnections
+    @Option(help: "Lifetime of access tokens, in seconds.") var accessTokenLifetime = 3600
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
 
     func run() async throws {
@@ -66,6 +67,9 @@ struct Serve: AsyncParsableCommand {
                            executionTimeout: .seconds(executionTimeout), longPollHold: .seconds(longPoll),
                            maxQueuedExecutions: maxQueuedExecutions, maxElasticProcesses: maxElasticProcesses),
             adminToken: environment["SLIPWAY_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+            adminPassword: environment["SLIPWAY_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 },
+            clientSecret: environment["SLIPWAY_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 },
+            accessTokenLifetime: TimeInterval(max(1, accessTokenLifetime)),
             eventLoopConnections: eventLoopConnections)
         let app = try await SlipwayApp.build(configuration, logger: logger)
         var banner = "Slipway environment URL: \(configuration.baseURL)\n"
@@ -74,6 +78,13 @@ struct Serve: AsyncParsableCommand {
         }
         banner += "Point craft-ai-sdk at it: CRAFT_AI_ENVIRONMENT_URL=\(configuration.baseURL) "
             + "CRAFT_AI_CONTROL_URL=\(configuration.baseURL) CRAFT_AI_SDK_TOKEN=$(cat \(DataDirectory(root: data.url).adminTokenFile.path))\n"
+        let directory = DataDirectory(root: data.url)
+        if app.generatedAdminPassword {
+            banner += "Administrator password (user 'admin') written to \(directory.adminPasswordFile.path)\n"
+        }
+        banner += "Wallaroo API: \(configuration.baseURL)/v1/api; tokens at \(configuration.baseURL)/auth/realms/master/"
+            + "protocol/openid-connect/token (client 'api-client', secret "
+            + (configuration.clientSecret == nil ? "in \(directory.clientSecretFile.path))\n" : "from SLIPWAY_CLIENT_SECRET)\n")
         FileHandle.standardOutput.write(Data(banner.utf8))
         try await app.serviceGroup(logger: logger).run()
     }
@@ -87,8 +98,14 @@ func withAdmin<T>(_ data: DataDirectoryOption, _ body: (AccountService, SQLMetad
     try directory.prepare()
     let store = try await data.location().open(defaultSQLitePath: directory.database.path, logger: logger)
     let accounts = AccountService(store: store)
-    if let token = try await accounts.bootstrap(adminToken: ProcessInfo.processInfo.environment["SLIPWAY_ADMIN_TOKEN"]) {
-        try directory.writePrivate(Data((token + "\n").utf8), to: directory.adminTokenFile)
+    let environment = ProcessInfo.processInfo.environment
+    do {
+        _ = try await SlipwayApp.prepareAccounts(
+            accounts, directory: directory, adminToken: environment["SLIPWAY_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+            adminPassword: environment["SLIPWAY_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 })
+    } catch {
+        await store.close()
+        throw error
     }
     do {
         let result = try await body(accounts, store)
@@ -124,25 +141,61 @@ struct TokenCommand: AsyncParsableCommand {
 }
 
 struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.",
+                                                    subcommands: [Create.self, Password.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user in a workspace.")
         @Argument(help: "User name (lowercase letters, digits, '-').") var name: String
-        @Option(help: "E-mail address.") var email: String
+        @Option(help: "E-mail address (unique; the user may sign in with it or with the name).") var email: String
+        @Option(help: ArgumentHelp("Password to sign in with; '-' reads it from the first line of stdin.",
+                                   valueName: "password"))
+        var password: String?
+        @Option(help: "First name.") var firstName: String?
+        @Option(help: "Last name.") var lastName: String?
         @Option(help: "Workspace the user joins.") var workspace = AccountService.defaultWorkspaceName
         @OptionGroup var data: DataDirectoryOption
 
         func run() async throws {
+            let secret = try password.map(readPassword)
             let user = try await withAdmin(data) { accounts, store in
                 guard let workspace = try await store.workspace(named: workspace) else {
                     throw ValidationError("no workspace named '\(workspace)'")
                 }
-                return try await accounts.createUser(name: name, email: email, workspaceID: workspace.id)
+                return try await accounts.createUser(name: name, email: email, workspaceID: workspace.id, password: secret,
+                                                     firstName: firstName, lastName: lastName)
             }
             print("created user \(user.name) (\(user.id))")
         }
     }
+
+    struct Password: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a user's password.")
+        @Argument(help: "User name or e-mail address.") var user: String
+        @Option(help: ArgumentHelp("The new password; '-' reads it from the first line of stdin.", valueName: "password"))
+        var password: String
+        @OptionGroup var data: DataDirectoryOption
+
+        func run() async throws {
+            let secret = try readPassword(password)
+            try await withAdmin(data) { accounts, store in
+                let found = user.contains("@") ? try await store.user(email: user) : try await store.user(named: user)
+                guard let found else { throw ValidationError("no user '\(user)'") }
+                try await accounts.setPassword(userID: found.id, to: secret)
+            }
+            print("password set for \(user)")
+        }
+    }
+}
+
+/// `value`, or the first line of stdin when it is `-` (so the password stays out of the
+/// process list and the shell history).
+func readPassword(_ value: String) throws -> String {
+    guard value == "-" else { return value }
+    guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+        throw ValidationError("--password -: no password on stdin")
+    }
+    return line
 }
 
 struct WorkspaceCommand: AsyncParsableCommand {
@@ -157,10 +210,10 @@ struct WorkspaceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let token = try await withAdmin(data) { accounts, store in
-                let workspace = try await accounts.createWorkspace(named: name)
                 guard let admin = try await store.user(named: AccountService.adminUserName) else {
                     throw ValidationError("the admin user is missing")
                 }
+                let workspace = try await accounts.createWorkspace(named: name, ownerID: admin.id)
                 return try await accounts.issueUserToken(userID: admin.id, workspaceID: workspace.id)
             }
             print(token)

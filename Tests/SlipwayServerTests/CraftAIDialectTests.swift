@@ -13,15 +13,19 @@ import SlipwayApp
 /// A server on a fresh data directory, with the admin SDK token known.
 struct TestServer {
     static let adminToken = "test-admin-token-0123456789"
+    static let adminPassword = "test-admin-password"
+    static let clientSecret = "test-client-secret"
     let root: URL
     var dataDirectory: URL { root.appendingPathComponent("data") }
     let app: SlipwayApp
 
-    init(limits: Limits = Limits()) async throws {
+    init(limits: Limits = Limits(), accessTokenLifetime: TimeInterval = 3600) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         app = try await SlipwayApp.build(
-            ServerConfiguration(dataDirectory: root.appendingPathComponent("data"), limits: limits, adminToken: Self.adminToken),
+            ServerConfiguration(dataDirectory: root.appendingPathComponent("data"), limits: limits, adminToken: Self.adminToken,
+                                adminPassword: Self.adminPassword, clientSecret: Self.clientSecret,
+                                accessTokenLifetime: accessTokenLifetime, passwordHasher: .fastForTests),
             logger: Logger(label: "test"))
     }
 

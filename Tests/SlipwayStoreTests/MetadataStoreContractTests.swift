@@ -53,7 +53,7 @@ struct MetadataStoreContractTests {
             #expect(try await store.user(id: "u1") == user)
             #expect(try await store.user(named: "alice") == user)
             #expect(try await store.isMember(userID: "u1", workspaceID: "ws1") == false)
-            try await store.addMember(userID: "u1", workspaceID: "ws1", role: "admin")
+            try await store.addMember(userID: "u1", workspaceID: "ws1", role: .owner)
             #expect(try await store.isMember(userID: "u1", workspaceID: "ws1"))
 
             let sdk = TokenRecord(id: "t1", kind: .user, userID: "u1", workspaceID: "ws1", executionID: nil,

@@ -5,25 +5,73 @@ public struct Workspace: Sendable, Equatable, Codable {
     public var id: String
     public var name: String
     public var createdAt: Date
+    /// A small integer, unique and growing by one per workspace created (assigned by the store),
+    /// for clients that name workspaces by number.
+    public var number: Int
+    /// The user who created it (nil for workspaces created before this was recorded).
+    public var createdBy: String?
+    public var isArchived: Bool
 
-    public init(id: String, name: String, createdAt: Date) {
+    public init(id: String, name: String, createdAt: Date, number: Int = 0, createdBy: String? = nil,
+                isArchived: Bool = false) {
         self.id = id
         self.name = name
         self.createdAt = createdAt
+        self.number = number
+        self.createdBy = createdBy
+        self.isArchived = isArchived
     }
 }
 
+/// A person. `name` follows the resource naming rule; `email` is unique (compared without
+/// case) so that either may be used to sign in. The password is not part of this value: it is
+/// stored as a slow hash and only ever read to check a sign-in.
 public struct User: Sendable, Equatable, Codable {
     public var id: String
     public var name: String
     public var email: String
     public var createdAt: Date
+    public var firstName: String?
+    public var lastName: String?
+    /// A disabled user can neither sign in nor exchange any of their long-lived tokens.
+    public var isEnabled: Bool
+    /// Administrators manage users (invite, enable, disable).
+    public var isAdministrator: Bool
 
-    public init(id: String, name: String, email: String, createdAt: Date) {
+    public init(id: String, name: String, email: String, createdAt: Date, firstName: String? = nil,
+                lastName: String? = nil, isEnabled: Bool = true, isAdministrator: Bool = false) {
         self.id = id
         self.name = name
         self.email = email
         self.createdAt = createdAt
+        self.firstName = firstName
+        self.lastName = lastName
+        self.isEnabled = isEnabled
+        self.isAdministrator = isAdministrator
+    }
+
+    /// The built-in administrator account made on first start.
+    public var isBuiltInAdministrator: Bool { name == AccountService.adminUserName }
+}
+
+/// What a member may do in a workspace.
+public enum WorkspaceRole: String, Sendable, Codable, CaseIterable {
+    /// Created the workspace (or was made owner): manages its members.
+    case owner
+    /// Works in the workspace.
+    case collaborator
+}
+
+/// One user's membership of one workspace.
+public struct Membership: Sendable, Equatable {
+    public var workspaceID: String
+    public var userID: String
+    public var role: WorkspaceRole
+
+    public init(workspaceID: String, userID: String, role: WorkspaceRole) {
+        self.workspaceID = workspaceID
+        self.userID = userID
+        self.role = role
     }
 }
 

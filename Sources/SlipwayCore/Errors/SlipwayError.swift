@@ -32,6 +32,10 @@ public struct SlipwayError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let stepHasPipelines = Code(rawValue: "step_has_pipelines")
         /// The step failed to build: its logs say why.
         public static let stepFailed = Code(rawValue: "step_failed")
+        /// A sign-in or token of a disabled user.
+        public static let accountDisabled = Code(rawValue: "account_disabled")
+        /// A user name or email and password that do not match.
+        public static let invalidCredentials = Code(rawValue: "invalid_credentials")
         /// A pipeline that deployments use cannot be deleted on its own.
         public static let pipelineHasDeployments = Code(rawValue: "pipeline_has_deployments")
     }

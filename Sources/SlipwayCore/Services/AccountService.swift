@@ -1,13 +1,17 @@
 import Crypto
 import Foundation
 
-/// Users, workspaces and credentials. Secrets are returned once and stored as SHA-256.
+/// Users, workspaces and credentials. Token secrets are returned once and stored as SHA-256;
+/// passwords are stored as slow salted hashes (`PasswordHasher`).
 public struct AccountService: Sendable {
     let store: any IdentityStore
+    let passwords: PasswordHasher
     let now: @Sendable () -> Date
 
-    public init(store: any IdentityStore, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any IdentityStore, passwords: PasswordHasher = .standard,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
+        self.passwords = passwords
         self.now = now
     }
 
@@ -25,34 +29,55 @@ public struct AccountService: Sendable {
     /// Returns the token when one was created.
     public func bootstrap(adminToken: String?) async throws -> String? {
         if try await store.workspace(named: Self.defaultWorkspaceName) != nil { return nil }
-        let workspace = try await createWorkspace(named: Self.defaultWorkspaceName)
         let admin = User(id: UUID().uuidString.lowercased(), name: Self.adminUserName, email: "admin@localhost",
-                         createdAt: now())
+                         createdAt: now(), isAdministrator: true)
         try await store.createUser(admin)
-        try await store.addMember(userID: admin.id, workspaceID: workspace.id, role: "admin")
+        let workspace = try await createWorkspace(named: Self.defaultWorkspaceName, ownerID: admin.id)
         return try await issueUserToken(userID: admin.id, workspaceID: workspace.id, secret: adminToken)
     }
 
-    public func createWorkspace(named name: String) async throws -> Workspace {
+    /// A new workspace; `ownerID`, when given, becomes its owner.
+    public func createWorkspace(named name: String, ownerID: String? = nil) async throws -> Workspace {
         try NameRules.validateResourceName(name, kind: "workspace")
         guard try await store.workspace(named: name) == nil else {
             throw SlipwayError.conflict("workspace '\(name)' already exists")
         }
-        let workspace = Workspace(id: UUID().uuidString.lowercased(), name: name, createdAt: now())
-        try await store.createWorkspace(workspace)
+        let workspace = try await store.createWorkspace(Workspace(
+            id: UUID().uuidString.lowercased(), name: name, createdAt: now(), createdBy: ownerID))
+        if let ownerID { try await store.addMember(userID: ownerID, workspaceID: workspace.id, role: .owner) }
         return workspace
     }
 
-    public func createUser(name: String, email: String, workspaceID: String) async throws -> User {
+    /// A new user, collaborator of a workspace; with a password they can sign in with it.
+    public func createUser(name: String, email: String, workspaceID: String?, password: String? = nil,
+                           firstName: String? = nil, lastName: String? = nil) async throws -> User {
         try NameRules.validateResourceName(name, kind: "user")
-        guard email.contains("@"), email.count <= 254, !email.contains(" ") else {
-            throw SlipwayError.badRequest("email '\(NameRules.printable(email))' is not valid")
+        try Self.validateEmail(email)
+        if let password { try Self.validatePassword(password) }
+        for (label, value) in [("first name", firstName), ("last name", lastName)] {
+            if let value, !NameRules.isPrintableLabel(value, maximumBytes: 255) {
+                throw SlipwayError.badRequest("\(label) must be 1 to 255 characters without control characters")
+            }
         }
         guard try await store.user(named: name) == nil else { throw SlipwayError.conflict("user '\(name)' already exists") }
-        let user = User(id: UUID().uuidString.lowercased(), name: name, email: email, createdAt: now())
+        guard try await store.user(email: email) == nil else {
+            throw SlipwayError.conflict("a user with email '\(NameRules.printable(email))' already exists")
+        }
+        let hash = try password.map { try passwords.hash($0) }
+        let user = User(id: UUID().uuidString.lowercased(), name: name, email: email, createdAt: now(),
+                        firstName: firstName, lastName: lastName)
         try await store.createUser(user)
-        try await store.addMember(userID: user.id, workspaceID: workspaceID, role: "member")
+        if let hash { try await store.setPasswordHash(userID: user.id, hash: hash) }
+        if let workspaceID { try await store.addMember(userID: user.id, workspaceID: workspaceID, role: .collaborator) }
         return user
+    }
+
+    /// An address with one `@`, text on both sides, no spaces or control characters, at most 254 bytes.
+    static func validateEmail(_ email: String) throws(SlipwayError) {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, email.utf8.count <= 254,
+              !email.unicodeScalars.contains(where: { $0 == " " || $0.properties.generalCategory == .control })
+        else { throw .badRequest("email '\(NameRules.printable(email))' is not valid") }
     }
 
     /// A member of the workspace, or nil (for another workspace's users too).
@@ -69,7 +94,7 @@ public struct AccountService: Sendable {
     public func issueUserToken(userID: String, workspaceID: String, secret: String? = nil) async throws -> String {
         let value = secret ?? SecretTokens.make(prefix: "swk_")
         guard value.count >= 16 else { throw SlipwayError.badRequest("a user token must be at least 16 characters") }
-        try await store.addMember(userID: userID, workspaceID: workspaceID, role: "member")
+        try await store.addMember(userID: userID, workspaceID: workspaceID, role: .collaborator)
         try await store.createToken(TokenRecord(
             id: UUID().uuidString.lowercased(), kind: .user, userID: userID, workspaceID: workspaceID, executionID: nil,
             secretHash: Self.hash(value), createdAt: now(), expiresAt: nil))
@@ -105,6 +130,11 @@ public struct AccountService: Sendable {
         else { throw SlipwayError.unauthorized("the token is not valid") }
         if let expiry = record.expiresAt, expiry < now() {
             throw SlipwayError.unauthorized("the token has expired")
+        }
+        // A disabled user's own tokens are refused (their executions' and deployments' tokens,
+        // which run work already accepted, are not).
+        if record.kind == .user, try await store.user(id: record.userID)?.isEnabled != true {
+            throw SlipwayError(.unauthorized, "the account is disabled", code: .accountDisabled)
         }
         return Principal(userID: record.userID, workspaceID: record.workspaceID, kind: record.kind,
                          executionID: record.executionID)

@@ -17,9 +17,9 @@ public struct CoreServices: Sendable {
     public let serving: ServingService
     public let numbers: NumberingService
 
-    public init(platform: Platform) {
+    public init(platform: Platform, passwords: PasswordHasher = .standard) {
         self.platform = platform
-        accounts = AccountService(store: platform.store)
+        accounts = AccountService(store: platform.store, passwords: passwords)
         steps = StepService(platform: platform)
         pipelines = PipelineService(platform: platform, steps: steps)
         dataStore = DataStoreService(platform: platform)

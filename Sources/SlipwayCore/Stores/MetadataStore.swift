@@ -2,19 +2,45 @@ import Foundation
 
 /// Users, workspaces and credentials.
 public protocol IdentityStore: Sendable {
-    func createWorkspace(_ workspace: Workspace) async throws
+    /// Inserts the workspace with the next `number` (one more than the largest so far) and
+    /// returns it as stored.
+    @discardableResult func createWorkspace(_ workspace: Workspace) async throws -> Workspace
     func workspace(id: String) async throws -> Workspace?
     func workspace(named name: String) async throws -> Workspace?
+    func workspace(number: Int) async throws -> Workspace?
+    /// Every workspace, by `number`.
+    func listWorkspaces() async throws -> [Workspace]
     func createUser(_ user: User) async throws
     func user(id: String) async throws -> User?
     func user(named name: String) async throws -> User?
-    func addMember(userID: String, workspaceID: String, role: String) async throws
+    /// The user with this email, compared without case (ASCII).
+    func user(email: String) async throws -> User?
+    /// Every user, by creation time.
+    func listUsers() async throws -> [User]
+    /// Enables or disables a user; false when there is no such user.
+    func setUserEnabled(id: String, enabled: Bool) async throws -> Bool
+    /// Stores a password hash (a `PasswordHasher` text), replacing any previous one.
+    func setPasswordHash(userID: String, hash: String) async throws
+    func passwordHash(userID: String) async throws -> String?
+    /// Adds a member; an existing membership keeps its role.
+    func addMember(userID: String, workspaceID: String, role: WorkspaceRole) async throws
+    /// Removes a membership; returns how many were removed (0 or 1).
+    func removeMember(userID: String, workspaceID: String) async throws -> Int
     func isMember(userID: String, workspaceID: String) async throws -> Bool
+    func membership(userID: String, workspaceID: String) async throws -> Membership?
+    /// The members of a workspace: owners first, then collaborators, each by user id.
+    func members(workspaceID: String) async throws -> [Membership]
+    /// The workspaces a user is a member of.
+    func memberships(userID: String) async throws -> [Membership]
     func createToken(_ token: TokenRecord) async throws
     func token(secretHash: String) async throws -> TokenRecord?
     func revokeTokens(executionID: String) async throws
     /// Makes the unrevoked tokens of an execution (or deployment) expire at `date` at the latest.
     func expireTokens(executionID: String, at date: Date) async throws
+    func createSessionToken(_ token: SessionToken) async throws
+    func sessionToken(secretHash: String) async throws -> SessionToken?
+    /// Revokes every refresh token of a session (sign-out).
+    func revokeSession(id: String) async throws
 }
 
 /// Steps and pipelines.

@@ -8,7 +8,7 @@ import SlipwayRuntime
 /// application (health, request placement, errors in each dialect's shape).
 public struct HTTPFrontEnd: Sendable {
     /// Every dialect the server speaks; adding one is one line here.
-    static let dialectTypes: [any Dialect.Type] = [CraftAIDialect.self]
+    static let dialectTypes: [any Dialect.Type] = [CraftAIDialect.self, WallarooDialect.self]
     let configuration: ServerConfiguration
     let dialects: [any Dialect]
 
@@ -16,10 +16,16 @@ public struct HTTPFrontEnd: Sendable {
     public struct Keys: Sendable {
         public var accessTokens: Data
         public var signedURLs: Data
+        /// The RSA private key (PEM) that signs RS256 access tokens (`RSATokenSigner.newPrivateKeyPEM`).
+        public var rsaAccessTokens: String
+        /// The confidential OAuth client's secret.
+        public var clientSecret: String
 
-        public init(accessTokens: Data, signedURLs: Data) {
+        public init(accessTokens: Data, signedURLs: Data, rsaAccessTokens: String, clientSecret: String) {
             self.accessTokens = accessTokens
             self.signedURLs = signedURLs
+            self.rsaAccessTokens = rsaAccessTokens
+            self.clientSecret = clientSecret
         }
     }
 
@@ -32,12 +38,14 @@ public struct HTTPFrontEnd: Sendable {
 
     /// Builds every dialect; `uploads` is the folder for request files and multipart parts.
     public static func make(core: CoreServices, resources: ResourceMonitor, keys: Keys, uploads: URL,
-                            configuration: ServerConfiguration) async -> HTTPFrontEnd {
+                            configuration: ServerConfiguration) async throws -> HTTPFrontEnd {
         let issuer = await AccessTokenIssuer(secret: keys.accessTokens, lifetime: configuration.accessTokenLifetime)
+        let rsaSigner = try await RSATokenSigner(privateKeyPEM: keys.rsaAccessTokens)
         let services = DialectServices(
             platform: core.platform, accounts: core.accounts, steps: core.steps, pipelines: core.pipelines,
             executions: core.executions, deployments: core.deployments, resources: resources, metrics: core.metrics,
-            dataStore: core.dataStore, variables: core.variables, issuer: issuer, signer: URLSigner(key: keys.signedURLs),
+            dataStore: core.dataStore, variables: core.variables, issuer: issuer, rsaSigner: rsaSigner,
+            clientSecret: keys.clientSecret, signer: URLSigner(key: keys.signedURLs),
             forms: FormReader(temporaryDirectory: uploads, maxFileBytes: core.platform.limits.maxFileInputBytes),
             uploads: MultipartPartStore(root: uploads), configuration: configuration)
         return HTTPFrontEnd(configuration: configuration, dialects: dialectTypes.map { $0.init(services) })

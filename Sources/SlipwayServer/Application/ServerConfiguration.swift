@@ -15,7 +15,14 @@ public struct ServerConfiguration: Sendable {
     public var limits: Limits
     /// Used as the admin SDK token on first start (`SLIPWAY_ADMIN_TOKEN`).
     public var adminToken: String?
+    /// The administrator's password on first start (`SLIPWAY_ADMIN_PASSWORD`); generated when nil.
+    public var adminPassword: String?
+    /// The confidential OAuth client's secret (`SLIPWAY_CLIENT_SECRET`); kept in the data
+    /// directory when nil.
+    public var clientSecret: String?
     public var accessTokenLifetime: TimeInterval
+    /// How passwords are hashed (the standard scrypt cost; tests lower it).
+    public var passwordHasher: PasswordHasher
     /// Open HTTP connections up to which a new one is served entirely on its event loop (lowest
     /// latency); further ones run their handlers on the shared pool (see `ConnectionPlacement`).
     public var eventLoopConnections: Int
@@ -26,7 +33,9 @@ public struct ServerConfiguration: Sendable {
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL,
                 database: StoreLocation = .sqlite(path: nil), publicURL: String? = nil,
-                limits: Limits = Limits(), adminToken: String? = nil, accessTokenLifetime: TimeInterval = 3600,
+                limits: Limits = Limits(), adminToken: String? = nil, adminPassword: String? = nil,
+                clientSecret: String? = nil, accessTokenLifetime: TimeInterval = 3600,
+                passwordHasher: PasswordHasher = .standard,
                 eventLoopConnections: Int = ServerConfiguration.defaultEventLoopConnections) {
         self.host = host
         self.port = port
@@ -35,7 +44,10 @@ public struct ServerConfiguration: Sendable {
         self.publicURL = publicURL
         self.limits = limits
         self.adminToken = adminToken
+        self.adminPassword = adminPassword
+        self.clientSecret = clientSecret
         self.accessTokenLifetime = accessTokenLifetime
+        self.passwordHasher = passwordHasher
         self.eventLoopConnections = max(0, eventLoopConnections)
     }
 

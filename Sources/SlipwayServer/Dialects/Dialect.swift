@@ -33,9 +33,17 @@ extension Dialect {
     }
 
     /// Whether `path` is under one of the dialect's prefixes (whole path components only).
+    /// Doubled slashes count as one, as they do for routing (`//v1/api//users/query`).
     static func owns(path: Substring) -> Bool {
-        pathPrefixes.contains { prefix in
+        let path = path.contains("//") ? Substring(collapsingSlashes(path)) : path
+        return pathPrefixes.contains { prefix in
             path.hasPrefix(prefix) && (path.count == prefix.count || path.dropFirst(prefix.count).first == "/")
         }
+    }
+
+    private static func collapsingSlashes(_ path: Substring) -> String {
+        var text = ""
+        for character in path where !(character == "/" && text.hasSuffix("/")) { text.append(character) }
+        return text
     }
 }

@@ -15,6 +15,10 @@ struct DialectServices: Sendable {
     let dataStore: DataStoreService
     let variables: VariableService
     let issuer: AccessTokenIssuer
+    /// Signs OpenID Connect style (RS256) access tokens.
+    let rsaSigner: RSATokenSigner
+    /// The secret of the confidential OAuth client (`<data-dir>/client-secret` or `SLIPWAY_CLIENT_SECRET`).
+    let clientSecret: String
     let signer: URLSigner
     let forms: FormReader
     let uploads: MultipartPartStore

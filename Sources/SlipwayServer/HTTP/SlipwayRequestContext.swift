@@ -1,16 +1,27 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import SlipwayCore
 
 /// Per-request state: the request id and, once authenticated, who is calling in which workspace.
 public struct SlipwayRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
+    /// Set by dialects whose credentials are not bound to one workspace (a user or an
+    /// inference client; which workspaces they may act in is checked per call).
+    public var caller: Caller?
+    /// The connection, kept to read the peer's address only when a route needs it.
+    private let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         identity = nil
+        caller = nil
+        channel = source.channel
     }
+
+    /// The peer's IP address, when the connection has one.
+    public var remoteAddress: String? { channel.remoteAddress?.ipAddress }
 
     /// The id Hummingbird gives the request (also in its log metadata): `x-request-id` and the
     /// `request_id` of error bodies.

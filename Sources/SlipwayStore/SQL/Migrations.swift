@@ -207,6 +207,45 @@ enum Migrations {
             "CREATE INDEX pipeline_steps_step ON pipeline_steps (step_id)",
             "INSERT INTO pipeline_steps (pipeline_id, step_id) SELECT id, step_id FROM pipelines",
         ], revert: [], rewrite: PipelineGraphMigration.rewrite),
+        // Signing in with passwords: users get a password hash, an enabled flag, an
+        // administrator flag and names; workspaces a number (1, 2, … in creation order), their
+        // creator and an archived flag; member roles become `owner`/`collaborator`; refresh
+        // tokens of signed-in sessions are kept as hashes.
+        Migration(version: 10, name: "sign-in", prepare: [
+            "ALTER TABLE users ADD COLUMN password_hash TEXT",
+            "ALTER TABLE users ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE users ADD COLUMN administrator INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE users ADD COLUMN first_name TEXT",
+            "ALTER TABLE users ADD COLUMN last_name TEXT",
+            "UPDATE users SET administrator = 1 WHERE name = 'admin'",
+            "CREATE INDEX users_email ON users (lower(email))",
+            "ALTER TABLE workspaces ADD COLUMN number INTEGER",
+            "ALTER TABLE workspaces ADD COLUMN created_by TEXT",
+            "ALTER TABLE workspaces ADD COLUMN archived INTEGER NOT NULL DEFAULT 0",
+            """
+            UPDATE workspaces SET number = (SELECT COUNT(*) FROM workspaces AS earlier
+                WHERE earlier.created_at < workspaces.created_at
+                   OR (earlier.created_at = workspaces.created_at AND earlier.id <= workspaces.id))
+            """,
+            "UPDATE workspaces SET created_by = (SELECT id FROM users WHERE name = 'admin')",
+            "CREATE UNIQUE INDEX workspaces_number ON workspaces (number)",
+            """
+            UPDATE memberships SET role = CASE role WHEN 'admin' THEN 'owner' WHEN 'member' THEN 'collaborator'
+                ELSE role END
+            """,
+            "CREATE INDEX memberships_user ON memberships (user_id)",
+            """
+            CREATE TABLE session_tokens (secret_hash TEXT PRIMARY KEY, session_id TEXT NOT NULL, user_id TEXT NOT NULL,
+                client_id TEXT NOT NULL, long_lived INTEGER NOT NULL, created_at DOUBLE PRECISION NOT NULL,
+                expires_at DOUBLE PRECISION NOT NULL, revoked INTEGER NOT NULL DEFAULT 0)
+            """,
+            "CREATE INDEX session_tokens_session ON session_tokens (session_id)",
+            "CREATE INDEX session_tokens_user ON session_tokens (user_id)",
+        ], revert: [
+            "DROP TABLE session_tokens", "DROP INDEX memberships_user",
+            "UPDATE memberships SET role = CASE role WHEN 'owner' THEN 'admin' WHEN 'collaborator' THEN 'member' ELSE role END",
+            "DROP INDEX workspaces_number", "DROP INDEX users_email",
+        ]),
         // Models and their versions, pipeline versions, serving deployments, inference records and
         // the integer numbers some APIs name objects by.
         Migration(version: 11, name: "model serving", prepare: [

@@ -10,7 +10,10 @@ import Testing
         #expect(h.workspace.name == AccountService.defaultWorkspaceName)
         let admin = try #require(try await h.store.user(named: AccountService.adminUserName))
         #expect(h.principal == Principal(userID: admin.id, workspaceID: h.workspace.id, kind: .user))
-        #expect(h.store.role(userID: admin.id, workspaceID: h.workspace.id) == "admin")
+        #expect(h.store.role(userID: admin.id, workspaceID: h.workspace.id) == .owner)
+        #expect(admin.isAdministrator)
+        #expect(h.workspace.number == 1)
+        #expect(h.workspace.createdBy == admin.id)
         #expect(h.adminToken.hasPrefix("swk_"))
     }
 
@@ -23,7 +26,7 @@ import Testing
 
     @Test func bootstrapUsesTheChosenAdminToken() async throws {
         let store = InMemoryMetadataStore()
-        let accounts = AccountService(store: store)
+        let accounts = AccountService(store: store, passwords: .fastForTests)
         let token = try await accounts.bootstrap(adminToken: "chosen-admin-token-0123")
         #expect(token == "chosen-admin-token-0123")
         let principal = try await accounts.authenticate(refreshToken: "chosen-admin-token-0123")
@@ -57,7 +60,7 @@ import Testing
         let h = try await ServiceHarness.make()
         let user = try await h.accounts.createUser(name: "alice", email: "alice@example.com", workspaceID: h.workspace.id)
         #expect(try await h.accounts.member(userID: user.id, workspaceID: h.workspace.id) == user)
-        #expect(h.store.role(userID: user.id, workspaceID: h.workspace.id) == "member")
+        #expect(h.store.role(userID: user.id, workspaceID: h.workspace.id) == .collaborator)
         let other = try await h.accounts.createWorkspace(named: "other")
         #expect(try await h.accounts.member(userID: user.id, workspaceID: other.id) == nil)
     }

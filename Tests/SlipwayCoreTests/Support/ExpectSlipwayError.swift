@@ -26,11 +26,13 @@ func expectSlipwayError<T>(_ kind: SlipwayError.Kind, code: SlipwayError.Code? =
 }
 
 /// Runs a call that must be refused with `kind` and checks that it left the store as it was.
+@discardableResult
 func expectRefusedUnchanged<T>(_ kind: SlipwayError.Kind, in store: InMemoryMetadataStore,
                                code: SlipwayError.Code? = nil, message: String? = nil,
                                sourceLocation: SourceLocation = #_sourceLocation,
-                               _ body: () async throws -> T) async {
+                               _ body: () async throws -> T) async -> SlipwayError? {
     let before = store.snapshot
-    await expectSlipwayError(kind, code: code, message: message, sourceLocation: sourceLocation, body)
+    let error = await expectSlipwayError(kind, code: code, message: message, sourceLocation: sourceLocation, body)
     #expect(store.snapshot == before, "the refused call changed the store", sourceLocation: sourceLocation)
+    return error
 }

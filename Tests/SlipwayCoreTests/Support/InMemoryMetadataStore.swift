@@ -23,6 +23,8 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         var users: [User] = []
         var memberships: [Membership] = []
         var tokens: [TokenRecord] = []
+        var passwordHashes: [String: String] = [:]
+        var sessionTokens: [SessionToken] = []
         var steps: [Step] = []
         var pipelines: [Pipeline] = []
         var executions: [Execution] = []
@@ -45,12 +47,6 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         var nextRowID: Int = 1
         /// Bumped by every write, so a transaction can tell whether another write came between.
         var version: UInt64 = 0
-    }
-
-    struct Membership: Sendable, Equatable {
-        var workspaceID: String
-        var userID: String
-        var role: String
     }
 
     struct StoredLog: Sendable, Equatable {
@@ -163,13 +159,18 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
 
     // MARK: - IdentityStore
 
-    func createWorkspace(_ workspace: Workspace) async throws {
+    /// The next number is one more than the largest so far (as the SQL insert computes it).
+    @discardableResult
+    func createWorkspace(_ workspace: Workspace) async throws -> Workspace {
         try write { state in
             guard !state.workspaces.contains(where: { $0.id == workspace.id }) else { throw Self.duplicate("workspaces.id") }
             guard !state.workspaces.contains(where: { $0.name == workspace.name }) else {
                 throw Self.duplicate("workspaces.name")
             }
-            state.workspaces.append(workspace)
+            var stored = workspace
+            stored.number = (state.workspaces.map(\.number).max() ?? 0) + 1
+            state.workspaces.append(stored)
+            return stored
         }
     }
 
@@ -179,6 +180,14 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
 
     func workspace(named name: String) async throws -> Workspace? {
         read { $0.workspaces.first { $0.name == name } }
+    }
+
+    func workspace(number: Int) async throws -> Workspace? {
+        read { $0.workspaces.first { $0.number == number } }
+    }
+
+    func listWorkspaces() async throws -> [Workspace] {
+        read { $0.workspaces.sorted { $0.number < $1.number } }
     }
 
     func createUser(_ user: User) async throws {
@@ -197,11 +206,53 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         read { $0.users.first { $0.name == name } }
     }
 
+    /// `lower(email) = lower(?)` (ASCII case folding, as SQLite's lower), oldest first.
+    func user(email: String) async throws -> User? {
+        let wanted = Self.asciiLowercased(email)
+        return read { state in
+            Self.byCreation(state.users.filter { Self.asciiLowercased($0.email) == wanted }, \.createdAt).first
+        }
+    }
+
+    /// `ORDER BY created_at, id`.
+    func listUsers() async throws -> [User] {
+        read { state in
+            state.users.sorted { $0.createdAt != $1.createdAt ? $0.createdAt < $1.createdAt : Self.precedes($0.id, $1.id) }
+        }
+    }
+
+    func setUserEnabled(id: String, enabled: Bool) async throws -> Bool {
+        try write { state in
+            guard let index = state.users.firstIndex(where: { $0.id == id }) else { return false }
+            state.users[index].isEnabled = enabled
+            return true
+        }
+    }
+
+    func setPasswordHash(userID: String, hash: String) async throws {
+        try write { state in
+            guard state.users.contains(where: { $0.id == userID }) else { return }
+            state.passwordHashes[userID] = hash
+        }
+    }
+
+    func passwordHash(userID: String) async throws -> String? {
+        read { $0.passwordHashes[userID] }
+    }
+
     /// `ON CONFLICT (workspace_id, user_id) DO NOTHING`: the first role stays.
-    func addMember(userID: String, workspaceID: String, role: String) async throws {
+    func addMember(userID: String, workspaceID: String, role: WorkspaceRole) async throws {
         try write { state in
             guard !state.memberships.contains(where: { $0.userID == userID && $0.workspaceID == workspaceID }) else { return }
             state.memberships.append(Membership(workspaceID: workspaceID, userID: userID, role: role))
+        }
+    }
+
+    func removeMember(userID: String, workspaceID: String) async throws -> Int {
+        try write { state in
+            let before = state.memberships.count
+            state.memberships.removeAll { $0.userID == userID && $0.workspaceID == workspaceID }
+            return before - state.memberships.count
         }
     }
 
@@ -209,9 +260,32 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         read { $0.memberships.contains { $0.userID == userID && $0.workspaceID == workspaceID } }
     }
 
+    func membership(userID: String, workspaceID: String) async throws -> Membership? {
+        read { $0.memberships.first { $0.userID == userID && $0.workspaceID == workspaceID } }
+    }
+
+    /// Owners first, then by user id.
+    func members(workspaceID: String) async throws -> [Membership] {
+        read { state in
+            state.memberships.filter { $0.workspaceID == workspaceID }.sorted {
+                ($0.role == .owner ? 0 : 1, $0.userID) < ($1.role == .owner ? 0 : 1, $1.userID)
+            }
+        }
+    }
+
+    func memberships(userID: String) async throws -> [Membership] {
+        read { state in
+            state.memberships.filter { $0.userID == userID }.sorted { Self.precedes($0.workspaceID, $1.workspaceID) }
+        }
+    }
+
     /// The role of a member (for tests; not part of the contract).
-    func role(userID: String, workspaceID: String) -> String? {
+    func role(userID: String, workspaceID: String) -> WorkspaceRole? {
         read { $0.memberships.first { $0.userID == userID && $0.workspaceID == workspaceID }?.role }
+    }
+
+    static func asciiLowercased(_ text: String) -> String {
+        String(decoding: text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
     }
 
     func createToken(_ token: TokenRecord) async throws {
@@ -242,6 +316,27 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
             for index in state.tokens.indices where state.tokens[index].executionID == executionID
                 && !state.tokens[index].revoked && (state.tokens[index].expiresAt.map { $0 > date } ?? true) {
                 state.tokens[index].expiresAt = date
+            }
+        }
+    }
+
+    func createSessionToken(_ token: SessionToken) async throws {
+        try write { state in
+            guard !state.sessionTokens.contains(where: { $0.secretHash == token.secretHash }) else {
+                throw Self.duplicate("session_tokens.secret_hash")
+            }
+            state.sessionTokens.append(token)
+        }
+    }
+
+    func sessionToken(secretHash: String) async throws -> SessionToken? {
+        read { $0.sessionTokens.first { $0.secretHash == secretHash } }
+    }
+
+    func revokeSession(id: String) async throws {
+        try write { state in
+            for index in state.sessionTokens.indices where state.sessionTokens[index].sessionID == id {
+                state.sessionTokens[index].revoked = true
             }
         }
     }

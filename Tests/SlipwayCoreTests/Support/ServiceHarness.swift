@@ -55,7 +55,7 @@ struct ServiceHarness: Sendable {
                 return variables
             },
             now: { clock.now }, models: FakeModelArtifacts())
-        let accounts = AccountService(store: store, now: { clock.now })
+        let accounts = AccountService(store: store, passwords: .fastForTests, now: { clock.now })
         guard let adminToken = try await accounts.bootstrap(adminToken: nil) else {
             throw SlipwayError.internal("bootstrap issued no admin token")
         }

@@ -1,0 +1,42 @@
+import Foundation
+import Hummingbird
+import SlipwayCore
+
+/// The Wallaroo MLOps REST API (`/v1/api/...`, every call a JSON `POST`) and the Keycloak token
+/// endpoint its clients sign in at (`/auth/realms/master/...`), both on the Slipway host.
+/// Routing, decoding and response shapes only: every rule lives in the core services.
+///
+/// Route files: `+Auth` (tokens), `+Features`, `+Users`, `+Workspaces`; each area adds its own
+/// `register…` call to `register(on:)`. Every `/v1/api` route is behind
+/// `WallarooBearerAuthenticator`: handlers read the caller with `context.wallarooUser()` (or
+/// `context.wallarooCaller()` for routes an inference client may call) and decode bodies with
+/// `request.wallarooBody(_:)`.
+struct WallarooDialect: Dialect {
+    let platform: Platform
+    let accounts: AccountService
+    let tokens: WallarooTokenIssuer
+    let clients: WallarooClients
+    let configuration: ServerConfiguration
+
+    init(_ services: DialectServices) {
+        platform = services.platform
+        accounts = services.accounts
+        configuration = services.configuration
+        tokens = WallarooTokenIssuer(signer: services.rsaSigner, lifetime: services.configuration.accessTokenLifetime,
+                                     accounts: services.accounts)
+        clients = WallarooClients(secret: services.clientSecret)
+    }
+
+    static let pathPrefixes = ["/v1/api", "/auth"]
+
+    /// Largest JSON body of a control call (users, workspaces).
+    static let maxJSONBodyBytes = 1 << 20
+
+    func register(on router: Router<SlipwayRequestContext>) {
+        registerAuth(on: router)
+        let api = router.group("v1/api").add(middleware: WallarooBearerAuthenticator(tokens: tokens))
+        registerFeatures(api)
+        registerUsers(api)
+        registerWorkspaces(api)
+    }
+}
