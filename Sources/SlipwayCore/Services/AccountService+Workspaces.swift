@@ -32,7 +32,27 @@ extension AccountService {
     /// What each workspace holds. Models and model pipelines are not numbered by the store
     /// yet, so their lists are empty; the services that store them fill these lists here.
     public func overviews(of workspaces: [Workspace]) async throws -> [WorkspaceOverview] {
-        workspaces.map { WorkspaceOverview(workspace: $0) }
+        var overviews: [WorkspaceOverview] = []
+        for workspace in workspaces {
+            let models = try await store.listModels(workspaceID: workspace.id).reversed()
+            let pipelines = try await store.listPipelines(workspaceID: workspace.id)
+            var modelNumbers: [Int] = [], pipelineNumbers: [Int] = []
+            for model in models { modelNumbers.append(Int(try await store.number(of: .model, id: model.id))) }
+            for pipeline in pipelines { pipelineNumbers.append(Int(try await store.number(of: .pipeline, id: pipeline.id))) }
+            overviews.append(WorkspaceOverview(workspace: workspace, modelNumbers: modelNumbers.sorted(),
+                                               pipelineNumbers: pipelineNumbers.sorted()))
+        }
+        return overviews
+    }
+
+    /// The workspace with this id, for a call by `user` about an object in it: unknown → 404,
+    /// not a member → 403.
+    public func workspace(id: String, visibleTo user: User) async throws -> (Workspace, Membership) {
+        guard let workspace = try await store.workspace(id: id) else { throw SlipwayError.notFound("workspace", id) }
+        guard let membership = try await store.membership(userID: user.id, workspaceID: workspace.id) else {
+            throw SlipwayError.forbidden("you are not a member of workspace \(workspace.number)")
+        }
+        return (workspace, membership)
     }
 
     /// Adds the user with `email` to workspace `number` as a collaborator (owners only); a

@@ -4,11 +4,11 @@ import Foundation
 /// Users, workspaces and credentials. Token secrets are returned once and stored as SHA-256;
 /// passwords are stored as slow salted hashes (`PasswordHasher`).
 public struct AccountService: Sendable {
-    let store: any IdentityStore
+    let store: any MetadataStore
     let passwords: PasswordHasher
     let now: @Sendable () -> Date
 
-    public init(store: any IdentityStore, passwords: PasswordHasher = .standard,
+    public init(store: any MetadataStore, passwords: PasswordHasher = .standard,
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.passwords = passwords

@@ -268,7 +268,7 @@ public final class ServingService: Sendable {
         return text.count >= 6 ? text : String(repeating: "0", count: 6 - text.count) + text
     }
 
-    static func nanoseconds(_ duration: Duration) -> Int64 {
+    public static func nanoseconds(_ duration: Duration) -> Int64 {
         duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 

@@ -42,7 +42,7 @@ public struct HTTPFrontEnd: Sendable {
         let issuer = await AccessTokenIssuer(secret: keys.accessTokens, lifetime: configuration.accessTokenLifetime)
         let rsaSigner = try await RSATokenSigner(privateKeyPEM: keys.rsaAccessTokens)
         let services = DialectServices(
-            platform: core.platform, accounts: core.accounts, steps: core.steps, pipelines: core.pipelines,
+            core: core, platform: core.platform, accounts: core.accounts, steps: core.steps, pipelines: core.pipelines,
             executions: core.executions, deployments: core.deployments, resources: resources, metrics: core.metrics,
             dataStore: core.dataStore, variables: core.variables, issuer: issuer, rsaSigner: rsaSigner,
             clientSecret: keys.clientSecret, signer: URLSigner(key: keys.signedURLs),

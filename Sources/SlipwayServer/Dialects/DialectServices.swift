@@ -4,6 +4,8 @@ import SlipwayRuntime
 
 /// The core services and server helpers a dialect is built on, wired once by `HTTPFrontEnd`.
 struct DialectServices: Sendable {
+    /// Every core service (the fields below name the ones the first dialect was written against).
+    let core: CoreServices
     let platform: Platform
     let accounts: AccountService
     let steps: StepService

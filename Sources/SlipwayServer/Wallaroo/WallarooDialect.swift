@@ -6,7 +6,8 @@ import SlipwayCore
 /// endpoint its clients sign in at (`/auth/realms/master/...`), both on the Slipway host.
 /// Routing, decoding and response shapes only: every rule lives in the core services.
 ///
-/// Route files: `+Auth` (tokens), `+Features`, `+Users`, `+Workspaces`; each area adds its own
+/// Route files: `+Auth` (tokens), `+Features`, `+Users`, `+Workspaces`, `+Models`, `+Pipelines`
+/// (deployments too), `+Inference` (inference and its logs); each area adds its own
 /// `register…` call to `register(on:)`. Every `/v1/api` route is behind
 /// `WallarooBearerAuthenticator`: handlers read the caller with `context.wallarooUser()` (or
 /// `context.wallarooCaller()` for routes an inference client may call) and decode bodies with
@@ -17,8 +18,14 @@ struct WallarooDialect: Dialect {
     let tokens: WallarooTokenIssuer
     let clients: WallarooClients
     let configuration: ServerConfiguration
+    let core: CoreServices
+    /// Model uploads: files up to the model size limit, streamed to disk.
+    let modelForms: FormReader
 
     init(_ services: DialectServices) {
+        core = services.core
+        modelForms = FormReader(temporaryDirectory: services.forms.temporaryDirectory,
+                                maxFileBytes: services.platform.limits.maxModelBytes)
         platform = services.platform
         accounts = services.accounts
         configuration = services.configuration
@@ -38,5 +45,8 @@ struct WallarooDialect: Dialect {
         registerFeatures(api)
         registerUsers(api)
         registerWorkspaces(api)
+        registerModels(api)
+        registerPipelines(api)
+        registerInference(api)
     }
 }

@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import SlipwayCore
+
+/// `POST /v1/api/pipelines/infer/{deploy_id}-{id}/{pipeline_name}` (protocol reference §8.5) and
+/// `POST /v1/api/pipelines/get_logs` (§9). Inference takes pandas-records JSON or an Arrow IPC
+/// file and answers in the same format; a user token or an inference client's token is accepted.
+extension WallarooDialect {
+    static let arrowFile = "application/vnd.apache.arrow.file"
+
+    struct LogsBody: Decodable {
+        var pipeline_id: String
+        var workspace_id: FlexibleInt
+        var cursor: String?
+        var order: String?
+        var page_size: Int?
+        var start_time: String?
+        var end_time: String?
+        var dataset: [String]?
+    }
+
+    func registerInference(_ api: RouterGroup<SlipwayRequestContext>) {
+        api.post("pipelines/infer/:deployment/:pipeline") { request, context -> Response in
+            let caller = try context.wallarooCaller()
+            let fullName = try context.parameters.require("deployment")
+            let pipelineName = try context.parameters.require("pipeline")
+            let (deployment, _) = try await deployment(fullName: fullName, user: caller.user)
+            let pipeline = try await core.modelPipelines.pipeline(id: deployment.pipelineID)
+            guard pipeline.name == pipelineName else {
+                throw SlipwayError.notFound("pipeline '\(NameRules.printable(pipelineName))' of deployment", fullName)
+            }
+            let limit = platform.limits.maxInferenceBodyBytes
+            let buffer = try await request.collectBody(limit: limit)
+            let body = Data(buffer: buffer)
+            let isArrow = request.contentType.lowercased().hasPrefix(Self.arrowFile)
+            let rows = isArrow ? try WallarooArrowRecords.rows(fromFile: body) : try Self.pandasRecords(body)
+            let result = try await core.serving.infer(deployment, rows: rows)
+            let records = WallarooInferencePresenter.result(result)
+            if isArrow || request.headers[.accept]?.lowercased().hasPrefix(Self.arrowFile) == true {
+                return try WallarooArrowRecords.response(records)
+            }
+            return JSONResponse.make(.array(records))
+        }
+        api.post("pipelines/get_logs") { request, context -> Response in
+            let user = try context.wallarooUser()
+            let body = try await request.wallarooBody(LogsBody.self)
+            let (workspace, _) = try await accounts.workspace(number: body.workspace_id.value, visibleTo: user)
+            let pipeline = try await core.modelPipelines.pipeline(named: body.pipeline_id, workspaceID: workspace.id)
+            var order = InferenceRecordQuery.Order.newestFirst
+            switch body.order?.lowercased() {
+            case nil, "desc": order = .newestFirst
+            case "asc": order = .oldestFirst
+            default: throw SlipwayError.badRequest("'order' must be \"Asc\" or \"Desc\"")
+            }
+            if (body.start_time == nil) != (body.end_time == nil) {
+                throw SlipwayError.badRequest("'start_time' and 'end_time' are given together")
+            }
+            let query = InferenceRecordQuery(
+                workspaceID: workspace.id, pipelineID: pipeline.id,
+                start: try body.start_time.map { try Self.time($0, field: "start_time") },
+                end: try body.end_time.map { try Self.time($0, field: "end_time") }, order: order,
+                limit: body.page_size ?? InferenceRecordQuery.defaultLimit,
+                cursor: try body.cursor.map { try InferenceCursor(token: $0) })
+            let page = try await core.serving.logs(query)
+            let records: [JSONValue] = page.entries.map { entry in
+                WallarooInferencePresenter.record(
+                    time: entry.record.time, inputs: entry.record.inputs.mapValues(\.json),
+                    outputs: entry.record.outputs.mapValues(\.json), modelName: entry.modelName ?? "",
+                    modelVersion: entry.modelVersion ?? Self.unknownVersion, split: entry.split, shadows: entry.shadows,
+                    pipelineVersion: entry.record.pipelineVersionID ?? "",
+                    elapsed: entry.record.latency.map { [ServingService.nanoseconds($0)] } ?? [], dropped: [])
+            }
+            var response: Response
+            if request.headers[.accept]?.lowercased().hasPrefix(Self.arrowFile) == true {
+                response = try WallarooArrowRecords.response(records)
+            } else {
+                response = JSONResponse.make(.array(records))
+            }
+            let status = page.schemaChanged ? "SchemaChange" : (page.nextCursor == nil ? "All" : "RecordLimited")
+            response.headers[.init("x-iteration-status")!] = status
+            if let cursor = page.nextCursor { response.headers[.init("x-iteration-cursor")!] = cursor.token }
+            return response
+        }
+    }
+
+    static let unknownVersion = ModelVersion(
+        id: "", modelID: "", workspaceID: "", number: 1, blobKey: "-", fileName: "-", size: 0,
+        sha256: try! SHA256Hex(String(repeating: "0", count: 64)), framework: .onnx, status: .ready,
+        createdAt: Date(timeIntervalSince1970: 0), createdBy: "")
+
+    /// pandas-records: a JSON array of row objects (`DataFrame.to_json(orient="records")`).
+    static func pandasRecords(_ data: Data) throws -> [JSONValue] {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(data)
+        } catch {
+            throw SlipwayError.badRequest("the body is not valid JSON: send pandas-records, a JSON array of row objects")
+        }
+        guard case .array(let rows) = value else {
+            throw SlipwayError.badRequest("the body must be a JSON array of row objects (pandas-records)")
+        }
+        return rows
+    }
+
+    /// An RFC 3339 time; a time without an offset is UTC (what Python's naive `isoformat()` gives).
+    static func time(_ text: String, field: String) throws -> Date {
+        let formatter = ISO8601DateFormatter()
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) { return date }
+            if let date = formatter.date(from: text + "Z") { return date }
+        }
+        throw SlipwayError.badRequest("'\(field)' must be an RFC 3339 time such as 2023-05-18T12:00:00+00:00")
+    }
+}
