@@ -2,8 +2,9 @@ import Foundation
 
 /// Who makes a call that is not bound to one workspace by its credential: a signed-in user
 /// (their workspaces are the ones they are a member of), or an inference client, a machine
-/// credential with no user behind it that may only run inferences.
-public enum Caller: Sendable, Equatable {
+/// credential with no user behind it that may only run inferences. (Indirect: request contexts
+/// carry it, and stay small.)
+public indirect enum Caller: Sendable, Equatable {
     case user(User, sessionID: String?)
     case inferenceClient(clientID: String)
 

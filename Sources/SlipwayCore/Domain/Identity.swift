@@ -54,27 +54,6 @@ public struct User: Sendable, Equatable, Codable {
     public var isBuiltInAdministrator: Bool { name == AccountService.adminUserName }
 }
 
-/// What a member may do in a workspace.
-public enum WorkspaceRole: String, Sendable, Codable, CaseIterable {
-    /// Created the workspace (or was made owner): manages its members.
-    case owner
-    /// Works in the workspace.
-    case collaborator
-}
-
-/// One user's membership of one workspace.
-public struct Membership: Sendable, Equatable {
-    public var workspaceID: String
-    public var userID: String
-    public var role: WorkspaceRole
-
-    public init(workspaceID: String, userID: String, role: WorkspaceRole) {
-        self.workspaceID = workspaceID
-        self.userID = userID
-        self.role = role
-    }
-}
-
 /// What a credential may do.
 public enum TokenKind: String, Sendable, Codable {
     /// A user's own long-lived token: full access to its workspace.

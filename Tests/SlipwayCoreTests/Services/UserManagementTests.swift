@@ -9,6 +9,7 @@ import Testing
     func harness() async throws -> (ServiceHarness, admin: User, bob: User) {
         let h = try await ServiceHarness.make()
         let admin = try #require(try await h.store.user(named: AccountService.adminUserName))
+        h.clock.advance(by: 1)
         let bob = try await h.accounts.createUser(name: "bob", email: "bob@example.com", workspaceID: h.workspace.id,
                                                   password: "bobs password")
         return (h, admin, bob)
