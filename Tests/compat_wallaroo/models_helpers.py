@@ -103,8 +103,8 @@ class Client:
                                     self.creds["confidentialClient"], self.creds["confidentialPassword"])["access_token"]
         return bearer(self.token)
 
-    def post(self, path: str, body=None, expect: int = 200, **kwargs):
-        response = requests.post(f"{self.apiurl}/v1/api/{path}", json=body, headers=self.headers(), **kwargs)
+    def post(self, path: str, body=None, expect: int = 200, headers=None):
+        response = requests.post(f"{self.apiurl}/v1/api/{path}", json=body, headers=headers or self.headers())
         assert response.status_code == expect, f"{path}: {response.status_code} {response.text}"
         return response
 

@@ -149,7 +149,7 @@ def test_flow4_deploy_infer_logs(client, served, APIURL):
         (b"{not json", RECORDS, 400, "JSON"),
         (json.dumps([{"tensor": [1.0, 2.0]}, {"tensor": [1.0]}]), RECORDS, 400, "row"),
         (json.dumps([{"tensor": [1.0] * 28 + ["x"]}]), RECORDS, 400, "tensor"),
-        (json.dumps([{"other": [1.0] * 29}]), RECORDS, 400, "other"),
+        (json.dumps([{"a": [1.0] * 29, "b": [1.0] * 29}]), RECORDS, 400, "column"),
         (b"ARROW1\x00\x00garbage", ARROW, 400, "Arrow"),
         (json.dumps({"tensor": 1}), RECORDS, 400, "array"),
     ]
@@ -261,8 +261,8 @@ def test_chain_ab_shadow_and_replicas(client, served, APIURL):
 
 
 def test_outsiders_are_refused(client, served, APIURL, TOKENURL, creds):
-    client.post("users/invite", {"email": "outsider@example.com", "password": "outsider-password"})
-    outsider = user_token(TOKENURL, "outsider@example.com", "outsider-password", creds["confidentialClient"],
+    client.post("users/invite", {"email": "serving-outsider@example.com", "password": "outsider-password"})
+    outsider = user_token(TOKENURL, "serving-outsider@example.com", "outsider-password", creds["confidentialClient"],
                           creds["confidentialPassword"])["access_token"]
     for path, body in [("models/list", {"workspace_id": served["workspace_id"]}),
                        ("pipelines/get_logs", {"pipeline_id": "pipelinemodels", "workspace_id": served["workspace_id"]}),

@@ -131,13 +131,13 @@ actor ModelReplicaSet {
             }
         case .raised(let type, let message) where type.hasSuffix("InferenceDataError"):
             if batch.count == 1 {
-                batch[0].continuation.resume(throwing: SlipwayError.badRequest(message,
+                batch[0].continuation.resume(throwing: SlipwayError.badRequest(ServingService.withoutPaths(message),
                     details: .object(["model": .string(modelName)])))
             } else {
                 pending.insert(contentsOf: batch.map { Pending(rows: $0.rows, alone: true, continuation: $0.continuation) }, at: 0)
             }
         case .raised(let type, let message):
-            fail(batch, SlipwayError(.internal, "model '\(modelName)' raised \(type): \(message)"))
+            fail(batch, SlipwayError(.internal, "model '\(modelName)' raised \(type): \(ServingService.withoutPaths(message))"))
         case .timedOut(let limit):
             fail(batch, SlipwayError(.unavailable, "model '\(modelName)' did not answer within \(limit)"))
         case .crashed(let reason):

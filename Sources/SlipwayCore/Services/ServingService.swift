@@ -405,11 +405,17 @@ public final class ServingService: Sendable {
               stored.status != .stopped else { return }
         await stopReplicas(of: deploymentID)
         stored.status = .failed
-        stored.statusMessage = reason
+        stored.statusMessage = Self.withoutPaths(reason)
         stored.updatedAt = platform.now()
         try? await platform.store.updateModelDeployment(stored)
         await log(stored, "Failed: \(reason)")
         platform.signals.signal("serving:\(deploymentID)")
+    }
+
+    /// The message with absolute file paths cut to their last component: statuses are shown to
+    /// API callers, who have no business with the server's folders.
+    static func withoutPaths(_ message: String) -> String {
+        message.replacing(/\/(?:[^\s'"\/]+\/)+([^\s'"\/]+)/) { match in String(match.output.1) }
     }
 
     private func stopReplicas(of deploymentID: String) async {

@@ -110,7 +110,10 @@ public struct LocalModelArtifacts: ModelArtifacts {
 
     public func servingCode(for version: ModelVersion, modelName: String, blobs: any BlobStore) async throws -> ModelServingCode {
         let directory = root.appendingPathComponent(version.id)
-        let artifact = directory.appendingPathComponent("artifact").appendingPathComponent(version.fileName)
+        // A Python script is imported by file name, which needs the `.py` suffix.
+        let localName = version.framework == .python && !version.fileName.hasSuffix(".py")
+            ? version.fileName + ".py" : version.fileName
+        let artifact = directory.appendingPathComponent("artifact").appendingPathComponent(localName)
         let fileManager = FileManager.default
         if !fileManager.fileExists(atPath: artifact.path) {
             try fileManager.createDirectory(at: artifact.deletingLastPathComponent(), withIntermediateDirectories: true)

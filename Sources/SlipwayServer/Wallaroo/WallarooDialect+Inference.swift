@@ -39,7 +39,7 @@ extension WallarooDialect {
             if isArrow || request.headers[.accept]?.lowercased().hasPrefix(Self.arrowFile) == true {
                 return try WallarooArrowRecords.response(records)
             }
-            return JSONResponse.make(.array(records))
+            return WallarooInferencePresenter.response(records)
         }
         api.post("pipelines/get_logs") { request, context -> Response in
             let user = try context.wallarooUser()
@@ -74,7 +74,7 @@ extension WallarooDialect {
             if request.headers[.accept]?.lowercased().hasPrefix(Self.arrowFile) == true {
                 response = try WallarooArrowRecords.response(records)
             } else {
-                response = JSONResponse.make(.array(records))
+                response = WallarooInferencePresenter.response(records)
             }
             let status = page.schemaChanged ? "SchemaChange" : (page.nextCursor == nil ? "All" : "RecordLimited")
             response.headers[.init("x-iteration-status")!] = status

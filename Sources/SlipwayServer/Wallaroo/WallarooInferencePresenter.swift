@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import SlipwayCore
 
 /// Inference results and inference-log records as pandas-records (protocol reference §8.5, §9):
@@ -40,5 +41,39 @@ enum WallarooInferencePresenter {
                    modelVersion: row.modelVersion, split: result.hasSplit, shadows: row.shadowOutputs,
                    pipelineVersion: result.pipelineVersionID, elapsed: result.elapsed, dropped: nil)
         }
+    }
+}
+
+extension WallarooInferencePresenter {
+    /// The leading keys of a record, in the order Wallaroo writes them (so that
+    /// `DataFrame.from_records` gives its columns in that order); other keys follow sorted.
+    static let keyOrder = ["time", "in", "out", "check_failures", "metadata"]
+
+    /// A JSON array of records with their top-level keys in `keyOrder`.
+    static func encode(_ records: [JSONValue]) -> [UInt8] {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        for (index, record) in records.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            guard case .object(let object) = record else {
+                bytes += JSONTextWriter.bytes(of: record)
+                continue
+            }
+            let keys = keyOrder.filter { object[$0] != nil } + object.keys.filter { !keyOrder.contains($0) }.sorted()
+            bytes.append(UInt8(ascii: "{"))
+            for (position, key) in keys.enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                bytes += JSONTextWriter.bytes(of: .string(key))
+                bytes.append(UInt8(ascii: ":"))
+                bytes += JSONTextWriter.bytes(of: object[key] ?? .null)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return bytes
+    }
+
+    static func response(_ records: [JSONValue]) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: encode(records))))
     }
 }

@@ -205,3 +205,12 @@ struct ServingServiceTests {
         #expect(failed.statusMessage?.contains("not a valid ONNX file") == true)
     }
 }
+
+@Suite("ServingService messages")
+struct ServingMessageTests {
+    @Test func statusMessagesNameFilesNotServerFolders() {
+        let message = "ModelLoadError: model 'post': '/tmp/x/data/models/b0d2/artifact/post.py' cannot be loaded"
+        #expect(ServingService.withoutPaths(message) == "ModelLoadError: model 'post': 'post.py' cannot be loaded")
+        #expect(ServingService.withoutPaths("no path here") == "no path here")
+    }
+}
