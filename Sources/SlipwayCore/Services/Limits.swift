@@ -27,8 +27,6 @@ public struct Limits: Sendable, Equatable {
     public var maxModelBytes: Int64 = 2 << 30
     /// Largest inference request body (default 64 MiB).
     public var maxInferenceBodyBytes: Int = 64 << 20
-    /// How long a model batch stays open for more rows once its first row arrived.
-    public var inferenceBatchWindow: Duration = .microseconds(500)
     /// Rows in one model call at most.
     public var maxInferenceBatchRows: Int = 4096
 

@@ -92,8 +92,15 @@ extension WallarooDialect {
                 throw SlipwayError.notFound("deployment", NameRules.printable(body.name))
             }
             let pipeline = try await core.modelPipelines.pipeline(id: deployment.pipelineID, workspaceID: deployment.workspaceID)
-            return JSONResponse.make(try await WallarooDeploymentPresenter.status(
-                deployment, pipeline: pipeline, replicas: await core.serving.replicas(of: deployment), models: core.models))
+            var status = try await WallarooDeploymentPresenter.status(
+                deployment, pipeline: pipeline, replicas: await core.serving.replicas(of: deployment), models: core.models)
+            // Slipway's own addition: mean rows per model call, by model version (batching at work).
+            let batches = await core.serving.meanBatchRows(of: deployment)
+            if case .object(var object) = status {
+                object["inference_metrics"] = .object(["mean_batch_rows": .object(batches.mapValues(JSONValue.number))])
+                status = .object(object)
+            }
+            return JSONResponse.make(status)
         }
         api.post("admin/get_pipeline_external_url") { request, context -> Response in
             let user = try context.wallarooUser()
