@@ -48,5 +48,12 @@ struct WallarooDialect: Dialect {
         registerModels(api)
         registerPipelines(api)
         registerInference(api)
+        let document = WallarooAPIDocs.document(routes: router.routes.map { ($0.method.rawValue, $0.path.description) })
+        let page = WallarooAPIDocs.html(document)
+        router.get("v1/api/docs/openapi.json") { _, _ in JSONResponse.make(document) }
+        router.get("v1/api/docs") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: page)))
+        }
     }
 }

@@ -1,0 +1,189 @@
+import Foundation
+import Hummingbird
+import SlipwayCore
+
+/// The OpenAPI document of the Wallaroo routes, served at `/v1/api/docs` (HTML) and
+/// `/v1/api/docs/openapi.json`. Its paths are read from the router after the dialect registered
+/// its routes, so a route cannot be served without being listed; what each route takes is in
+/// `operations`, and a route missing there is listed with a note saying so (a server test keeps
+/// the table complete).
+enum WallarooAPIDocs {
+    struct Field {
+        var name: String
+        var type: String
+        var required: Bool
+        var about: String
+
+        init(_ name: String, _ type: String, _ required: Bool = false, _ about: String = "") {
+            self.name = name
+            self.type = type
+            self.required = required
+            self.about = about
+        }
+    }
+
+    struct Operation {
+        var summary: String
+        var fields: [Field]
+        var body: String = "application/json"
+    }
+
+    static let operations: [String: Operation] = [
+        "/auth/realms/master/protocol/openid-connect/token": Operation(
+            summary: "Keycloak-compatible token endpoint (HTTP Basic client authentication)",
+            fields: [Field("grant_type", "string", true, "password, refresh_token or client_credentials"),
+                     Field("username", "string"), Field("password", "string"), Field("refresh_token", "string"),
+                     Field("scope", "string", false, "offline_access for a long-lived session")],
+            body: "application/x-www-form-urlencoded"),
+        "/auth/realms/master/protocol/openid-connect/logout": Operation(
+            summary: "End the session of a refresh token", fields: [Field("refresh_token", "string", true)],
+            body: "application/x-www-form-urlencoded"),
+        "/auth/realms/master/protocol/openid-connect/certs": Operation(summary: "Public keys of access tokens (JWKS)", fields: []),
+        "/v1/api/features/list": Operation(summary: "Enabled features and the instance name", fields: []),
+        "/v1/api/users/query": Operation(summary: "Users, keyed by user id", fields: [Field("user_ids", "array")]),
+        "/v1/api/users/invite": Operation(summary: "Create a user (administrators)",
+                                          fields: [Field("email", "string", true), Field("password", "string")]),
+        "/v1/api/users/activate": Operation(summary: "Allow a user to sign in again", fields: [Field("email", "string", true)]),
+        "/v1/api/users/deactivate": Operation(summary: "Stop a user from signing in", fields: [Field("email", "string", true)]),
+        "/v1/api/workspaces/list": Operation(summary: "Workspaces of the caller (or of user_id)", fields: [Field("user_id", "string")]),
+        "/v1/api/workspaces/create": Operation(summary: "Create a workspace owned by the caller",
+                                               fields: [Field("workspace_name", "string", true)]),
+        "/v1/api/workspaces/add_user": Operation(summary: "Add a collaborator (owners)",
+                                                 fields: [Field("email", "string", true), Field("workspace_id", "integer", true)]),
+        "/v1/api/workspaces/remove_user": Operation(
+            summary: "Remove a member (owners)",
+            fields: [Field("workspace_id", "integer", true), Field("user_id", "string"), Field("email", "string")]),
+        "/v1/api/workspaces/list_users": Operation(summary: "Members and their roles",
+                                                   fields: [Field("workspace_id", "integer", true)]),
+        "/v1/api/models/upload_and_convert": Operation(
+            summary: "Upload a model version: a `metadata` JSON part (name, visibility, workspace_id, conversion) and a `file` part",
+            fields: [Field("metadata", "string", true, "JSON"), Field("file", "binary", true)], body: "multipart/form-data"),
+        "/v1/api/models/upload_stream": Operation(
+            summary: "Upload a model version from a raw body (query: name, filename, visibility, workspace_id) or a form",
+            fields: [Field("name", "string", true), Field("filename", "string", true), Field("visibility", "string"),
+                     Field("workspace_id", "integer", true)], body: "application/octet-stream"),
+        "/v1/api/models/list": Operation(summary: "Models of a workspace, newest first",
+                                         fields: [Field("workspace_id", "integer", true)]),
+        "/v1/api/models/get_by_id": Operation(summary: "One model", fields: [Field("id", "integer", true)]),
+        "/v1/api/models/get": Operation(summary: "One model with its versions", fields: [Field("id", "integer", true)]),
+        "/v1/api/models/list_versions": Operation(
+            summary: "Versions of a model, oldest first",
+            fields: [Field("model_id", "string", false, "model name"), Field("models_pk_id", "integer", true)]),
+        "/v1/api/models/get_config_by_id": Operation(summary: "Runtime configuration of a model's latest version",
+                                                     fields: [Field("model_id", "integer", true)]),
+        "/v1/api/pipelines/create": Operation(
+            summary: "Create a pipeline, or a new version of it (ModelInference, RandomSplit, ShadowDeploy steps)",
+            fields: [Field("pipeline_id", "string", true, "pipeline name"), Field("workspace_id", "integer", true),
+                     Field("definition", "object", true)]),
+        "/v1/api/pipelines/deploy": Operation(
+            summary: "Deploy a pipeline version (replicas are worker processes per model)",
+            fields: [Field("deploy_id", "string", true), Field("pipeline_id", "integer", true),
+                     Field("pipeline_version_pk_id", "integer"), Field("models", "array"), Field("model_ids", "array"),
+                     Field("model_configs", "array"), Field("engine_config", "object")]),
+        "/v1/api/pipelines/undeploy": Operation(
+            summary: "Stop a deployment", fields: [Field("pipeline_id", "integer"), Field("deployment_id", "integer", true)]),
+        "/v1/api/pipelines/copy": Operation(
+            summary: "Copy a pipeline (optionally deploying the copy)",
+            fields: [Field("name", "string", true), Field("workspace_id", "integer", true),
+                     Field("source_pipeline", "integer", true), Field("deploy", "string"), Field("engine_config", "object"),
+                     Field("pipeline_version", "string")]),
+        "/v1/api/status/get_deployment": Operation(summary: "Status of a deployment named `<deploy_id>-<id>`",
+                                                   fields: [Field("name", "string", true)]),
+        "/v1/api/admin/get_pipeline_external_url": Operation(
+            summary: "Inference URL of a pipeline's deployment",
+            fields: [Field("workspace_id", "integer", true), Field("pipeline_name", "string", true)]),
+        "/v1/api/pipelines/infer/{deployment}/{pipeline}": Operation(
+            summary: "Inference: pandas-records JSON or an Arrow IPC file in, the same format out",
+            fields: [], body: "application/json; format=pandas-records"),
+        "/v1/api/pipelines/get_logs": Operation(
+            summary: "Inference log records (Accept: Arrow or pandas-records; x-iteration-cursor / x-iteration-status headers)",
+            fields: [Field("pipeline_id", "string", true, "pipeline name"), Field("workspace_id", "integer", true),
+                     Field("cursor", "string"), Field("order", "string", false, "Asc or Desc"), Field("page_size", "integer"),
+                     Field("start_time", "string"), Field("end_time", "string"), Field("dataset", "array")]),
+    ]
+
+    /// `:name` path parameters written as OpenAPI's `{name}`.
+    static func openAPIPath(_ path: String) -> String {
+        "/" + path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+    }
+
+    static func document(routes: [(method: String, path: String)]) -> JSONValue {
+        var paths: [String: JSONValue] = [:]
+        for route in routes {
+            let path = openAPIPath(route.path)
+            guard path.hasPrefix("/v1/api") || path.hasPrefix("/auth") else { continue }
+            let operation = operations[path]
+            var entry: [String: JSONValue] = [
+                "summary": .string(operation?.summary ?? "(not described)"),
+                "responses": .object([
+                    "200": .object(["description": .string("Success")]),
+                    "400": .object(["description": .string("Invalid request: {\"code\", \"status\": \"error\", \"error\"}")]),
+                    "401": .object(["description": .string("Missing or invalid access token")]),
+                ]),
+            ]
+            let parameters = path.split(separator: "/").filter { $0.hasPrefix("{") }.map { name in
+                JSONValue.object(["name": .string(String(name.dropFirst().dropLast())), "in": .string("path"),
+                                  "required": .bool(true), "schema": .object(["type": .string("string")])])
+            }
+            if !parameters.isEmpty { entry["parameters"] = .array(parameters) }
+            if let operation, route.method == "POST" {
+                var properties: [String: JSONValue] = [:]
+                for field in operation.fields {
+                    var schema: [String: JSONValue] = field.type == "binary"
+                        ? ["type": .string("string"), "format": .string("binary")] : ["type": .string(field.type)]
+                    if !field.about.isEmpty { schema["description"] = .string(field.about) }
+                    properties[field.name] = .object(schema)
+                }
+                let required = operation.fields.filter(\.required).map { JSONValue.string($0.name) }
+                entry["requestBody"] = .object(["content": .object([operation.body: .object(["schema": .object([
+                    "type": .string("object"), "properties": .object(properties), "required": .array(required),
+                ])])])])
+            }
+            if !path.hasPrefix("/auth") { entry["security"] = .array([.object(["bearer": .array([])])]) }
+            var methods = paths[path]?.objectValue ?? [:]
+            methods[route.method.lowercased()] = .object(entry)
+            paths[path] = .object(methods)
+        }
+        return .object([
+            "openapi": .string("3.1.0"),
+            "info": .object(["title": .string("Slipway — Wallaroo MLOps API"), "version": .string("1")]),
+            "paths": .object(paths),
+            "components": .object(["securitySchemes": .object(["bearer": .object([
+                "type": .string("http"), "scheme": .string("bearer"), "bearerFormat": .string("JWT"),
+            ])])]),
+        ])
+    }
+
+    /// A readable page of the same document: one row per route.
+    static func html(_ document: JSONValue) -> String {
+        func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;")
+        }
+        var rows = ""
+        for (path, methods) in (document.objectValue?["paths"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for (method, operation) in (methods.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+                let summary = operation.objectValue?["summary"]?.stringValue ?? ""
+                var fields = ""
+                if let schema = operation.objectValue?["requestBody"]?.objectValue?["content"]?.objectValue?.values.first?
+                    .objectValue?["schema"]?.objectValue {
+                    let required = Set((schema["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+                    fields = (schema["properties"]?.objectValue ?? [:]).keys.sorted()
+                        .map { required.contains($0) ? "<b>\(escape($0))</b>" : escape($0) }.joined(separator: ", ")
+                }
+                rows += "<tr><td><code>\(method.uppercased())</code></td><td><code>\(escape(path))</code></td>"
+                    + "<td>\(escape(summary))</td><td>\(fields)</td></tr>\n"
+            }
+        }
+        return """
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Slipway — Wallaroo MLOps API</title>
+            <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}
+            td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}</style></head><body>
+            <h1>Wallaroo MLOps API</h1><p>Machine-readable: <a href="/v1/api/docs/openapi.json">openapi.json</a>.
+            Every call is a JSON <code>POST</code> with <code>Authorization: Bearer &lt;token&gt;</code>; required
+            fields are in bold.</p>
+            <table><thead><tr><th>Method</th><th>Path</th><th>What it does</th><th>Fields</th></tr></thead><tbody>
+            \(rows)</tbody></table></body></html>
+            """
+    }
+}
