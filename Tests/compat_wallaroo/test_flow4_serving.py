@@ -270,3 +270,56 @@ def test_outsiders_are_refused(client, served, APIURL, TOKENURL, creds):
                                              "models": [served["step"]]})]:
         response = requests.post(f"{APIURL}/v1/api/{path}", json=body, headers=bearer(outsider))
         assert response.status_code == 403, (path, response.text)
+
+
+def test_byop_sklearn_and_oversized_logs(client, served, APIURL):
+    """A BYOP archive and a pickled scikit-learn model really run; a record over the storage
+    limit is logged without its largest input, named in metadata.dropped and the warning."""
+    import pickle
+
+    from sklearn.linear_model import LinearRegression
+
+    from models_helpers import byop_zip
+
+    workspace_id = served["workspace_id"]
+
+    def deployed(name, data, framework):
+        model_id = client.upload(workspace_id, name, data, framework=framework).json()["insert_models"]["returning"][0]["models"][0]["id"]
+        step = client.model_step(client.latest_version(model_id, name))
+        pipeline = client.post("pipelines/create", {"pipeline_id": f"{name}-pipe", "workspace_id": workspace_id,
+                                                    "definition": {"steps": [{"ModelInference": {"models": [step]}}]}}).json()
+        client.deploy(f"{name}-pipe", pipeline, [step])
+        return client.post("admin/get_pipeline_external_url",
+                           {"workspace_id": workspace_id, "pipeline_name": f"{name}-pipe"}).json()["url"]
+
+    byop_url = deployed("summer", byop_zip(), "custom")
+    rows = [{"tensor": [1.0, 2.0, 3.5]}, {"tensor": [0.5, 0.5, 0.0]}]
+    response = requests.post(byop_url, data=json.dumps(rows), headers=client.headers() | {"Content-Type": RECORDS})
+    assert response.status_code == 200, response.text
+    assert [r["out"]["total"] for r in response.json()] == [6.5, 1.0]
+    response = requests.post(byop_url, data=json.dumps([{"other": [1.0]}]), headers=client.headers() | {"Content-Type": RECORDS})
+    assert response.status_code == 400 and "tensor" in response.json()["error"], response.text
+
+    estimator = LinearRegression().fit(np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]]), np.array([1.0, 2.0, 6.0, 7.0]))
+    sklearn_url = deployed("linear", pickle.dumps(estimator, protocol=4), "sklearn")
+    features = [[0.5, 0.25], [4.0, 3.0]]
+    response = requests.post(sklearn_url, data=json.dumps([{"x": f} for f in features]),
+                             headers=client.headers() | {"Content-Type": RECORDS})
+    assert response.status_code == 200, response.text
+    got = [r["out"]["predictions"][0] if isinstance(r["out"]["predictions"], list) else r["out"]["predictions"]
+           for r in response.json()]
+    assert got == pytest.approx(estimator.predict(np.array(features)).tolist())
+
+    # Over 1 MiB of features: the big input is not stored, and the logs say so
+    big = [{"tensor": list(np.linspace(0.0, 1.0, 120_000))}]
+    response = requests.post(byop_url, data=json.dumps(big), headers=client.headers() | {"Content-Type": RECORDS})
+    assert response.status_code == 200, response.text
+    logs = client.post("pipelines/get_logs", {"pipeline_id": "summer-pipe", "workspace_id": workspace_id})
+    newest = logs.json()[0]
+    assert newest["metadata"]["dropped"] == ["in.tensor"] and "tensor" not in newest["in"]
+    assert newest["out"]["total"] == pytest.approx(60000.0)
+    assert "in.tensor" in logs.headers["warning"]
+    # dataset keeps only the named parts
+    selected = client.post("pipelines/get_logs", {"pipeline_id": "summer-pipe", "workspace_id": workspace_id,
+                                                  "dataset": ["metadata"]}).json()
+    assert set(selected[0]) == {"time", "metadata"}

@@ -26,6 +26,9 @@ public struct InferenceRecord: Sendable, Equatable, Codable {
     public var groundTruthTime: Date?
     /// Time spent serving the inference, when measured.
     public var latency: Duration?
+    /// Features left out because the record was over the size limit (inputs first, largest
+    /// first, then outputs), by side and name: `in.<name>` / `out.<name>`.
+    public var dropped: [String] = []
 
     public static let maximumFeatureNameBytes = 255
     public static let maximumExternalIDBytes = 255

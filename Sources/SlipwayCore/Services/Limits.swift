@@ -27,6 +27,9 @@ public struct Limits: Sendable, Equatable {
     public var maxModelBytes: Int64 = 2 << 30
     /// Largest inference request body (default 64 MiB).
     public var maxInferenceBodyBytes: Int = 64 << 20
+    /// Largest stored inference record (its JSON inputs and outputs); larger ones are stored
+    /// without their largest features (default 1 MiB).
+    public var maxInferenceRecordBytes: Int = 1 << 20
     /// Rows in one model call at most.
     public var maxInferenceBatchRows: Int = 4096
 

@@ -213,7 +213,9 @@ public final class ServingService: Sendable {
             records.append(InferenceRecord(
                 id: id, workspaceID: deployment.workspaceID, deploymentID: deployment.id, pipelineID: deployment.pipelineID,
                 pipelineVersionID: current.version.id, modelVersionID: served.version.id, time: time,
-                inputs: inputs.mapValues(FeatureValue.init(json:)), outputs: outputs.mapValues(FeatureValue.init(json:))))
+                inputs: inputs.mapValues(FeatureValue.init(json:)), outputs: outputs.mapValues(FeatureValue.init(json:)),
+                latency: .nanoseconds(modelsElapsed))
+                .limited(toBytes: platform.limits.maxInferenceRecordBytes))
             var shadowOutputs: [(modelName: String, outputs: [String: JSONValue])] = []
             for (challenger, out) in shadows {
                 guard let model = current.models[challenger], index < out.count else { continue }

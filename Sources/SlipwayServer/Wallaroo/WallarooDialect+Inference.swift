@@ -62,13 +62,29 @@ extension WallarooDialect {
                 limit: body.page_size ?? InferenceRecordQuery.defaultLimit,
                 cursor: try body.cursor.map { try InferenceCursor(token: $0) })
             let page = try await core.serving.logs(query)
-            let records: [JSONValue] = page.entries.map { entry in
-                WallarooInferencePresenter.record(
+            var records: [JSONValue] = []
+            var bytes = 0
+            var byteLimited = false
+            var lastIncluded: InferenceRecord?
+            var dropped = Set<String>()
+            for entry in page.entries {
+                var record = WallarooInferencePresenter.record(
                     time: entry.record.time, inputs: entry.record.inputs.mapValues(\.json),
                     outputs: entry.record.outputs.mapValues(\.json), modelName: entry.modelName ?? "",
                     modelVersion: entry.modelVersion ?? Self.unknownVersion, split: entry.split, shadows: entry.shadows,
                     pipelineVersion: entry.record.pipelineVersionID ?? "",
-                    elapsed: entry.record.latency.map { [ServingService.nanoseconds($0)] } ?? [], dropped: [])
+                    elapsed: entry.record.latency.map { [ServingService.nanoseconds($0)] } ?? [],
+                    dropped: entry.record.dropped)
+                if let dataset = body.dataset { record = Self.select(dataset, from: record) }
+                let size = JSONTextWriter.bytes(of: record).count
+                if !records.isEmpty, bytes + size > Self.maxLogPageBytes {
+                    byteLimited = true
+                    break
+                }
+                bytes += size
+                records.append(record)
+                lastIncluded = entry.record
+                dropped.formUnion(entry.record.dropped)
             }
             var response: Response
             if request.headers[.accept]?.lowercased().hasPrefix(Self.arrowFile) == true {
@@ -76,11 +92,48 @@ extension WallarooDialect {
             } else {
                 response = WallarooInferencePresenter.response(records)
             }
-            let status = page.schemaChanged ? "SchemaChange" : (page.nextCursor == nil ? "All" : "RecordLimited")
+            let status: String
+            let cursor: InferenceCursor?
+            if byteLimited {
+                status = "ByteLimited"
+                cursor = lastIncluded.map(InferenceCursor.init(after:))
+            } else {
+                status = page.schemaChanged ? "SchemaChange" : (page.nextCursor == nil ? "All" : "RecordLimited")
+                cursor = page.nextCursor
+            }
             response.headers[.init("x-iteration-status")!] = status
-            if let cursor = page.nextCursor { response.headers[.init("x-iteration-cursor")!] = cursor.token }
+            if let cursor { response.headers[.init("x-iteration-cursor")!] = cursor.token }
+            if !dropped.isEmpty {
+                let columns = dropped.sorted().joined(separator: ", ")
+                response.headers[.init("warning")!] = "299 - \"The inference log is above the allowable limit and the "
+                    + "following columns may have been suppressed for various rows in the logs: \(columns). To review the "
+                    + "dropped columns for an individual inferences suppressed data, include dataset=[\\\"metadata\\\"] "
+                    + "in the log request.\""
+            }
             return response
         }
+    }
+
+    /// Largest log page body; a fuller page stops early with `ByteLimited`.
+    static let maxLogPageBytes = 10 << 20
+
+    /// The record restricted to the `dataset` keys (`time` always stays): top-level keys
+    /// (`in`, `out`, `metadata`, `out_<model>`) or one field of them (`in.tensor`).
+    static func select(_ dataset: [String], from record: JSONValue) -> JSONValue {
+        guard case .object(let object) = record, !dataset.isEmpty, !dataset.contains("*") else { return record }
+        var selected: [String: JSONValue] = ["time": object["time"] ?? .null]
+        for name in dataset {
+            let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+            guard let value = object[parts[0]] else { continue }
+            if parts.count == 1 {
+                selected[parts[0]] = value
+            } else if let field = value.objectValue?[parts[1]] {
+                var partial = selected[parts[0]]?.objectValue ?? [:]
+                partial[parts[1]] = field
+                selected[parts[0]] = .object(partial)
+            }
+        }
+        return .object(selected)
     }
 
     static let unknownVersion = ModelVersion(

@@ -298,5 +298,9 @@ enum Migrations {
             "DROP TABLE object_numbers", "DROP TABLE inference_records", "DROP TABLE model_deployments",
             "DROP TABLE pipeline_versions", "DROP TABLE model_versions", "DROP TABLE models",
         ]),
+        // Inference records over the size limit keep the names of the features left out.
+        Migration(version: 12, name: "inference record limits", prepare: [
+            "ALTER TABLE inference_records ADD COLUMN dropped_json TEXT",
+        ], revert: []),
     ]
 }

@@ -12,7 +12,7 @@ extension SQLMetadataStore {
                 var insert = db.insert(into: "inference_records").columns(
                     "id", "workspace_id", "deployment_id", "pipeline_id", "pipeline_version_id", "model_version_id",
                     "is_shadow", "shadow_of", "time", "external_id", "inputs_json", "outputs_json", "ground_truth_json",
-                    "ground_truth_time", "latency_us")
+                    "ground_truth_time", "latency_us", "dropped_json")
                 for r in chunk {
                     insert = insert.values(
                         SQLBind(r.id), SQLBind(r.workspaceID), SQLBind(r.deploymentID), SQLBind(r.pipelineID),
@@ -20,7 +20,8 @@ extension SQLMetadataStore {
                         SQLBind(r.shadowOf), SQLBind(r.time.timeIntervalSince1970), SQLBind(r.externalID),
                         SQLBind(encodeJSON(r.inputs)), SQLBind(encodeJSON(r.outputs)),
                         SQLBind(r.groundTruth.map { encodeJSON($0) }), SQLBind(r.groundTruthTime?.timeIntervalSince1970),
-                        SQLBind(r.latency.map { Self.microseconds($0) }))
+                        SQLBind(r.latency.map { Self.microseconds($0) }),
+                        SQLBind(r.dropped.isEmpty ? nil : encodeJSON(JSONValue.array(r.dropped.map(JSONValue.string)))))
                 }
                 try await insert.run()
             }
@@ -72,7 +73,7 @@ extension SQLMetadataStore {
     }
 
     static func inferenceRecord(from row: any SQLRow) throws -> InferenceRecord {
-        InferenceRecord(
+        var record = InferenceRecord(
             id: try row.string("id"), workspaceID: try row.string("workspace_id"),
             deploymentID: try row.string("deployment_id"), pipelineID: try row.string("pipeline_id"),
             pipelineVersionID: try row.optionalString("pipeline_version_id"),
@@ -84,5 +85,7 @@ extension SQLMetadataStore {
             groundTruth: try row.optionalJSON("ground_truth_json", as: [String: FeatureValue].self),
             groundTruthTime: try row.optionalDate("ground_truth_time"),
             latency: try row.decode(column: "latency_us", as: Int64?.self).map { .microseconds($0) })
+        record.dropped = try row.optionalJSON("dropped_json", as: [String].self) ?? []
+        return record
     }
 }
