@@ -50,7 +50,8 @@ public struct SlipwayApp: Sendable {
             signals: CompletionSignals(), limits: limits, logger: logger,
             workerEnvironment: { context in HTTPFrontEnd.workerEnvironment(context, configuration: configuration) },
             models: LocalModelArtifacts(root: directory.models, pythonPath: workerPath,
-                                        defaultPythonVersion: environments.defaultPythonVersion))
+                                        defaultPythonVersion: environments.defaultPythonVersion),
+            cpuLimiter: CgroupCPULimiter())
         let core = CoreServices(platform: platform, passwords: configuration.passwordHasher)
         let (created, generatedPassword) = try await Self.prepareAccounts(
             core.accounts, directory: directory, adminToken: configuration.adminToken,

@@ -243,6 +243,11 @@ def test_chain_ab_shadow_and_replicas(client, served, APIURL):
     status = client.wait_running(f"shadowed-{shadow_id}")
     pids = {engine["pid"] for engine in status["engines"]}
     assert len(status["engines"]) == 6 and len(pids) == 6
+    # cpus: 0.5 is a CPU quota where this machine lets the server create control groups
+    import os
+    if os.access("/sys/fs/cgroup/cpu", os.W_OK):
+        for pid in pids:
+            assert "slipway/" in open(f"/proc/{pid}/cgroup").read(), pid
 
     # Unsupported engine settings and undeployable frameworks are refused
     body = {"deploy_id": "gpudeploy", "pipeline_version_pk_id": chain["pipeline_variant_pk_id"],

@@ -43,3 +43,12 @@ public protocol ModelArtifacts: Sendable {
     /// Prepares the version's local copy (exported from the blob store, unpacked when an archive).
     func servingCode(for version: ModelVersion, modelName: String, blobs: any BlobStore) async throws -> ModelServingCode
 }
+
+/// Caps the CPU time of worker processes, where the operating system lets this process do it.
+public protocol CPULimiter: Sendable {
+    /// Puts `pid` under a limit of `cpus` cores, in a group named `key` (replacing an earlier
+    /// process of that key). Returns why no limit applies, or nil when it does.
+    func limit(pid: Int32, cpus: Double, key: String) -> String?
+    /// Removes the group of `key` once its processes are gone.
+    func release(key: String)
+}

@@ -30,6 +30,8 @@ public struct Limits: Sendable, Equatable {
     /// Largest stored inference record (its JSON inputs and outputs); larger ones are stored
     /// without their largest features (default 1 MiB).
     public var maxInferenceRecordBytes: Int = 1 << 20
+    /// How often autoscaled deployments look at how busy their replicas were.
+    public var autoscaleInterval: Duration = .seconds(5)
     /// Rows in one model call at most.
     public var maxInferenceBatchRows: Int = 4096
 

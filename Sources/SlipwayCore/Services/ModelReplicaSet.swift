@@ -27,6 +27,9 @@ actor ModelReplicaSet {
     private var next = 0
     private(set) var calls = 0
     private(set) var rowsServed = 0
+    /// Serving time of finished model calls since the last `sampleBusyFraction`.
+    private var busy: Duration = .zero
+    private var sampledAt = ContinuousClock.now
 
     init(modelName: String, replicaKeys: [String], pool: any ResidentWorkerPool, maxRows: Int, timeout: Duration) {
         self.modelName = modelName
@@ -37,6 +40,32 @@ actor ModelReplicaSet {
     }
 
     var keys: [String] { replicas.map(\.key) }
+    var count: Int { replicas.count }
+
+    /// A new replica (not ready until its worker says so).
+    func add(_ key: String) {
+        replicas.append(Replica(key: key))
+    }
+
+    /// Takes an idle replica out (a busy one only when all are busy) and returns its key; the
+    /// last replica stays.
+    func removeOne() -> String? {
+        guard replicas.count > 1 else { return nil }
+        let index = replicas.lastIndex { !$0.busy } ?? replicas.count - 1
+        return replicas.remove(at: index).key
+    }
+
+    /// The share of the time since the last sample that the ready replicas spent serving (0…1).
+    func sampleBusyFraction() -> Double {
+        let now = ContinuousClock.now
+        let wall = now - sampledAt
+        let ready = max(1, readyCount)
+        let fraction = wall > .zero ? Double(busy.components.attoseconds / 1_000_000_000 + busy.components.seconds * 1_000_000_000)
+            / (Double(wall.components.attoseconds / 1_000_000_000 + wall.components.seconds * 1_000_000_000) * Double(ready)) : 0
+        busy = .zero
+        sampledAt = now
+        return min(1, max(0, fraction))
+    }
     var readyCount: Int { replicas.filter(\.ready).count }
 
     /// Mean rows per model call so far.
@@ -96,8 +125,9 @@ actor ModelReplicaSet {
             calls += 1
             rowsServed += rowCount
             Task {
+                let started = ContinuousClock.now
                 let outcome = await pool.run(ticket, job: job, log: { _ in })
-                self.complete(batch, key: key, outcome: outcome)
+                self.complete(batch, key: key, outcome: outcome, took: ContinuousClock.now - started)
             }
         }
     }
@@ -114,7 +144,8 @@ actor ModelReplicaSet {
         return nil
     }
 
-    private func complete(_ batch: [Pending], key: String, outcome: WorkerOutcome) {
+    private func complete(_ batch: [Pending], key: String, outcome: WorkerOutcome, took: Duration) {
+        busy += took
         if let index = replicas.firstIndex(where: { $0.key == key }) { replicas[index].busy = false }
         switch outcome {
         case .returned(let result):

@@ -11,6 +11,8 @@ public struct Platform: Sendable {
     public var residents: any ResidentWorkerPool
     /// Model artifacts and how they run; nil where model serving is not set up.
     public var models: (any ModelArtifacts)?
+    /// CPU limits of model replicas; nil where none can be applied.
+    public var cpuLimiter: (any CPULimiter)?
     public var sealer: SecretSealer
     public var signals: CompletionSignals
     public var limits: Limits
@@ -25,7 +27,8 @@ public struct Platform: Sendable {
                 residents: any ResidentWorkerPool, sealer: SecretSealer, signals: CompletionSignals,
                 limits: Limits, logger: Logger,
                 workerEnvironment: @escaping @Sendable (WorkerContext) -> [String: String],
-                now: @escaping @Sendable () -> Date = { Date() }, models: (any ModelArtifacts)? = nil) {
+                now: @escaping @Sendable () -> Date = { Date() }, models: (any ModelArtifacts)? = nil,
+                cpuLimiter: (any CPULimiter)? = nil) {
         self.store = store
         self.blobs = blobs
         self.bundles = bundles
@@ -39,5 +42,6 @@ public struct Platform: Sendable {
         self.workerEnvironment = workerEnvironment
         self.now = now
         self.models = models
+        self.cpuLimiter = cpuLimiter
     }
 }

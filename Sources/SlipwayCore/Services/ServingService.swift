@@ -14,6 +14,8 @@ public final class ServingService: Sendable {
         var order: [PipelineNode]
         var replicaSets: [String: ModelReplicaSet]
         var models: [String: (version: ModelVersion, name: String)]
+        /// The worker spec each model version's replicas start from (autoscaling adds more).
+        var templates: [String: ResidentWorkerSpec]
     }
 
     let platform: Platform
@@ -332,6 +334,7 @@ public final class ServingService: Sendable {
             var sets: [String: ModelReplicaSet] = [:]
             var models: [String: (version: ModelVersion, name: String)] = [:]
             var specs: [(ModelReplicaSet, ResidentWorkerSpec)] = []
+            var templates: [String: ResidentWorkerSpec] = [:]
             for (position, id) in version.graph.modelVersionIDs.enumerated() {
                 guard let modelVersion = try await platform.store.modelVersion(id: id),
                       let model = try await platform.store.model(id: modelVersion.modelID) else {
@@ -358,34 +361,89 @@ public final class ServingService: Sendable {
                         environment: code.environment)))
                 }
             }
-            let entry = Live(deployment: deployment, version: version, order: order, replicaSets: sets, models: models)
-            live.withLock { $0[deployment.id] = entry }
             for (set, spec) in specs {
-                let key = spec.deploymentID
-                await platform.residents.start(spec) { [weak self] report in
-                    guard let self else { return }
-                    switch report {
-                    case .status(let event, let line):
-                        await self.append(line, to: deployment)
-                        switch event {
-                        case .workerReady:
-                            await set.setReady(key, true)
-                            await self.refreshStatus(deployment.id)
-                        case .workerFailed(let reason):
-                            await set.setReady(key, false)
-                            await self.markFailed(deployment.id, generation: deployment.generation, reason: reason)
-                        case .workerLost:
-                            await set.setReady(key, false)
-                        default: break
-                        }
-                    case .log(let line):
-                        await self.append(line, to: deployment)
-                    }
-                }
+                for (id, candidate) in sets where candidate === set { templates[id] = spec }
+            }
+            let entry = Live(deployment: deployment, version: version, order: order, replicaSets: sets, models: models,
+                             templates: templates)
+            live.withLock { $0[deployment.id] = entry }
+            for (set, spec) in specs { await launch(spec, into: set, for: deployment) }
+            if ReplicaScaling.isAutoscaled(deployment.resources) {
+                Task { await self.autoscale(deployment) }
             }
         } catch {
             let reason = (error as? SlipwayError)?.message ?? "\(error)"
             await markFailed(deployment.id, generation: deployment.generation, reason: reason)
+        }
+    }
+
+    /// Starts one replica's worker and follows its reports.
+    private func launch(_ spec: ResidentWorkerSpec, into set: ModelReplicaSet, for deployment: ModelDeployment) async {
+        let key = spec.deploymentID
+        await platform.residents.start(spec) { [weak self] report in
+            guard let self else { return }
+            switch report {
+            case .status(let event, let line):
+                await self.append(line, to: deployment)
+                switch event {
+                case .workerReady:
+                    await self.limitCPU(of: key, deployment)
+                    await set.setReady(key, true)
+                    await self.refreshStatus(deployment.id)
+                case .workerFailed(let reason):
+                    await set.setReady(key, false)
+                    await self.markFailed(deployment.id, generation: deployment.generation, reason: reason)
+                case .workerLost:
+                    await set.setReady(key, false)
+                default: break
+                }
+            case .log(let line):
+                await self.append(line, to: deployment)
+            }
+        }
+    }
+
+    /// Applies the deployment's `cpus` to the replica's (new) process, or logs why it cannot.
+    private func limitCPU(of key: String, _ deployment: ModelDeployment) async {
+        guard let cpus = deployment.resources.cpus else { return }
+        guard let limiter = platform.cpuLimiter else {
+            await log(deployment, "CPU limit of \(cpus) not applied: no CPU limiter on this server")
+            return
+        }
+        for pod in await platform.residents.pods(deploymentID: key) {
+            guard let pid = pod.pid else { continue }
+            if let reason = limiter.limit(pid: pid, cpus: cpus, key: key) {
+                await log(deployment, "CPU limit of \(cpus) not applied: \(reason)")
+            }
+        }
+    }
+
+    /// Every `autoscaleInterval` while this generation of the deployment is live: each model's
+    /// replica count moves one step toward what its replicas' busy time asks for
+    /// (`ReplicaScaling`).
+    private func autoscale(_ deployment: ModelDeployment) async {
+        var serial = 0
+        while true {
+            try? await Task.sleep(for: platform.limits.autoscaleInterval)
+            guard let current = live.withLock({ $0[deployment.id] }),
+                  current.deployment.generation == deployment.generation else { return }
+            for (id, set) in current.replicaSets {
+                let count = await set.count
+                let wanted = ReplicaScaling.next(current: count, busyFraction: await set.sampleBusyFraction(),
+                                                 resources: deployment.resources)
+                if wanted > count, var spec = current.templates[id] {
+                    serial += 1
+                    spec.deploymentID += ".a\(serial)"
+                    spec.deploymentName += "-a\(serial)"
+                    await set.add(spec.deploymentID)
+                    await log(deployment, "Autoscaling: adding a replica of model '\(await set.modelName)' (\(wanted) in all)")
+                    await launch(spec, into: set, for: deployment)
+                } else if wanted < count, let key = await set.removeOne() {
+                    await log(deployment, "Autoscaling: removing a replica of model '\(await set.modelName)' (\(wanted) left)")
+                    await platform.residents.stop(deploymentID: key)
+                    platform.cpuLimiter?.release(key: key)
+                }
+            }
         }
     }
 
@@ -424,7 +482,10 @@ public final class ServingService: Sendable {
         guard let current = live.withLock({ $0.removeValue(forKey: deploymentID) }) else { return }
         for set in current.replicaSets.values {
             await set.cancelAll(SlipwayError(.conflict, "deployment '\(current.deployment.name)' is stopping"))
-            for key in await set.keys { await platform.residents.stop(deploymentID: key) }
+            for key in await set.keys {
+                await platform.residents.stop(deploymentID: key)
+                platform.cpuLimiter?.release(key: key)
+            }
         }
     }
 

@@ -172,6 +172,40 @@ struct ServingServiceTests {
         #expect(newest.entries.allSatisfy { $0.split })
     }
 
+    @Test func busyReplicasAreAddedAndIdleOnesRemoved() async throws {
+        var limits = Limits(executionTimeout: .seconds(5), longPollHold: .seconds(15))
+        limits.autoscaleInterval = .milliseconds(100)
+        let harness = try await ServiceHarness.make(limits: limits)
+        harness.residents.respond { job in
+            try? await Task.sleep(for: .milliseconds(30))
+            guard case .array(let rows)? = job.arguments["records"] else { return .returned([:]) }
+            return .returned(["records": .array(rows.map { _ in .object(["y": .number(1)]) })])
+        }
+        let setup = Setup(harness: harness, registry: ModelRegistryService(platform: harness.platform),
+                          pipelines: ModelPipelineService(platform: harness.platform),
+                          serving: ServingService(platform: harness.platform))
+        let version = try await model(setup, "champion")
+        let (pipeline, pipelineVersion) = try await setup.pipelines.create(
+            workspaceID: harness.workspace.id, userID: "u", name: "scaled",
+            graph: ModelPipelineService.chain([(version.id, "champion", nil)]))
+        let live = try await running(setup, try await setup.serving.deploy(
+            workspaceID: harness.workspace.id, userID: "u", name: "scaled", pipeline: pipeline, version: pipelineVersion,
+            resources: ServingResources(replicas: 1, minimumReplicas: 1, maximumReplicas: 3, targetCPUPercent: 50)))
+        #expect(harness.residents.specs.count == 1)
+        // Keep the one replica busy: a second one is started.
+        let deadline = ContinuousClock.now + ServiceHarness.patience
+        while harness.residents.specs.count < 2, ContinuousClock.now < deadline {
+            _ = try await setup.serving.infer(live, rows: [.object(["x": .number(1)])])
+        }
+        #expect(harness.residents.specs.count >= 2)
+        // Idle: replicas are removed again, down to the minimum.
+        while harness.residents.stopped.isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(!harness.residents.stopped.isEmpty)
+        _ = try await setup.serving.undeploy(live)
+    }
+
     @Test func deployRefusals() async throws {
         let setup = try await setup()
         let workspace = setup.harness.workspace.id
