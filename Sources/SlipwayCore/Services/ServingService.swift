@@ -16,6 +16,7 @@ public final class ServingService: Sendable {
         var models: [String: (version: ModelVersion, name: String)]
         /// The worker spec each model version's replicas start from (autoscaling adds more).
         var templates: [String: ResidentWorkerSpec]
+        var pipelineName: String
     }
 
     let platform: Platform
@@ -136,6 +137,15 @@ public final class ServingService: Sendable {
 
     public func deployments(of pipeline: Pipeline) async throws -> [ModelDeployment] {
         try await platform.store.modelDeployments(pipelineID: pipeline.id)
+    }
+
+    /// A deployment that is running in this process and the name of its pipeline, read from
+    /// memory (what the inference path needs, without a database read); nil when it is not.
+    public func running(id: String) -> (deployment: ModelDeployment, pipelineName: String)? {
+        live.withLock { entries in
+            guard let entry = entries[id], entry.deployment.status == .running else { return nil }
+            return (entry.deployment, entry.pipelineName)
+        }
     }
 
     /// The processes serving each model version of the deployment.
@@ -364,8 +374,9 @@ public final class ServingService: Sendable {
             for (set, spec) in specs {
                 for (id, candidate) in sets where candidate === set { templates[id] = spec }
             }
+            let pipelineName = try await platform.store.pipeline(id: deployment.pipelineID)?.name ?? ""
             let entry = Live(deployment: deployment, version: version, order: order, replicaSets: sets, models: models,
-                             templates: templates)
+                             templates: templates, pipelineName: pipelineName)
             live.withLock { $0[deployment.id] = entry }
             for (set, spec) in specs { await launch(spec, into: set, for: deployment) }
             if ReplicaScaling.isAutoscaled(deployment.resources) {
@@ -456,6 +467,7 @@ public final class ServingService: Sendable {
         stored.status = .running
         stored.updatedAt = platform.now()
         try? await platform.store.updateModelDeployment(stored)
+        live.withLock { $0[deploymentID]?.deployment = stored }
         await log(stored, "Running")
         platform.signals.signal("serving:\(deploymentID)")
     }

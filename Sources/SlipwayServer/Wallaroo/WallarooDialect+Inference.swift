@@ -24,9 +24,8 @@ extension WallarooDialect {
             let caller = try context.wallarooCaller()
             let fullName = try context.parameters.require("deployment")
             let pipelineName = try context.parameters.require("pipeline")
-            let (deployment, _) = try await deployment(fullName: fullName, user: caller.user)
-            let pipeline = try await core.modelPipelines.pipeline(id: deployment.pipelineID)
-            guard pipeline.name == pipelineName else {
+            let (deployment, pipeline) = try await inferenceTarget(fullName: fullName, user: caller.user)
+            guard pipeline == pipelineName else {
                 throw SlipwayError.notFound("pipeline '\(NameRules.printable(pipelineName))' of deployment", fullName)
             }
             let limit = platform.limits.maxInferenceBodyBytes
@@ -112,6 +111,30 @@ extension WallarooDialect {
             }
             return response
         }
+    }
+
+    /// The running deployment named `{deploy_id}-{number}` and its pipeline's name, for a member
+    /// of its workspace (or an inference client), from memory when it runs here: membership is
+    /// re-checked at most every second per user and workspace.
+    func inferenceTarget(fullName: String, user: User?) async throws -> (ModelDeployment, String) {
+        guard let dash = fullName.lastIndex(of: "-"), let number = Int(fullName[fullName.index(after: dash)...]) else {
+            throw SlipwayError.badRequest("deployment name '\(NameRules.printable(fullName))' must be '<deploy_id>-<id>'")
+        }
+        let id = try await core.numbers.id(of: .deployment, number: number, what: "deployment")
+        guard let (deployment, pipelineName) = core.serving.running(id: id) else {
+            let (stored, _) = try await self.deployment(fullName: fullName, user: user)
+            let pipeline = try await core.modelPipelines.pipeline(id: stored.pipelineID)
+            return (stored, pipeline.name)
+        }
+        guard deployment.name == fullName[..<dash] else { throw SlipwayError.notFound("deployment", NameRules.printable(fullName)) }
+        if let user {
+            let key = user.id + "|" + deployment.workspaceID
+            if members.value(for: key) == nil {
+                _ = try await accounts.workspace(id: deployment.workspaceID, visibleTo: user)
+                members.set(true, for: key, until: .now + .seconds(1))
+            }
+        }
+        return (deployment, pipelineName)
     }
 
     /// Largest log page body; a fuller page stops early with `ByteLimited`.

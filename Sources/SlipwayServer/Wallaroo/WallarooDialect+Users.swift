@@ -36,6 +36,7 @@ extension WallarooDialect {
             let caller = try context.wallarooUser()
             let body = try await request.wallarooBody(EmailRequest.self)
             try await accounts.setEnabled(email: body.email, enabled: false, by: caller)
+            tokens.verified.removeAll()  // the user's tokens are refused from the next call on
             return JSONResponse.make(.null)
         }
         api.post("users/activate") { request, context -> Response in

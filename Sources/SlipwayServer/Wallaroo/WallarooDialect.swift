@@ -21,6 +21,8 @@ struct WallarooDialect: Dialect {
     let core: CoreServices
     /// Model uploads: files up to the model size limit, streamed to disk.
     let modelForms: FormReader
+    /// Memberships checked in the last second on the inference route (user id | workspace id).
+    let members = ExpiringCache<String, Bool>()
 
     init(_ services: DialectServices) {
         core = services.core

@@ -18,7 +18,7 @@ extension SQLMetadataStore {
                         SQLBind(r.id), SQLBind(r.workspaceID), SQLBind(r.deploymentID), SQLBind(r.pipelineID),
                         SQLBind(r.pipelineVersionID), SQLBind(r.modelVersionID), SQLBind(r.isShadow ? 1 : 0),
                         SQLBind(r.shadowOf), SQLBind(r.time.timeIntervalSince1970), SQLBind(r.externalID),
-                        SQLBind(encodeJSON(r.inputs)), SQLBind(encodeJSON(r.outputs)),
+                        SQLBind(Self.featuresJSON(r.inputs)), SQLBind(Self.featuresJSON(r.outputs)),
                         SQLBind(r.groundTruth.map { encodeJSON($0) }), SQLBind(r.groundTruthTime?.timeIntervalSince1970),
                         SQLBind(r.latency.map { Self.microseconds($0) }),
                         SQLBind(r.dropped.isEmpty ? nil : encodeJSON(JSONValue.array(r.dropped.map(JSONValue.string)))))
@@ -42,10 +42,11 @@ extension SQLMetadataStore {
             if let cursor = query.cursor {
                 let time = cursor.time.timeIntervalSince1970
                 let beyond: SQLBinaryOperator = ascending ? .greaterThan : .lessThan
-                select = select.where { group in
-                    group.where("time", beyond, time)
-                        .orWhere { tie in tie.where("time", .equal, time).where("id", beyond, cursor.recordID) }
-                }
+                // A row-value comparison, so that both databases use the (…, time, id) index as a
+                // range; `time > ? OR (time = ? AND id > ?)` made SQLite walk every record before it.
+                select = select.where(SQLBinaryExpression(
+                    SQLGroupExpression([SQLColumn("time"), SQLColumn("id")]), beyond,
+                    SQLGroupExpression([SQLBind(time), SQLBind(cursor.recordID)])))
             }
             let direction: SQLDirection = ascending ? .ascending : .descending
             let rows = try await select.orderBy("time", direction).orderBy("id", direction).limit(query.limit + 1).all()
@@ -68,6 +69,17 @@ extension SQLMetadataStore {
         }
     }
 
+    /// Features as one JSON object, written by Slipway's own JSON writer (JSONEncoder cost more
+    /// than the rest of storing a record).
+    static func featuresJSON(_ features: [String: FeatureValue]) -> String {
+        JSONValue.object(features.mapValues(\.json)).jsonString()
+    }
+
+    static func features(_ text: String) throws -> [String: FeatureValue] {
+        guard case .object(let object) = try JSONValue.parse(text) else { return [:] }
+        return object.mapValues(FeatureValue.init(json:))
+    }
+
     static func microseconds(_ duration: Duration) -> Int64 {
         duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
     }
@@ -80,8 +92,8 @@ extension SQLMetadataStore {
             modelVersionID: try row.optionalString("model_version_id"), isShadow: try row.bool("is_shadow"),
             shadowOf: try row.optionalString("shadow_of"), time: try row.date("time"),
             externalID: try row.optionalString("external_id"),
-            inputs: try row.json("inputs_json", as: [String: FeatureValue].self),
-            outputs: try row.json("outputs_json", as: [String: FeatureValue].self),
+            inputs: try Self.features(try row.string("inputs_json")),
+            outputs: try Self.features(try row.string("outputs_json")),
             groundTruth: try row.optionalJSON("ground_truth_json", as: [String: FeatureValue].self),
             groundTruthTime: try row.optionalDate("ground_truth_time"),
             latency: try row.decode(column: "latency_us", as: Int64?.self).map { .microseconds($0) })
