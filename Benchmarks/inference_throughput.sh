@@ -198,7 +198,7 @@ run_wrk() { # key run threads connections duration url auth server_pid
     "${DRIVER[@]}" cpu-snap --root $$ --server "$server" --out "$WORK/$key-$run.cpu0"
     start_group "$WORK/$key-$run.txt" env WRK_BODY_FILE="$WORK/body.json" WRK_CONTENT_TYPE="$RECORDS_TYPE" \
         WRK_AUTH="$auth" WRK_EXPECT="$(cat "$WORK/expect.lua-pattern")" WRK_REPORT="$WORK/$key-$run.json" \
-        wrk "-t$threads" "-c$conns" "-d$duration" --timeout "$TIMEOUT" --latency -s "$HERE/post.lua" "$url"
+        wrk "-t$threads" "-c$conns" "-d$duration" --timeout "$TIMEOUT" --latency -s "$REPO_ROOT/Benchmarks/endpoint/post.lua" "$url"
     local wrk_pid=$STARTED_PID status=0
     wait "$wrk_pid" || status=$?
     forget "$wrk_pid"

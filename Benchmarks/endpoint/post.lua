@@ -1,7 +1,9 @@
--- wrk script for Benchmarks/endpoint_throughput.sh: POST a JSON body, count what came back.
+-- wrk script for Benchmarks/endpoint_throughput.sh and inference_throughput.sh: POST a JSON body,
+-- count what came back.
 --
 -- Environment (read by every wrk thread):
---   WRK_BODY     request body (default {"a":1,"b":2})
+--   WRK_BODY     request body (default {"a":1,"b":2}); WRK_BODY_FILE: a file holding it instead
+--   WRK_CONTENT_TYPE  Content-Type (default application/json)
 --   WRK_AUTH     value of the Authorization header, if set (e.g. "EndpointToken abc")
 --   WRK_EXPECT   Lua pattern a 2xx body must match, else it counts as bad_body
 --                (default: "sum" is 3, or 3.0)
@@ -13,12 +15,18 @@
 -- for all of them.
 
 local body = os.getenv("WRK_BODY") or '{"a":1,"b":2}'
+local body_path = os.getenv("WRK_BODY_FILE")
+if body_path then
+  local body_file = assert(io.open(body_path, "rb"))
+  body = body_file:read("*a")
+  body_file:close()
+end
 local auth = os.getenv("WRK_AUTH")
 local expect = os.getenv("WRK_EXPECT") or '"sum"%s*:%s*3%.?0*[^%d%.eE]'
 
 wrk.method = "POST"
 wrk.body = body
-wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Content-Type"] = os.getenv("WRK_CONTENT_TYPE") or "application/json"
 if auth ~= nil and auth ~= "" then
   wrk.headers["Authorization"] = auth
 end
