@@ -7,6 +7,8 @@
 #   * .venvs/compat-wallaroo: Tests/compat_wallaroo/requirements.txt (requests, pytest, ...),
 #     used by the Wallaroo compatibility suite:
 #       .venvs/compat-wallaroo/bin/python -m pytest Tests/compat_wallaroo
+#   * .venvs/models: Tests/models/requirements.txt (onnx, onnxruntime, pandas, scikit-learn…),
+#     used by the model-runtime suite: .venvs/models/bin/python -m pytest Tests/models
 # Progress goes to stderr; stdout only carries `export` lines, so
 #   eval "$(scripts/python-env.sh)"
 # is safe. Environment overrides:
@@ -21,6 +23,8 @@ COMPAT_VENV="$VENVS/compat"
 REQUIREMENTS="$REPO_ROOT/scripts/compat-requirements.txt"
 WALLAROO_VENV="$VENVS/compat-wallaroo"
 WALLAROO_REQUIREMENTS="$REPO_ROOT/Tests/compat_wallaroo/requirements.txt"
+MODELS_VENV="$VENVS/models"
+MODELS_REQUIREMENTS="$REPO_ROOT/Tests/models/requirements.txt"
 UV_VERSION="${SLIPWAY_UV_VERSION:-0.9.5}"
 
 log() { printf 'python-env: %s\n' "$*" >&2; }
@@ -60,10 +64,11 @@ fi
 log "uv: $UV ($("$UV" --version))"
 
 # --- the virtual environments ------------------------------------------------
-# ensure_venv VENV REQUIREMENTS: creates VENV if needed and installs REQUIREMENTS into it when
-# they changed since the last install (a stamp holds their SHA-256).
+# ensure_venv VENV REQUIREMENTS [UV-PIP-FLAGS…]: creates VENV if needed and installs REQUIREMENTS
+# into it when they changed since the last install (a stamp holds their SHA-256).
 ensure_venv() {
     local venv="$1" requirements="$2"
+    shift 2
     local stamp="$venv/.slipway-requirements.sha256"
     [[ -f "$requirements" ]] || die "missing $requirements"
     if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import sys' >/dev/null 2>&1; then
@@ -77,7 +82,7 @@ ensure_venv() {
     if [[ "$want" != "$have" ]]; then
         log "installing $(basename "$(dirname "$requirements")")/$(basename "$requirements") into $venv"
         rm -f "$stamp"
-        "$UV" pip install --quiet --python "$venv/bin/python" -r "$requirements" >&2
+        "$UV" pip install --quiet "$@" --python "$venv/bin/python" -r "$requirements" >&2
         printf '%s\n' "$want" >"$stamp"
     else
         log "$venv is up to date"
@@ -86,7 +91,11 @@ ensure_venv() {
 
 ensure_venv "$COMPAT_VENV" "$REQUIREMENTS"
 ensure_venv "$WALLAROO_VENV" "$WALLAROO_REQUIREMENTS"
+# Bytecode compiled at install: this machine sets PYTHONDONTWRITEBYTECODE, and compiling pandas
+# and scikit-learn on every import of a model worker costs seconds.
+ensure_venv "$MODELS_VENV" "$MODELS_REQUIREMENTS" --compile-bytecode
 
 printf 'export SLIPWAY_UV=%q\n' "$UV"
 printf 'export SLIPWAY_COMPAT_PYTHON=%q\n' "$COMPAT_VENV/bin/python"
 printf 'export SLIPWAY_WALLAROO_PYTHON=%q\n' "$WALLAROO_VENV/bin/python"
+printf 'export SLIPWAY_MODELS_PYTHON=%q\n' "$MODELS_VENV/bin/python"
