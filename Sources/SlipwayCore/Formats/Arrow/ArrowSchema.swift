@@ -12,7 +12,7 @@ public struct ArrowSchema: Sendable, Hashable {
     }
 
     /// Decodes an encapsulated IPC Schema message, as written by `pyarrow.Schema.serialize()`
-    /// and read by `pyarrow.ipc.read_schema` (Wallaroo stores model schemas this way, base64).
+    /// and read by `pyarrow.ipc.read_schema` (APIs send model schemas this way, base64).
     /// The pre-0.15 form without the 0xFFFFFFFF continuation marker is accepted too.
     public static func decodeMessage(_ data: Data) throws -> ArrowSchema {
         let bytes = [UInt8](data)
