@@ -20,13 +20,11 @@ public final class ServingService: Sendable {
     }
 
     let platform: Platform
-    let pipelines: ModelPipelineService
     private let live = Mutex<[String: Live]>([:])
     private let recorder: InferenceRecorder
 
     public init(platform: Platform) {
         self.platform = platform
-        pipelines = ModelPipelineService(platform: platform)
         recorder = InferenceRecorder(store: platform.store)
     }
 
@@ -252,8 +250,7 @@ public final class ServingService: Sendable {
         guard let set = current.replicaSets[versionID] else {
             throw SlipwayError(.unavailable, "model version '\(versionID)' is not running in this deployment")
         }
-        let out = try await set.infer(rows)
-        return out
+        return try await set.infer(rows)
     }
 
     /// A random arm, chosen in proportion to the weights.

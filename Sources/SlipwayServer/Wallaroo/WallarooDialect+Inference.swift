@@ -117,16 +117,14 @@ extension WallarooDialect {
     /// of its workspace (or an inference client), from memory when it runs here: membership is
     /// re-checked at most every second per user and workspace.
     func inferenceTarget(fullName: String, user: User?) async throws -> (ModelDeployment, String) {
-        guard let dash = fullName.lastIndex(of: "-"), let number = Int(fullName[fullName.index(after: dash)...]) else {
-            throw SlipwayError.badRequest("deployment name '\(NameRules.printable(fullName))' must be '<deploy_id>-<id>'")
-        }
+        let (name, number) = try Self.split(fullName: fullName)
         let id = try await core.numbers.id(of: .deployment, number: number, what: "deployment")
         guard let (deployment, pipelineName) = core.serving.running(id: id) else {
             let (stored, _) = try await self.deployment(fullName: fullName, user: user)
             let pipeline = try await core.modelPipelines.pipeline(id: stored.pipelineID)
             return (stored, pipeline.name)
         }
-        guard deployment.name == fullName[..<dash] else { throw SlipwayError.notFound("deployment", NameRules.printable(fullName)) }
+        guard deployment.name == name else { throw SlipwayError.notFound("deployment", NameRules.printable(fullName)) }
         if let user {
             let key = user.id + "|" + deployment.workspaceID
             if members.value(for: key) == nil {

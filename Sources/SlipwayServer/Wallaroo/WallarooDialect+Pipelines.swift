@@ -175,14 +175,20 @@ extension WallarooDialect {
 
     /// The deployment named `{deploy_id}-{number}`, for a user who is a member of its workspace.
     func deployment(fullName: String, user: User?) async throws -> (ModelDeployment, Int) {
+        let (name, number) = try Self.split(fullName: fullName)
+        let id = try await core.numbers.id(of: .deployment, number: number, what: "deployment")
+        let deployment = try await core.serving.deployment(id: id)
+        guard deployment.name == name else { throw SlipwayError.notFound("deployment", NameRules.printable(fullName)) }
+        if let user { _ = try await accounts.workspace(id: deployment.workspaceID, visibleTo: user) }
+        return (deployment, number)
+    }
+
+    /// `{deploy_id}-{number}` split at its last dash.
+    static func split(fullName: String) throws -> (name: Substring, number: Int) {
         guard let dash = fullName.lastIndex(of: "-"), let number = Int(fullName[fullName.index(after: dash)...]) else {
             throw SlipwayError.badRequest("deployment name '\(NameRules.printable(fullName))' must be '<deploy_id>-<id>'")
         }
-        let id = try await core.numbers.id(of: .deployment, number: number, what: "deployment")
-        let deployment = try await core.serving.deployment(id: id)
-        guard deployment.name == fullName[..<dash] else { throw SlipwayError.notFound("deployment", NameRules.printable(fullName)) }
-        if let user { _ = try await accounts.workspace(id: deployment.workspaceID, visibleTo: user) }
-        return (deployment, number)
+        return (fullName[..<dash], number)
     }
 
     /// `scheme://host[:port]` the caller reached this server at.

@@ -3,8 +3,8 @@ import Testing
 
 @testable import SlipwayCore
 
-/// Serving on the fake resident pool: every model "doubles" `x` into `y` plus its own offset
-/// (read from the worker's `MODEL` variable), so the tests can tell which model answered.
+/// Serving on the fake resident pool: every model doubles `x` (or `y`, from a previous node)
+/// into `y`; which model answered is in the result's model name.
 @Suite("ServingService")
 struct ServingServiceTests {
     struct Setup {
@@ -16,11 +16,7 @@ struct ServingServiceTests {
 
     func setup() async throws -> Setup {
         let harness = try await ServiceHarness.make()
-        let offsets: [String: Double] = ["champion": 0, "challenger": 1000, "post": 0.5]
-        let specs = harness.residents
         harness.residents.respond { job in
-            let model = specs.specs.first { job.executionID.hasPrefix("inference-") && $0.deploymentID.hasPrefix("") }?.environment["MODEL"]
-            _ = model
             guard case .array(let rows)? = job.arguments["records"] else { return .raised(type: "TypeError", message: "no records") }
             var out: [JSONValue] = []
             for (index, row) in rows.enumerated() {
@@ -31,7 +27,6 @@ struct ServingServiceTests {
             }
             return .returned(["records": .array(out)])
         }
-        _ = offsets
         return Setup(harness: harness, registry: ModelRegistryService(platform: harness.platform),
                      pipelines: ModelPipelineService(platform: harness.platform), serving: ServingService(platform: harness.platform))
     }
