@@ -7,6 +7,11 @@
 #   * .venvs/compat-wallaroo: Tests/compat_wallaroo/requirements.txt (requests, pytest, ...),
 #     used by the Wallaroo compatibility suite:
 #       .venvs/compat-wallaroo/bin/python -m pytest Tests/compat_wallaroo
+#   * .venvs/compat-mlflow: Tests/compat_mlflow/requirements.txt (mlflow-skinny, scikit-learn,
+#     pandas, rdflib…), used by the MLflow and CORDS suites:
+#       .venvs/compat-mlflow/bin/python -m pytest Tests/compat_mlflow
+#   * .venvs/mlflow-server: Benchmarks/mlflow/server-requirements.txt (the full `mlflow`
+#     package), a real MLflow tracking server for the registry-import tests and the benchmarks;
 #   * .venvs/models: Tests/models/requirements.txt (onnx, onnxruntime, pandas, scikit-learn…),
 #     used by the model-runtime suite: .venvs/models/bin/python -m pytest Tests/models
 # Progress goes to stderr; stdout only carries `export` lines, so
@@ -23,6 +28,10 @@ COMPAT_VENV="$VENVS/compat"
 REQUIREMENTS="$REPO_ROOT/scripts/compat-requirements.txt"
 WALLAROO_VENV="$VENVS/compat-wallaroo"
 WALLAROO_REQUIREMENTS="$REPO_ROOT/Tests/compat_wallaroo/requirements.txt"
+MLFLOW_VENV="$VENVS/compat-mlflow"
+MLFLOW_REQUIREMENTS="$REPO_ROOT/Tests/compat_mlflow/requirements.txt"
+MLFLOW_SERVER_VENV="$VENVS/mlflow-server"
+MLFLOW_SERVER_REQUIREMENTS="$REPO_ROOT/Benchmarks/mlflow/server-requirements.txt"
 MODELS_VENV="$VENVS/models"
 MODELS_REQUIREMENTS="$REPO_ROOT/Tests/models/requirements.txt"
 UV_VERSION="${SLIPWAY_UV_VERSION:-0.9.5}"
@@ -91,6 +100,8 @@ ensure_venv() {
 
 ensure_venv "$COMPAT_VENV" "$REQUIREMENTS"
 ensure_venv "$WALLAROO_VENV" "$WALLAROO_REQUIREMENTS"
+ensure_venv "$MLFLOW_VENV" "$MLFLOW_REQUIREMENTS" --compile-bytecode
+ensure_venv "$MLFLOW_SERVER_VENV" "$MLFLOW_SERVER_REQUIREMENTS" --compile-bytecode
 # Bytecode compiled at install: this machine sets PYTHONDONTWRITEBYTECODE, and compiling pandas
 # and scikit-learn on every import of a model worker costs seconds.
 ensure_venv "$MODELS_VENV" "$MODELS_REQUIREMENTS" --compile-bytecode
@@ -99,3 +110,5 @@ printf 'export SLIPWAY_UV=%q\n' "$UV"
 printf 'export SLIPWAY_COMPAT_PYTHON=%q\n' "$COMPAT_VENV/bin/python"
 printf 'export SLIPWAY_WALLAROO_PYTHON=%q\n' "$WALLAROO_VENV/bin/python"
 printf 'export SLIPWAY_MODELS_PYTHON=%q\n' "$MODELS_VENV/bin/python"
+printf 'export SLIPWAY_MLFLOW_PYTHON=%q\n' "$MLFLOW_VENV/bin/python"
+printf 'export SLIPWAY_MLFLOW_SERVER=%q\n' "$MLFLOW_SERVER_VENV/bin/mlflow"

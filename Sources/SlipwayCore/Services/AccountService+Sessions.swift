@@ -10,19 +10,7 @@ extension AccountService {
     /// session. Every failure says only "invalid user credentials" (and takes as long), except
     /// that a disabled account, once its password matched, is named as such.
     public func signIn(login: String, password: String, clientID: String, longLived: Bool) async throws -> SignedInSession {
-        let invalid = SlipwayError(.unauthorized, "invalid user credentials", code: .invalidCredentials)
-        guard !login.isEmpty, login.utf8.count <= 320, !password.isEmpty,
-              password.utf8.count <= PasswordHasher.maxPasswordBytes else {
-            passwords.verifyNothing(password)
-            throw invalid
-        }
-        let found = login.contains("@") ? try await store.user(email: login) : try await store.user(named: login)
-        guard let user = found, let stored = try await store.passwordHash(userID: user.id) else {
-            passwords.verifyNothing(password)
-            throw invalid
-        }
-        guard passwords.verify(password, against: stored) else { throw invalid }
-        guard user.isEnabled else { throw SlipwayError(.unauthorized, "the account is disabled", code: .accountDisabled) }
+        let user = try await verifyPassword(login: login, password: password)
         return try await openSessionToken(user: user, sessionID: UUID().uuidString.lowercased(), clientID: clientID,
                                           longLived: longLived)
     }
@@ -71,5 +59,26 @@ extension AccountService {
             isLongLived: longLived, createdAt: created, expiresAt: expires))
         return SignedInSession(user: user, sessionID: sessionID, clientID: clientID, refreshToken: secret,
                                refreshExpiresAt: expires)
+    }
+}
+
+extension AccountService {
+    /// The enabled user whose name or email and password these are, without opening a session
+    /// (HTTP Basic credentials sent with every call). Fails as `signIn` does.
+    public func verifyPassword(login: String, password: String) async throws -> User {
+        let invalid = SlipwayError(.unauthorized, "invalid user credentials", code: .invalidCredentials)
+        guard !login.isEmpty, login.utf8.count <= 320, !password.isEmpty,
+              password.utf8.count <= PasswordHasher.maxPasswordBytes else {
+            passwords.verifyNothing(password)
+            throw invalid
+        }
+        let found = login.contains("@") ? try await store.user(email: login) : try await store.user(named: login)
+        guard let user = found, let stored = try await store.passwordHash(userID: user.id) else {
+            passwords.verifyNothing(password)
+            throw invalid
+        }
+        guard passwords.verify(password, against: stored) else { throw invalid }
+        guard user.isEnabled else { throw SlipwayError(.unauthorized, "the account is disabled", code: .accountDisabled) }
+        return user
     }
 }

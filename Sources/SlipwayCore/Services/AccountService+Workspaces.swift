@@ -9,6 +9,11 @@ extension AccountService {
     }
 
     /// The workspace numbered `number`, for a call by `user`: unknown → 404, not a member → 403.
+    /// The workspace named `name`, if any (who may act in it is the caller's check).
+    public func workspace(named name: String) async throws -> Workspace? {
+        try await store.workspace(named: name)
+    }
+
     public func workspace(number: Int, visibleTo user: User) async throws -> (Workspace, Membership) {
         guard let workspace = try await store.workspace(number: number) else {
             throw SlipwayError.notFound("workspace", String(number))
