@@ -51,7 +51,7 @@ public struct SlipwayApp: Sendable {
             workerEnvironment: { context in HTTPFrontEnd.workerEnvironment(context, configuration: configuration) },
             models: LocalModelArtifacts(root: directory.models, pythonPath: workerPath,
                                         defaultPythonVersion: environments.defaultPythonVersion),
-            cpuLimiter: CgroupCPULimiter())
+            cpuLimiter: CgroupCPULimiter(), remoteRegistries: MLflowRegistryConnector())
         let core = CoreServices(platform: platform, passwords: configuration.passwordHasher)
         let (created, generatedPassword) = try await Self.prepareAccounts(
             core.accounts, directory: directory, adminToken: configuration.adminToken,

@@ -13,6 +13,8 @@ public struct Platform: Sendable {
     public var models: (any ModelArtifacts)?
     /// CPU limits of model replicas; nil where none can be applied.
     public var cpuLimiter: (any CPULimiter)?
+    /// Reaches model registries on other servers; nil where imports are not set up.
+    public var remoteRegistries: (any RemoteModelRegistryConnector)?
     public var sealer: SecretSealer
     public var signals: CompletionSignals
     public var limits: Limits
@@ -28,7 +30,7 @@ public struct Platform: Sendable {
                 limits: Limits, logger: Logger,
                 workerEnvironment: @escaping @Sendable (WorkerContext) -> [String: String],
                 now: @escaping @Sendable () -> Date = { Date() }, models: (any ModelArtifacts)? = nil,
-                cpuLimiter: (any CPULimiter)? = nil) {
+                cpuLimiter: (any CPULimiter)? = nil, remoteRegistries: (any RemoteModelRegistryConnector)? = nil) {
         self.store = store
         self.blobs = blobs
         self.bundles = bundles
@@ -43,5 +45,6 @@ public struct Platform: Sendable {
         self.now = now
         self.models = models
         self.cpuLimiter = cpuLimiter
+        self.remoteRegistries = remoteRegistries
     }
 }

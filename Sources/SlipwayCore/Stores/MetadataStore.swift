@@ -192,9 +192,22 @@ public protocol NumberingStore: Sendable {
     func objectID(of kind: NumberedKind, number: Int64) async throws -> String?
 }
 
+/// Connections to model registries on other servers, and the workspaces they are attached to.
+public protocol RegistryConnectionStore: Sendable {
+    /// Inserts the connection with its `workspaceIDs` attached.
+    func insertRegistryConnection(_ connection: ModelRegistryConnection) async throws
+    func registryConnection(id: String) async throws -> ModelRegistryConnection?
+    /// The connections attached to the workspace, oldest first.
+    func registryConnections(workspaceID: String) async throws -> [ModelRegistryConnection]
+    /// Attaches the connection to the workspace (attaching twice is one attachment).
+    func attachRegistryConnection(id: String, workspaceID: String, at time: Date) async throws
+    /// Detaches it; returns whether it was attached.
+    func detachRegistryConnection(id: String, workspaceID: String, at time: Date) async throws -> Bool
+}
+
 /// The whole metadata contract; one backend implements all of it.
 public protocol MetadataStore: IdentityStore, CatalogStore, ExecutionStore, DeploymentStore, MetricStore, DataStoreIndex,
-    ModelStore, ServingStore, InferenceStore, NumberingStore {
+    ModelStore, ServingStore, InferenceStore, NumberingStore, RegistryConnectionStore {
     /// Runs `body` against a view of the store whose writes commit together when `body` returns,
     /// or not at all when it throws. The view is bound to one transaction: use it, not the store
     /// it came from, inside `body`, and not after `body` returns. Reads through the view see its

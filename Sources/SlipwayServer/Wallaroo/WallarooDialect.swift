@@ -6,7 +6,7 @@ import SlipwayCore
 /// endpoint its clients sign in at (`/auth/realms/master/...`), both on the Slipway host.
 /// Routing, decoding and response shapes only: every rule lives in the core services.
 ///
-/// Route files: `+Auth` (tokens), `+Features`, `+Users`, `+Workspaces`, `+Models`, `+Pipelines`
+/// Route files: `+Auth` (tokens), `+Features`, `+Users`, `+Workspaces`, `+Models`, `+Registries`, `+Pipelines`
 /// (deployments too), `+Inference` (inference and its logs); each area adds its own
 /// `register…` call to `register(on:)`. Every `/v1/api` route is behind
 /// `WallarooBearerAuthenticator`: handlers read the caller with `context.wallarooUser()` (or
@@ -48,6 +48,7 @@ struct WallarooDialect: Dialect {
         registerUsers(api)
         registerWorkspaces(api)
         registerModels(api)
+        registerRegistries(api)
         registerPipelines(api)
         registerInference(api)
         let document = WallarooAPIDocs.document(routes: router.routes.map { ($0.method.rawValue, $0.path.description) })

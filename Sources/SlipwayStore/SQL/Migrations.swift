@@ -302,5 +302,21 @@ enum Migrations {
         Migration(version: 12, name: "inference record limits", prepare: [
             "ALTER TABLE inference_records ADD COLUMN dropped_json TEXT",
         ], revert: []),
+        // Model registries on other servers that workspaces import models from.
+        Migration(version: 16, name: "model registry connections", prepare: [
+            """
+            CREATE TABLE model_registry_connections (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, url TEXT NOT NULL, sealed_token TEXT,
+                created_by TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL)
+            """,
+            """
+            CREATE TABLE model_registry_workspaces (
+                registry_id TEXT NOT NULL REFERENCES model_registry_connections(id),
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                attached_at DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (registry_id, workspace_id))
+            """,
+            "CREATE INDEX model_registry_workspaces_by_workspace ON model_registry_workspaces (workspace_id, attached_at)",
+        ], revert: ["DROP TABLE model_registry_workspaces", "DROP TABLE model_registry_connections"]),
     ]
 }
