@@ -4,9 +4,10 @@ A deployed model runs in a resident Slipway worker (``python -m slipway_worker``
 whose code directory holds this package and whose function is
 ``slipway_models/entry.py:infer``. The model is chosen by environment variables:
 
-* ``SLIPWAY_MODEL_FRAMEWORK`` -- ``onnx``, ``python``, ``custom``, ``sklearn`` or ``xgboost``;
-* ``SLIPWAY_MODEL_PATH`` -- the artifact: a file, or for ``custom`` the folder the ZIP was
-  unpacked into;
+* ``SLIPWAY_MODEL_FRAMEWORK`` -- ``onnx``, ``python``, ``custom``, ``sklearn``, ``xgboost``, or
+  ``mlflow`` for an MLflow model folder (``adapters/mlflow_adapter.py`` says how it is loaded);
+* ``SLIPWAY_MODEL_PATH`` -- the artifact: a file, or for ``custom`` and ``mlflow`` the folder the
+  ZIP was unpacked into;
 * ``SLIPWAY_MODEL_NAME`` -- the model's name, used in messages.
 
 Like ``slipway_worker``, this package imports the standard library only until a
@@ -17,7 +18,7 @@ in ``slipway_models/requirements/<framework>.txt``. See README.md beside this fi
 
 from __future__ import annotations
 
-#: Frameworks with a runtime here, as Wallaroo names them.
-FRAMEWORKS = ("onnx", "python", "custom", "sklearn", "xgboost")
+#: Frameworks with a runtime here, as Wallaroo names them, and ``mlflow`` (MLflow model folders).
+FRAMEWORKS = ("onnx", "python", "custom", "sklearn", "xgboost", "mlflow")
 
 __all__ = ["FRAMEWORKS"]

@@ -16,6 +16,7 @@ ADAPTERS = {
     "custom": ("slipway_models.adapters.custom_adapter", "CustomModel"),
     "sklearn": ("slipway_models.adapters.estimator_adapter", "EstimatorModel"),
     "xgboost": ("slipway_models.adapters.estimator_adapter", "EstimatorModel"),
+    "mlflow": ("slipway_models.adapters.mlflow_adapter", "MLflowFolderModel"),
 }
 
 
@@ -57,7 +58,8 @@ def load_model(spec: ModelSpec) -> Model:
             f"its libraries are pinned in slipway_models/requirements/{spec.framework}.txt"
         ) from exc
     model = getattr(module, class_name)(spec)
-    model.framework = spec.framework
+    if spec.framework != "mlflow":  # an MLflow folder is served by the adapter of its flavour
+        model.framework = spec.framework
     return model
 
 

@@ -56,10 +56,10 @@ def spec_from_environment(environ: Optional[Mapping[str, str]] = None) -> ModelS
     path = os.path.abspath(path)
     if not os.path.exists(path):
         raise ModelLoadError(f"model {name!r}: its artifact {path!r} does not exist")
-    if framework == "custom":
+    if framework in ("custom", "mlflow"):
         if not os.path.isdir(path):
             raise ModelLoadError(
-                f"model {name!r}: a custom (BYOP) model's path must be the folder its ZIP was unpacked into, "
+                f"model {name!r}: a {framework} model's path must be the folder its ZIP was unpacked into, "
                 f"{path!r} is not a folder"
             )
     elif not os.path.isfile(path):

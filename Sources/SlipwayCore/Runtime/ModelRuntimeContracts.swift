@@ -36,8 +36,9 @@ public struct ModelServingCode: Sendable, Equatable {
 public protocol ModelArtifacts: Sendable {
     /// Checks the artifact in `file` for `framework`; a `badRequest` says what is wrong with it.
     func inspect(file: URL, framework: ModelFramework) async throws -> ModelArtifactFacts
-    /// Why models of this framework cannot be served here, or nil when they can.
-    func servingRefusal(for framework: ModelFramework) -> String?
+    /// Why this version cannot be served here (its framework or packaging has no runtime), or
+    /// nil when it can.
+    func servingRefusal(for version: ModelVersion) -> String?
     /// The environment a version runs in: the framework's pinned libraries plus its own requirements.
     func environmentSpec(for version: ModelVersion) throws -> EnvironmentSpec
     /// Prepares the version's local copy (exported from the blob store, unpacked when an archive).

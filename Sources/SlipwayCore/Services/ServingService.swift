@@ -52,7 +52,7 @@ public final class ServingService: Sendable {
             guard let modelVersion = try await platform.store.modelVersion(id: id), modelVersion.workspaceID == workspaceID else {
                 throw SlipwayError.badRequest("model version '\(id)' does not exist in this workspace")
             }
-            if let refusal = artifacts.servingRefusal(for: modelVersion.framework) {
+            if let refusal = artifacts.servingRefusal(for: modelVersion) {
                 throw SlipwayError.badRequest("models of framework '\(modelVersion.framework.rawValue)' cannot be "
                     + "deployed here: \(refusal)", details: .object(["framework": .string(modelVersion.framework.rawValue)]))
             }

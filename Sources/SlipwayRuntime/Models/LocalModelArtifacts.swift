@@ -88,13 +88,19 @@ public struct LocalModelArtifacts: ModelArtifacts {
         return ModelArtifactFacts(requirements: text)
     }
 
-    public func servingRefusal(for framework: ModelFramework) -> String? {
+    public func servingRefusal(for version: ModelVersion) -> String? {
+        if let folder = MLflowModelFolder(version) { return folder.refusal }
+        let framework = version.framework
         if Self.servable.contains(framework.rawValue) { return nil }
         return "this server has no \(framework.rawValue) runtime (it serves onnx, python, custom, sklearn and xgboost models; "
             + "TensorFlow, PyTorch, Hugging Face and MLflow container images are not installed here)"
     }
 
     public func environmentSpec(for version: ModelVersion) throws -> EnvironmentSpec {
+        if let folder = MLflowModelFolder(version) {
+            return EnvironmentSpec(pythonVersion: folder.pythonVersion ?? defaultPythonVersion,
+                                   requirements: folder.environmentRequirements, systemDependencies: [])
+        }
         let file = URL(fileURLWithPath: pythonPath).appendingPathComponent("slipway_models/requirements/\(version.framework.rawValue).txt")
         guard var requirements = try? String(contentsOf: file, encoding: .utf8) else {
             throw SlipwayError.internal("no pinned requirements for framework '\(version.framework.rawValue)'")
@@ -123,7 +129,8 @@ public struct LocalModelArtifacts: ModelArtifacts {
             try fileManager.moveItem(at: partial, to: artifact)
         }
         var modelPath = artifact
-        if version.framework == .custom {
+        let folder = MLflowModelFolder(version)
+        if version.framework == .custom || folder != nil {
             let unpacked = directory.appendingPathComponent("unpacked")
             if !fileManager.fileExists(atPath: unpacked.path) {
                 let staging = directory.appendingPathComponent("unpacking-\(UUID().uuidString)")
@@ -140,7 +147,8 @@ public struct LocalModelArtifacts: ModelArtifacts {
         }
         return ModelServingCode(
             codeDirectory: URL(fileURLWithPath: pythonPath), functionPath: "slipway_models/entry.py", functionName: "infer",
-            environment: ["SLIPWAY_MODEL_FRAMEWORK": version.framework.rawValue, "SLIPWAY_MODEL_PATH": modelPath.path,
-                          "SLIPWAY_MODEL_NAME": modelName])
+            environment: ["SLIPWAY_MODEL_FRAMEWORK": folder == nil ? version.framework.rawValue : "mlflow",
+                          "SLIPWAY_MODEL_PATH": modelPath.path, "SLIPWAY_MODEL_NAME": modelName]
+                .merging(folder?.environment ?? [:]) { _, new in new })
     }
 }

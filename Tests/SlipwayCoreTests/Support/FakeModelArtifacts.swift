@@ -11,8 +11,9 @@ struct FakeModelArtifacts: ModelArtifacts {
         return ModelArtifactFacts(inputNames: ["x"], outputNames: ["y"])
     }
 
-    func servingRefusal(for framework: ModelFramework) -> String? {
-        ["onnx", "python", "custom"].contains(framework.rawValue) ? nil : "no \(framework.rawValue) runtime here"
+    func servingRefusal(for version: ModelVersion) -> String? {
+        let framework = version.framework
+        return ["onnx", "python", "custom"].contains(framework.rawValue) ? nil : "no \(framework.rawValue) runtime here"
     }
 
     func environmentSpec(for version: ModelVersion) throws -> EnvironmentSpec {

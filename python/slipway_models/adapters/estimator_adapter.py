@@ -39,15 +39,17 @@ def _load(path: str) -> Any:
 class EstimatorModel(Model):
     framework = "sklearn"
 
-    def __init__(self, spec: Any) -> None:
+    def __init__(self, spec: Any, estimator: Any = None) -> None:
+        """Loads ``spec.path``, unless the caller loaded the ``estimator`` already."""
         super().__init__(spec)
         self.framework = spec.framework
-        try:
-            estimator = _load(spec.path)
-        except Exception as exc:
-            raise ModelLoadError(
-                f"model {spec.name!r} is not a loadable pickle or joblib file: {type(exc).__name__}: {exc}"
-            ) from exc
+        if estimator is None:
+            try:
+                estimator = _load(spec.path)
+            except Exception as exc:
+                raise ModelLoadError(
+                    f"model {spec.name!r} is not a loadable pickle or joblib file: {type(exc).__name__}: {exc}"
+                ) from exc
         self.booster = _is_booster(estimator)
         if not self.booster and not callable(getattr(estimator, "predict", None)):
             raise ModelLoadError(
