@@ -16,8 +16,9 @@ public struct CoreServices: Sendable {
     public let modelPipelines: ModelPipelineService
     public let serving: ServingService
     public let numbers: NumberingService
+    public let catalog: AssetCatalogService
 
-    public init(platform: Platform, passwords: PasswordHasher = .standard) {
+    public init(platform: Platform, passwords: PasswordHasher = .standard, trackedRuns: TrackedRunSources = .none) {
         self.platform = platform
         accounts = AccountService(store: platform.store, passwords: passwords)
         steps = StepService(platform: platform)
@@ -31,5 +32,6 @@ public struct CoreServices: Sendable {
         modelPipelines = ModelPipelineService(platform: platform)
         serving = ServingService(platform: platform)
         numbers = NumberingService(store: platform.store)
+        catalog = AssetCatalogService(store: platform.store, accounts: accounts, trackedRuns: trackedRuns)
     }
 }
