@@ -28,6 +28,7 @@ extension SemanticDescription {
         if !frameworks.isEmpty { node["slipway:framework"] = .array(frameworks.map(JSONValue.string)) }
         if !keywords.isEmpty { node["ids:keyword"] = .array(keywords.map(JSONValue.string)) }
         if let modelPath { node["slipway:modelPath"] = .string(modelPath) }
+        if let unresolved { node["slipway:unresolved"] = .string(unresolved) }
         if !tags.isEmpty { node["slipway:tag"] = .array(Self.pairs(tags, prefix: asset + "/tag/", nodes: &nodes)) }
         if !properties.isEmpty {
             node["slipway:property"] = .array(Self.pairs(properties, prefix: asset + "/property/", nodes: &nodes))

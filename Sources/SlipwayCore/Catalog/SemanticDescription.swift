@@ -60,6 +60,9 @@ public struct SemanticDescription: Sendable, Equatable, Codable {
     /// What the description was made from: `metadata`, `tracked run`, `model manifest`,
     /// `model file`, `update`.
     public var sources: [String]
+    /// Why the tracked model could not be read (no such run, no tracking store, server down),
+    /// nil when it was read or there is none; generating again retries.
+    public var unresolved: String?
     public var generatedAt: Date
     public var updatedAt: Date
 

@@ -185,7 +185,9 @@ public struct SemanticQuery: Sendable, Equatable {
                 throw .badRequest("unknown query key '\(NameRules.printable(token.text))'; keys are "
                                   + SemanticVocabulary.documentedKeys.joined(separator: ", "))
             }
-            guard let opToken = next() else { throw .badRequest("the query ends after '\(NameRules.printable(token.text))'") }
+            guard let opToken = next() else {
+                throw .badRequest("the query ends after '\(NameRules.printable(token.text))' where an operator was expected")
+            }
             let op: Operator
             if opToken.kind == .symbol, let symbol = Operator(rawValue: opToken.text) {
                 op = symbol

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Self-registration: anyone may create an account with an email and a password; the account
+/// Self-registration: anyone may create an account with an email and a password (8 characters
+/// or more); the account
 /// gets a workspace of its own (owned by it, named after it) and joins no other, so a
 /// self-registered user sees nothing of anyone else's until an owner adds them.
 extension AccountService {
@@ -14,6 +15,7 @@ extension AccountService {
     public func register(email: String, password: String, firstName: String?, lastName: String?) async throws -> Registration {
         try Self.validateEmail(email)
         try Self.validatePassword(password)
+        guard password.count >= 8 else { throw SlipwayError.badRequest("a password must be at least 8 characters") }
         let hash = try passwords.hash(password)
         let clock = now
         return try await store.transaction { store in

@@ -68,8 +68,9 @@ public struct AssetCatalogService: Sendable {
         }
     }
 
-    /// Creates an asset in `workspaceID` (the caller must be a member) and describes it; a
-    /// tracked model path is resolved then, and one that names no run is refused.
+    /// Creates an asset in `workspaceID` (the caller must be a member) and describes it. A model
+    /// path must be one of the accepted forms; what it names is read then, and what cannot be
+    /// read yet is noted in the description (`unresolved`) rather than refused.
     public func create(_ draft: Draft, in workspaceID: String, by user: User) async throws -> CatalogAsset {
         try await requireMember(user, workspaceID)
         try Self.validate(name: draft.name, version: draft.version, description: draft.description, metadata: draft.metadata)
@@ -194,14 +195,30 @@ public struct AssetCatalogService: Sendable {
     /// manual changes applied again.
     func describe(_ asset: CatalogAsset, keepingUpdates: Bool = true) async throws -> SemanticDescription {
         var inputs = SemanticGenerator.Inputs()
+        var unresolved: String?
         if let path = asset.modelPath {
-            let reader = try trackedRuns.reader(trackingURI: asset.trackingURI)
-            let resolved = try await resolve(try TrackedModelReference(path), reader: reader, workspaceID: asset.workspaceID)
-            inputs.run = resolved.run
-            inputs.manifest = resolved.manifest
-            inputs.modelClass = resolved.modelClass
+            let reference = try TrackedModelReference(path)
+            do {
+                let reader = try trackedRuns.reader(trackingURI: asset.trackingURI)
+                let resolved = try await resolve(reference, reader: reader, workspaceID: asset.workspaceID)
+                inputs.run = resolved.run
+                inputs.manifest = resolved.manifest
+                inputs.modelClass = resolved.modelClass
+                if case .registeredModel = reference {
+                    unresolved = "registered model versions are described by their path only"
+                }
+            } catch let error as SlipwayError where error.kind != .badRequest && error.kind != .internal {
+                // What the tracking store cannot tell now (no such run yet, no store, server
+                // down) leaves the asset described by its metadata; generating again retries.
+                unresolved = error.message
+            } catch let error as SlipwayError {
+                throw error
+            } catch {
+                unresolved = "the tracking server could not be read"
+            }
         }
         var description = generator.describe(asset, inputs, at: now())
+        description.unresolved = unresolved
         if keepingUpdates, let recorded = asset.semanticChanges {
             description = Self.changes(from: recorded).applied(to: description, at: now())
         }
