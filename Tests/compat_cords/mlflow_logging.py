@@ -35,7 +35,9 @@ def log_knn_run(tracking_uri: str, experiment: str, n_neighbors: int = 3) -> Log
         accuracy = float(model.score(test_x, test_y))
         mlflow.log_params({"n_neighbors": n_neighbors, "dataset": "iris"})
         mlflow.log_metric("accuracy", accuracy)
-        info = mlflow.sklearn.log_model(model, name="knnmodel", input_example=test_x.iloc[:3])
+        # cloudpickle: the default (skops) needs a package the client venv does not have.
+        info = mlflow.sklearn.log_model(model, name="knnmodel", input_example=test_x.iloc[:3],
+                                        serialization_format="cloudpickle")
     return LoggedRun(experiment_id=experiment_id, run_id=run.info.run_id, model_id=info.model_id, accuracy=accuracy)
 
 

@@ -17,7 +17,8 @@ public enum ManifestYAML {
         }
         var position = 0
         guard !lines.isEmpty else { return .object([:]) }
-        let value = try block(&lines, &position, indent: lines[0].indent)
+        let firstIndent = lines[0].indent
+        let value = try block(&lines, &position, indent: firstIndent)
         guard position == lines.count else { throw .badRequest("the model manifest is not valid YAML near line \(position + 1)") }
         return value
     }
@@ -32,7 +33,8 @@ public enum ManifestYAML {
                 if rest.isEmpty {
                     position += 1
                     if position < lines.count, lines[position].indent > indent {
-                        items.append(try block(&lines, &position, indent: lines[position].indent))
+                        let inner = lines[position].indent
+                        items.append(try block(&lines, &position, indent: inner))
                     } else {
                         items.append(.null)
                     }
@@ -49,14 +51,16 @@ public enum ManifestYAML {
         var object: [String: JSONValue] = [:]
         while position < lines.count, lines[position].indent == indent {
             let line = lines[position].text
-            guard let (key, rest) = mappingKey(line) else {
+            guard let entry = mappingKey(line) else {
                 throw .badRequest("the model manifest is not valid YAML near line \(position + 1)")
             }
+            let (key, rest) = entry
             if rest.isEmpty {
                 position += 1
                 if position < lines.count, lines[position].indent > indent
                     || (lines[position].indent == indent && lines[position].text.hasPrefix("- ")) {
-                    object[key] = try block(&lines, &position, indent: lines[position].indent)
+                    let inner = lines[position].indent
+                    object[key] = try block(&lines, &position, indent: inner)
                 } else {
                     object[key] = .null
                 }

@@ -201,7 +201,7 @@ public struct SemanticQuery: Sendable, Equatable {
             }
             let value: Value = valueToken.kind == .word ? Double(valueToken.text).map(Value.number) ?? .text(valueToken.text)
                 : .text(valueToken.text)
-            if [.less, .lessOrEqual, .greater, .greaterOrEqual].contains(op), case .text = value {
+            if [Operator.less, .lessOrEqual, .greater, .greaterOrEqual].contains(op), case .text = value {
                 throw .badRequest("'\(op.rawValue)' compares numbers: '\(NameRules.printable(valueToken.text))' is not one")
             }
             return .comparison(key, op, value)

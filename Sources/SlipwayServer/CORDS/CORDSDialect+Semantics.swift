@@ -71,7 +71,9 @@ extension CORDSDialect {
         changes.frameworks = try body.strings("frameworks")
         changes.datasets = try body.strings("datasets")
         changes.keywords = try body.strings("keywords")
-        for (field, target) in [("parameters", \SemanticChanges.parameters), ("tags", \.tags), ("properties", \.properties)] {
+        let textMaps: [(String, WritableKeyPath<SemanticChanges, [String: String?]>)] =
+            [("parameters", \.parameters), ("tags", \.tags), ("properties", \.properties)]
+        for (field, target) in textMaps {
             for (name, value) in try body.object(field) ?? [:] {
                 if value.isNull {
                     changes[keyPath: target][name] = .some(nil)
