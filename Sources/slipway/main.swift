@@ -55,13 +55,15 @@ struct Serve: AsyncParsableCommand {
     var eventLoopConnections = ServerConfiguration.defaultEventLoopConnections
     @Option(help: "Lifetime of access tokens, in seconds.") var accessTokenLifetime = 3600
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
+    @Flag(help: "Refuse self-registration through the catalog API (users/register); administrators still create users.")
+    var noOpenRegistration = false
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
         var logger = Logger(label: "slipway")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let environment = ProcessInfo.processInfo.environment
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, dataDirectory: data.url, database: try data.location(), publicURL: publicURL,
             limits: Limits(maxStepArchiveBytes: maxStepArchiveBytes, maxIOBytes: maxIOBytes,
                            executionTimeout: .seconds(executionTimeout), longPollHold: .seconds(longPoll),
@@ -71,6 +73,7 @@ struct Serve: AsyncParsableCommand {
             clientSecret: environment["SLIPWAY_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 },
             accessTokenLifetime: TimeInterval(max(1, accessTokenLifetime)),
             eventLoopConnections: eventLoopConnections)
+        configuration.openRegistration = !noOpenRegistration
         let app = try await SlipwayApp.build(configuration, logger: logger)
         var banner = "Slipway environment URL: \(configuration.baseURL)\n"
         if app.createdAdminToken != nil {

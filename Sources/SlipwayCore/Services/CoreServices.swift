@@ -17,8 +17,9 @@ public struct CoreServices: Sendable {
     public let serving: ServingService
     public let numbers: NumberingService
     public let registries: RegistryConnectionService
+    public let catalog: AssetCatalogService
 
-    public init(platform: Platform, passwords: PasswordHasher = .standard) {
+    public init(platform: Platform, passwords: PasswordHasher = .standard, trackedRuns: TrackedRunSources = .none) {
         self.platform = platform
         accounts = AccountService(store: platform.store, passwords: passwords)
         steps = StepService(platform: platform)
@@ -33,5 +34,6 @@ public struct CoreServices: Sendable {
         serving = ServingService(platform: platform)
         numbers = NumberingService(store: platform.store)
         registries = RegistryConnectionService(platform: platform, models: models)
+        catalog = AssetCatalogService(store: platform.store, accounts: accounts, trackedRuns: trackedRuns)
     }
 }

@@ -8,7 +8,8 @@ import SlipwayRuntime
 /// application (health, request placement, errors in each dialect's shape).
 public struct HTTPFrontEnd: Sendable {
     /// Every dialect the server speaks; adding one is one line here.
-    static let dialectTypes: [any Dialect.Type] = [CraftAIDialect.self, WallarooDialect.self, MLflowDialect.self]
+    static let dialectTypes: [any Dialect.Type] = [CraftAIDialect.self, WallarooDialect.self, MLflowDialect.self,
+                                                    CORDSDialect.self]
     let configuration: ServerConfiguration
     let dialects: [any Dialect]
 

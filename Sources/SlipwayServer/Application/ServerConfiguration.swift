@@ -26,6 +26,8 @@ public struct ServerConfiguration: Sendable {
     /// Open HTTP connections up to which a new one is served entirely on its event loop (lowest
     /// latency); further ones run their handlers on the shared pool (see `ConnectionPlacement`).
     public var eventLoopConnections: Int
+    /// Whether anyone may create an account through the catalog API's `users/register` (`--no-open-registration`).
+    public var openRegistration = true
 
     /// Two per event loop thread (one per core): a handful of callers get the short path, a
     /// crowd spreads over every core.

@@ -302,6 +302,31 @@ enum Migrations {
         Migration(version: 12, name: "inference record limits", prepare: [
             "ALTER TABLE inference_records ADD COLUMN dropped_json TEXT",
         ], revert: []),
+        // The ML asset catalog: assets with their semantic descriptions, data-space connectors
+        // (keyed by their URI within a workspace), shared resources, and users' catalog profiles.
+        Migration(version: 15, name: "asset catalog", prepare: [
+            """
+            CREATE TABLE catalog_assets (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, kind TEXT NOT NULL,
+                name TEXT NOT NULL, version TEXT NOT NULL, description TEXT, model_path TEXT, tracking_uri TEXT,
+                metadata_json TEXT NOT NULL, semantics_json TEXT, semantic_changes_json TEXT, created_at DOUBLE PRECISION NOT NULL,
+                created_by TEXT NOT NULL, updated_at DOUBLE PRECISION NOT NULL, UNIQUE (workspace_id, kind, name, version))
+            """,
+            """
+            CREATE TABLE dataspace_connectors (workspace_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
+                type TEXT NOT NULL, description TEXT, public_key TEXT, access_url TEXT, reverse_proxy_url TEXT,
+                created_at DOUBLE PRECISION NOT NULL, created_by TEXT NOT NULL, PRIMARY KEY (workspace_id, id))
+            """,
+            """
+            CREATE TABLE dataspace_resources (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, asset_id TEXT NOT NULL,
+                connector_id TEXT NOT NULL, kind TEXT NOT NULL, timestamp_text TEXT, registration_json TEXT,
+                created_at DOUBLE PRECISION NOT NULL, created_by TEXT NOT NULL)
+            """,
+            "CREATE INDEX dataspace_resources_connector ON dataspace_resources (workspace_id, connector_id)",
+            "CREATE TABLE catalog_user_profiles (user_id TEXT PRIMARY KEY, role TEXT)",
+        ], revert: [
+            "DROP TABLE catalog_user_profiles", "DROP TABLE dataspace_resources", "DROP TABLE dataspace_connectors",
+            "DROP TABLE catalog_assets",
+        ]),
         // Model registries on other servers that workspaces import models from.
         Migration(version: 16, name: "model registry connections", prepare: [
             """

@@ -44,6 +44,10 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         var inferenceRecords: [InferenceRecord] = []
         var numbers: [NumberedKind: [String: Int64]] = [:]
         var registryConnections: [ModelRegistryConnection] = []
+        var catalogAssets: [CatalogAsset] = []
+        var connectors: [DataspaceConnector] = []
+        var resources: [DataspaceResource] = []
+        var catalogProfiles: [String: CatalogUserProfile] = [:]
         /// Source of the AUTOINCREMENT ids of log lines and list-metric batches.
         var nextRowID: Int = 1
         /// Bumped by every write, so a transaction can tell whether another write came between.
