@@ -29,7 +29,8 @@ public struct ArtifactService: Sendable {
 
     /// The entries directly in `folder`, by name (empty when it is no folder).
     public func list(_ folder: ArtifactPath, workspaceID: String) async throws -> [ArtifactEntry] {
-        try await platform.blobs.list(folder: Self.blobKey(folder, workspaceID: workspaceID)).map {
+        if folder.components.first == Self.reservedRoot { return try await listVersionView(folder, workspaceID: workspaceID) }
+        return try await platform.blobs.list(folder: Self.blobKey(folder, workspaceID: workspaceID)).map {
             ArtifactEntry(path: $0.name, isFolder: $0.isFolder, size: $0.size)
         }
     }
@@ -73,6 +74,7 @@ public struct ArtifactService: Sendable {
     /// The content of file `path`, or nil when there is none.
     public func download(_ path: ArtifactPath, workspaceID: String) async throws -> BlobContent? {
         guard !path.isRoot else { return nil }
+        if path.components.first == Self.reservedRoot { return try await downloadVersionView(path, workspaceID: workspaceID) }
         return try await platform.blobs.read(Self.blobKey(path, workspaceID: workspaceID))
     }
 

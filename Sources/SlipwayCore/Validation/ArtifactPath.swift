@@ -41,6 +41,8 @@ public struct ArtifactPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var isRoot: Bool { components.isEmpty }
+    /// The folder the path is in (the root for a top-level name or the root itself).
+    public var parent: ArtifactPath { ArtifactPath(checked: Array(components.dropLast())) }
     public var description: String { components.joined(separator: "/") }
     public var name: String { components.last ?? "" }
 

@@ -1,0 +1,159 @@
+import Foundation
+import SlipwayCore
+
+/// One registry search request: its filter (`MLflowRegistryFilter`), `order_by` clauses,
+/// `max_results` and `page_token` (the base64 of the next offset), applied to the workspace's
+/// registered models or versions.
+///
+/// Models filter on `name` and tags and order by `name`, `creation_timestamp`,
+/// `last_updated_timestamp` (`timestamp`); default `name ASC`. Versions filter on `name`,
+/// `run_id`, `source_path`, `version_number` and tags and order by those plus the timestamps;
+/// default `name ASC, version_number DESC`. A tag absent from an object matches only `!=` and
+/// `NOT IN`.
+struct MLflowRegistrySearch: Sendable {
+    enum Kind: Sendable { case models, versions }
+
+    let kind: Kind
+    let filter: MLflowRegistryFilter
+    let order: [(key: String, ascending: Bool)]
+    let limit: Int
+    let offset: Int
+
+    static let modelAttributes: Set<String> = ["name"]
+    static let versionAttributes: Set<String> = ["name", "run_id", "source_path", "version_number"]
+    static let modelOrderKeys: Set<String> = ["name", "creation_timestamp", "last_updated_timestamp", "timestamp"]
+    static let versionOrderKeys: Set<String> = ["name", "version_number", "creation_timestamp", "last_updated_timestamp",
+                                                "timestamp", "run_id"]
+
+    init(_ message: MLflowMessage, defaultLimit: Int, maxLimit: Int, kind: Kind) throws {
+        self.kind = kind
+        let limit = try message.int64("max_results").map(Int.init) ?? defaultLimit
+        guard limit >= 1, limit <= maxLimit else {
+            throw MLflowError.invalidParameter("Invalid value \(limit) for parameter 'max_results' supplied. It must be at most \(maxLimit) and at least 1.")
+        }
+        self.limit = limit
+        offset = try MLflowDialect.pageOffset(try message.string("page_token"))
+        filter = try MLflowRegistryFilter(try message.string("filter") ?? "")
+        let attributes = kind == .models ? Self.modelAttributes : Self.versionAttributes
+        for comparison in filter.comparisons {
+            if case .attribute(let name) = comparison.key, !attributes.contains(name) {
+                throw MLflowError.invalidParameter("Invalid attribute key '\(NameRules.printable(name))' specified. Valid keys are \(attributes.sorted())")
+            }
+        }
+        let orderKeys = kind == .models ? Self.modelOrderKeys : Self.versionOrderKeys
+        order = try message.strings("order_by").map { clause in
+            let words = clause.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            guard let first = words.first, words.count <= 2 else {
+                throw MLflowError.invalidParameter("Invalid order_by clause '\(NameRules.printable(clause))'")
+            }
+            let key = first.trimmingCharacters(in: CharacterSet(charactersIn: "`")).lowercased()
+            guard orderKeys.contains(key) else {
+                throw MLflowError.invalidParameter("Invalid order by key '\(NameRules.printable(first))' specified. Valid keys are \(orderKeys.sorted())")
+            }
+            let direction = words.count == 2 ? words[1].uppercased() : "ASC"
+            guard direction == "ASC" || direction == "DESC" else {
+                throw MLflowError.invalidParameter("Invalid order_by direction '\(NameRules.printable(words[1]))'")
+            }
+            return (key == "timestamp" ? "last_updated_timestamp" : key, direction == "ASC")
+        }
+    }
+
+    func page(of models: [RegisteredModel]) throws -> ([RegisteredModel], String?) {
+        let matching = try models.filter { model in
+            try filter.comparisons.allSatisfy { comparison in
+                switch comparison.key {
+                case .attribute: return try Self.matches(model.model.name, comparison)
+                case .tag(let key): return try Self.matches(model.tags[key], comparison)
+                }
+            }
+        }
+        let sorted = matching.sorted { left, right in
+            for (key, ascending) in order + [("name", true)] {
+                let order: ComparisonResult
+                switch key {
+                case "creation_timestamp": order = Self.compare(left.model.createdAt, right.model.createdAt)
+                case "last_updated_timestamp": order = Self.compare(left.model.updatedAt, right.model.updatedAt)
+                default: order = Self.compare(left.model.name, right.model.name)
+                }
+                if order != .orderedSame { return ascending ? order == .orderedAscending : order == .orderedDescending }
+            }
+            return false
+        }
+        return paged(sorted)
+    }
+
+    func page(of versions: [RegisteredVersion]) throws -> ([RegisteredVersion], String?) {
+        let matching = try versions.filter { registered in
+            try filter.comparisons.allSatisfy { comparison in
+                switch comparison.key {
+                case .attribute("name"): return try Self.matches(registered.modelName, comparison)
+                case .attribute("run_id"): return try Self.matches(registered.version.runID, comparison)
+                case .attribute("source_path"): return try Self.matches(registered.version.source, comparison)
+                case .attribute: return try Self.matches(number: registered.version.number, comparison)
+                case .tag(let key): return try Self.matches(registered.tags[key], comparison)
+                }
+            }
+        }
+        let defaults: [(key: String, ascending: Bool)] = [("name", true), ("version_number", false)]
+        let sorted = matching.sorted { left, right in
+            for (key, ascending) in order + defaults {
+                let order: ComparisonResult
+                switch key {
+                case "creation_timestamp": order = Self.compare(left.version.createdAt, right.version.createdAt)
+                case "last_updated_timestamp": order = Self.compare(left.version.updatedAt, right.version.updatedAt)
+                case "version_number": order = Self.compare(left.version.number, right.version.number)
+                case "run_id": order = Self.compare(left.version.runID ?? "", right.version.runID ?? "")
+                default: order = Self.compare(left.modelName, right.modelName)
+                }
+                if order != .orderedSame { return ascending ? order == .orderedAscending : order == .orderedDescending }
+            }
+            return false
+        }
+        return paged(sorted)
+    }
+
+    private func paged<T>(_ items: [T]) -> ([T], String?) {
+        let page = Array(items.dropFirst(offset).prefix(limit))
+        let next = offset + page.count < items.count ? MLflowDialect.pageToken(offset + page.count) : nil
+        return (page, next)
+    }
+
+    static func compare<T: Comparable>(_ left: T, _ right: T) -> ComparisonResult {
+        left < right ? .orderedAscending : left > right ? .orderedDescending : .orderedSame
+    }
+
+    /// A text comparison; an absent value matches only the negative operators.
+    static func matches(_ value: String?, _ comparison: MLflowRegistryFilter.Comparison) throws -> Bool {
+        let target = comparison.values.first ?? ""
+        guard let value else { return comparison.op == .notEqual || comparison.op == .notIn }
+        switch comparison.op {
+        case .equal: return value == target
+        case .notEqual: return value != target
+        case .like: return MLflowRegistryFilter.like(value, target, ignoringCase: false)
+        case .ilike: return MLflowRegistryFilter.like(value, target, ignoringCase: true)
+        case .in: return comparison.values.contains(value)
+        case .notIn: return !comparison.values.contains(value)
+        default:
+            throw MLflowError.invalidParameter("operator '\(comparison.op.rawValue)' cannot compare text; use =, !=, LIKE, ILIKE, IN or NOT IN")
+        }
+    }
+
+    static func matches(number: Int, _ comparison: MLflowRegistryFilter.Comparison) throws -> Bool {
+        let targets = try comparison.values.map { text -> Int in
+            guard let value = Int(text) else { throw MLflowError.invalidParameter("version_number must be compared with an integer, not '\(NameRules.printable(text))'") }
+            return value
+        }
+        let target = targets.first ?? 0
+        switch comparison.op {
+        case .equal: return number == target
+        case .notEqual: return number != target
+        case .less: return number < target
+        case .lessOrEqual: return number <= target
+        case .greater: return number > target
+        case .greaterOrEqual: return number >= target
+        case .in: return targets.contains(number)
+        case .notIn: return !targets.contains(number)
+        case .like, .ilike: throw MLflowError.invalidParameter("version_number cannot be compared with LIKE")
+        }
+    }
+}
