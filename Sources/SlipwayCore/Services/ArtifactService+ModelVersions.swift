@@ -35,7 +35,8 @@ extension ArtifactService {
     }
 
     func listVersionView(_ path: ArtifactPath, workspaceID: String) async throws -> [ArtifactEntry] {
-        guard let (version, inner) = try await versionView(path, workspaceID: workspaceID) else { return [] }
+        guard let view = try await versionView(path, workspaceID: workspaceID) else { return [] }
+        let (version, inner) = view
         var entries: [String: ArtifactEntry] = [:]
         for file in Self.files(of: version) {
             guard let filePath = try? ArtifactPath(file.path), filePath.isWithin(inner), filePath != inner else { continue }
@@ -50,8 +51,8 @@ extension ArtifactService {
     }
 
     func downloadVersionView(_ path: ArtifactPath, workspaceID: String) async throws -> BlobContent? {
-        guard let (version, inner) = try await versionView(path, workspaceID: workspaceID),
-              let file = Self.files(of: version).first(where: { $0.path == inner.description }) else { return nil }
-        return try await platform.blobs.read(version.blobKey, offset: file.offset, length: file.size)
+        guard let view = try await versionView(path, workspaceID: workspaceID),
+              let file = Self.files(of: view.version).first(where: { $0.path == view.inner.description }) else { return nil }
+        return try await platform.blobs.read(view.version.blobKey, offset: file.offset, length: file.size)
     }
 }

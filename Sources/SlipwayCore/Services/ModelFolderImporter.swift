@@ -210,7 +210,7 @@ public struct ModelFolderImporter: Sendable {
         var configuration: [String: JSONValue] = [
             "format": .string("mlflow-model"),
             "source_path": .string(path.description),
-            "files": .array(zip.entries.map { entry in
+            "files": .array(zip.entries.map { entry -> JSONValue in
                 .object(["path": .string(entry.name), "offset": .number(Double(entry.dataOffset)),
                          "size": .number(Double(entry.size)), "crc32": .number(Double(entry.crc32))])
             }),
@@ -251,14 +251,14 @@ public struct ModelFolderImporter: Sendable {
         let pyfunc = flavors["python_function"]?.objectValue ?? [:]
         let known: [(String, ModelFramework)] = [("sklearn", .sklearn), ("onnx", .onnx), ("xgboost", .xgboost),
                                                  ("pytorch", .pytorch), ("tensorflow", .tensorflow), ("keras", .tensorflow)]
-        let framework: ModelFramework
-        let frameworkFlavor: String?
+        var framework = ModelFramework.custom
+        var frameworkFlavor: String? = nil
         if let match = known.first(where: { flavors[$0.0] != nil }) {
-            (framework, frameworkFlavor) = (match.1, match.0)
+            framework = match.1
+            frameworkFlavor = match.0
         } else if let other = flavors.keys.sorted().first(where: { $0 != "python_function" }) {
-            (framework, frameworkFlavor) = (.other(other), other)
-        } else {
-            (framework, frameworkFlavor) = (.custom, nil)
+            framework = .other(other)
+            frameworkFlavor = other
         }
         let own = frameworkFlavor.flatMap { flavors[$0]?.objectValue } ?? [:]
         if let loader = pyfunc["loader_module"]?.stringValue { configuration["loader_module"] = .string(loader) }

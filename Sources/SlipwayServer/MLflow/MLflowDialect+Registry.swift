@@ -181,7 +181,7 @@ extension MLflowDialect {
     }
 
     static func tagPairs(_ message: MLflowMessage) throws -> [(key: String, value: String)] {
-        try message.messages("tags").map { tag in (try tag.requiredString("key"), try tag.string("value") ?? "") }
+        try message.messages("tags").map { tag in (key: try tag.requiredString("key"), value: try tag.string("value") ?? "") }
     }
 
     static func versionNumber(_ message: MLflowMessage) throws -> Int {

@@ -1,7 +1,7 @@
 import Foundation
 import SlipwayCore
 
-/// One registry search request: its filter (`MLflowRegistryFilter`), `order_by` clauses,
+/// One registry search request: its filter (parsed by `MLflowSearchFilter`), `order_by` clauses,
 /// `max_results` and `page_token` (the base64 of the next offset), applied to the workspace's
 /// registered models or versions.
 ///
@@ -9,12 +9,25 @@ import SlipwayCore
 /// `last_updated_timestamp` (`timestamp`); default `name ASC`. Versions filter on `name`,
 /// `run_id`, `source_path`, `version_number` and tags and order by those plus the timestamps;
 /// default `name ASC, version_number DESC`. A tag absent from an object matches only `!=` and
-/// `NOT IN`.
+/// `NOT IN` (and `IS NULL`).
 struct MLflowRegistrySearch: Sendable {
     enum Kind: Sendable { case models, versions }
 
+    /// What a comparison reads: an attribute (`name`, `run_id`…) or a tag.
+    enum Key: Sendable, Equatable {
+        case attribute(String)
+        case tag(String)
+    }
+
+    /// One comparison of the filter, reduced to its key, operator and value texts.
+    struct Clause: Sendable {
+        var key: Key
+        var op: MLflowSearchFilter.Operator
+        var values: [String]
+    }
+
     let kind: Kind
-    let filter: MLflowRegistryFilter
+    let clauses: [Clause]
     let order: [(key: String, ascending: Bool)]
     let limit: Int
     let offset: Int
@@ -33,34 +46,42 @@ struct MLflowRegistrySearch: Sendable {
         }
         self.limit = limit
         offset = try MLflowDialect.pageOffset(try message.string("page_token"))
-        filter = try MLflowRegistryFilter(try message.string("filter") ?? "")
         let attributes = kind == .models ? Self.modelAttributes : Self.versionAttributes
-        for comparison in filter.comparisons {
-            if case .attribute(let name) = comparison.key, !attributes.contains(name) {
-                throw MLflowError.invalidParameter("Invalid attribute key '\(NameRules.printable(name))' specified. Valid keys are \(attributes.sorted())")
+        clauses = try MLflowSearchFilter.parse(try message.string("filter")).comparisons.map { comparison -> Clause in
+            let key: Key
+            switch comparison.identifier.entity {
+            case .tag?: key = .tag(comparison.identifier.key)
+            case nil, .attribute?:
+                let name = comparison.identifier.key.lowercased()
+                guard attributes.contains(name) else {
+                    throw MLflowError.invalidParameter("Invalid attribute key '\(NameRules.printable(comparison.identifier.text))' specified. Valid keys are \(attributes.sorted())")
+                }
+                key = .attribute(name)
+            default:
+                throw MLflowError.invalidParameter("Invalid entity '\(NameRules.printable(comparison.identifier.text))': the registry searches only attributes and tags")
             }
+            let values: [String]
+            switch comparison.value {
+            case .list(let items): values = items.compactMap(\.text)
+            case .none: values = []
+            default: values = comparison.value.text.map { [$0] } ?? []
+            }
+            return Clause(key: key, op: comparison.op, values: values)
         }
         let orderKeys = kind == .models ? Self.modelOrderKeys : Self.versionOrderKeys
-        order = try message.strings("order_by").map { clause in
-            let words = clause.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-            guard let first = words.first, words.count <= 2 else {
-                throw MLflowError.invalidParameter("Invalid order_by clause '\(NameRules.printable(clause))'")
+        order = try message.strings("order_by").map { clause -> (key: String, ascending: Bool) in
+            let parsed = try MLflowSearchFilter.parseOrderBy(clause)
+            let key = parsed.identifier.key.lowercased()
+            guard parsed.identifier.entity == nil || parsed.identifier.entity == .attribute, orderKeys.contains(key) else {
+                throw MLflowError.invalidParameter("Invalid order by key '\(NameRules.printable(parsed.identifier.text))' specified. Valid keys are \(orderKeys.sorted())")
             }
-            let key = first.trimmingCharacters(in: CharacterSet(charactersIn: "`")).lowercased()
-            guard orderKeys.contains(key) else {
-                throw MLflowError.invalidParameter("Invalid order by key '\(NameRules.printable(first))' specified. Valid keys are \(orderKeys.sorted())")
-            }
-            let direction = words.count == 2 ? words[1].uppercased() : "ASC"
-            guard direction == "ASC" || direction == "DESC" else {
-                throw MLflowError.invalidParameter("Invalid order_by direction '\(NameRules.printable(words[1]))'")
-            }
-            return (key == "timestamp" ? "last_updated_timestamp" : key, direction == "ASC")
+            return (key: key == "timestamp" ? "last_updated_timestamp" : key, ascending: parsed.ascending)
         }
     }
 
     func page(of models: [RegisteredModel]) throws -> ([RegisteredModel], String?) {
         let matching = try models.filter { model in
-            try filter.comparisons.allSatisfy { comparison in
+            try clauses.allSatisfy { comparison in
                 switch comparison.key {
                 case .attribute: return try Self.matches(model.model.name, comparison)
                 case .tag(let key): return try Self.matches(model.tags[key], comparison)
@@ -68,7 +89,7 @@ struct MLflowRegistrySearch: Sendable {
             }
         }
         let sorted = matching.sorted { left, right in
-            for (key, ascending) in order + [("name", true)] {
+            for (key, ascending) in order + [(key: "name", ascending: true)] {
                 let order: ComparisonResult
                 switch key {
                 case "creation_timestamp": order = Self.compare(left.model.createdAt, right.model.createdAt)
@@ -84,7 +105,7 @@ struct MLflowRegistrySearch: Sendable {
 
     func page(of versions: [RegisteredVersion]) throws -> ([RegisteredVersion], String?) {
         let matching = try versions.filter { registered in
-            try filter.comparisons.allSatisfy { comparison in
+            try clauses.allSatisfy { comparison in
                 switch comparison.key {
                 case .attribute("name"): return try Self.matches(registered.modelName, comparison)
                 case .attribute("run_id"): return try Self.matches(registered.version.runID, comparison)
@@ -94,7 +115,7 @@ struct MLflowRegistrySearch: Sendable {
                 }
             }
         }
-        let defaults: [(key: String, ascending: Bool)] = [("name", true), ("version_number", false)]
+        let defaults: [(key: String, ascending: Bool)] = [(key: "name", ascending: true), (key: "version_number", ascending: false)]
         let sorted = matching.sorted { left, right in
             for (key, ascending) in order + defaults {
                 let order: ComparisonResult
@@ -123,22 +144,24 @@ struct MLflowRegistrySearch: Sendable {
     }
 
     /// A text comparison; an absent value matches only the negative operators.
-    static func matches(_ value: String?, _ comparison: MLflowRegistryFilter.Comparison) throws -> Bool {
+    static func matches(_ value: String?, _ comparison: Clause) throws -> Bool {
         let target = comparison.values.first ?? ""
-        guard let value else { return comparison.op == .notEqual || comparison.op == .notIn }
+        guard let value else { return comparison.op == .notEqual || comparison.op == .notIn || comparison.op == .isNull }
         switch comparison.op {
+        case .isNull: return false
+        case .isNotNull: return true
         case .equal: return value == target
         case .notEqual: return value != target
-        case .like: return MLflowRegistryFilter.like(value, target, ignoringCase: false)
-        case .ilike: return MLflowRegistryFilter.like(value, target, ignoringCase: true)
-        case .in: return comparison.values.contains(value)
+        case .like: return Self.like(value, target, ignoringCase: false)
+        case .ilike: return Self.like(value, target, ignoringCase: true)
+        case .isIn: return comparison.values.contains(value)
         case .notIn: return !comparison.values.contains(value)
         default:
             throw MLflowError.invalidParameter("operator '\(comparison.op.rawValue)' cannot compare text; use =, !=, LIKE, ILIKE, IN or NOT IN")
         }
     }
 
-    static func matches(number: Int, _ comparison: MLflowRegistryFilter.Comparison) throws -> Bool {
+    static func matches(number: Int, _ comparison: Clause) throws -> Bool {
         let targets = try comparison.values.map { text -> Int in
             guard let value = Int(text) else { throw MLflowError.invalidParameter("version_number must be compared with an integer, not '\(NameRules.printable(text))'") }
             return value
@@ -151,9 +174,33 @@ struct MLflowRegistrySearch: Sendable {
         case .lessOrEqual: return number <= target
         case .greater: return number > target
         case .greaterOrEqual: return number >= target
-        case .in: return targets.contains(number)
+        case .isIn: return targets.contains(number)
         case .notIn: return !targets.contains(number)
+        case .isNull: return false
+        case .isNotNull: return true
         case .like, .ilike: throw MLflowError.invalidParameter("version_number cannot be compared with LIKE")
         }
+    }
+
+    /// SQL `LIKE`: `%` any run of characters, `_` one character (`ILIKE` ignores case).
+    static func like(_ text: String, _ pattern: String, ignoringCase: Bool) -> Bool {
+        let text = Array(ignoringCase ? text.lowercased() : text), pattern = Array(ignoringCase ? pattern.lowercased() : pattern)
+        var memo: [Int: Bool] = [:]
+        func match(_ t: Int, _ p: Int) -> Bool {
+            if let known = memo[t * (pattern.count + 1) + p] { return known }
+            let result: Bool
+            if p == pattern.count {
+                result = t == text.count
+            } else if pattern[p] == "%" {
+                result = match(t, p + 1) || (t < text.count && match(t + 1, p))
+            } else if t < text.count, pattern[p] == "_" || pattern[p] == text[t] {
+                result = match(t + 1, p + 1)
+            } else {
+                result = false
+            }
+            memo[t * (pattern.count + 1) + p] = result
+            return result
+        }
+        return match(0, 0)
     }
 }

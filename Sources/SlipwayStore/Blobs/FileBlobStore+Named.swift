@@ -4,7 +4,7 @@ import SlipwayCore
 /// Named blobs as a directory tree under `root/named/`: key `a/b/c` is the file
 /// `root/named/a/b/c`, so a folder lists and deletes by visiting only what is in it. Every key
 /// component is checked (no empty, `.`, `..`, NUL or `\` component), so no key leaves the tree.
-extension FileBlobStore: NamedBlobStore {
+extension FileBlobStore {
     var namedRoot: URL { root.appendingPathComponent("named") }
 
     func namedURL(for key: String) throws -> URL {
@@ -32,12 +32,11 @@ extension FileBlobStore: NamedBlobStore {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
             return names.sorted().compactMap { name -> NamedBlobEntry? in
                 let path = directory.appendingPathComponent(name).path
-                guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
-                switch attributes[.type] as? FileAttributeType {
-                case .typeDirectory?: return NamedBlobEntry(name: name, isFolder: true, size: nil)
-                case .typeRegular?: return NamedBlobEntry(name: name, isFolder: false, size: (attributes[.size] as? NSNumber)?.int64Value)
-                default: return nil
-                }
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return nil }
+                if isFolder.boolValue { return NamedBlobEntry(name: name, isFolder: true, size: nil) }
+                let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+                return NamedBlobEntry(name: name, isFolder: false, size: (attributes?[.size] as? NSNumber)?.int64Value ?? 0)
             }
         }
     }

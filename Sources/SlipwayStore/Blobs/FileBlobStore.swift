@@ -49,6 +49,8 @@ public final class FileBlobStore: BlobStore {
 
     public func size(of key: String) async throws -> Int64? {
         let file = try url(for: key)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder), !isFolder.boolValue else { return nil }
         let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
         return (attributes?[.size] as? NSNumber)?.int64Value
     }

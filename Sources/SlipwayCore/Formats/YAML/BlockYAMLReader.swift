@@ -68,7 +68,8 @@ public struct BlockYAMLReader {
         var object: [String: JSONValue] = [:]
         while index < lines.count, lines[index].indent == indent {
             let line = lines[index]
-            guard let (key, rest) = Self.keySplit(line.text) else { throw Self.problem(line.number, "expected 'key: value'") }
+            guard let split = Self.keySplit(line.text) else { throw Self.problem(line.number, "expected 'key: value'") }
+            let (key, rest) = split
             index += 1
             let name = try Self.keyText(key, line: line.number)
             if rest.isEmpty {
