@@ -126,7 +126,7 @@ public struct ModelFolderImporter: Sendable {
         for tag in request.tags { try ModelRegistryService.validateTag(key: tag.key, value: tag.value) }
         guard request.source.utf8.count <= 4096 else { throw SlipwayError.badRequest("source is longer than 4096 bytes") }
         let model = try await registry.registryModel(named: request.modelName, workspaceID: request.workspaceID)
-        let folder = try await folder(of: request.source, workspaceID: request.workspaceID)
+        let folder = try await self.folder(of: request.source, workspaceID: request.workspaceID)
         let snapshot: Snapshot
         switch folder {
         case .artifacts(let path): snapshot = try await copy(path, workspaceID: request.workspaceID)
@@ -223,11 +223,11 @@ public struct ModelFolderImporter: Sendable {
                 : "the model folder '\(path)' has no MLmodel file at its root"
             return Snapshot(blob: blob, framework: .custom, configuration: configuration, failure: problem)
         }
-        do {
-            let facts = try Self.modelFacts(String(decoding: descriptor, as: UTF8.self))
+        switch Self.readFacts(String(decoding: descriptor, as: UTF8.self)) {
+        case .success(let facts):
             configuration.merge(facts.configuration) { _, new in new }
             return Snapshot(blob: blob, framework: facts.framework, configuration: configuration, failure: nil)
-        } catch let error as SlipwayError {
+        case .failure(let error):
             return Snapshot(blob: blob, framework: .custom, configuration: configuration,
                             failure: "the MLmodel file cannot be read: \(error.message)")
         }
@@ -238,6 +238,18 @@ public struct ModelFolderImporter: Sendable {
         let blob = try await platform.blobs.duplicate(version.blobKey)
         return Snapshot(blob: blob, framework: version.framework, configuration: version.configuration?.objectValue ?? [:],
                         failure: version.status == .failed ? version.statusMessage ?? "the source version failed" : nil)
+    }
+
+    struct ModelFacts: Sendable {
+        var framework: ModelFramework
+        var configuration: [String: JSONValue]
+    }
+
+    static func readFacts(_ text: String) -> Result<ModelFacts, SlipwayError> {
+        Result { () throws(SlipwayError) -> ModelFacts in
+            let facts = try modelFacts(text)
+            return ModelFacts(framework: facts.framework, configuration: facts.configuration)
+        }
     }
 
     /// The framework and runtime facts of an `MLmodel` text.
