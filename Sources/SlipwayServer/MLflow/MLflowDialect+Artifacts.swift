@@ -89,7 +89,7 @@ extension MLflowDialect {
             let claims: URLSigner.Claims
             do {
                 claims = try signer.verify(token, op: Self.partOperation)
-            } catch {
+            } catch let error as SlipwayError {
                 throw MLflowError(.permissionDenied, error.message)
             }
             guard let uploadID = claims.uploadID, let number = claims.part else {
