@@ -70,12 +70,29 @@ struct MLflowRegistrySearch: Sendable {
         }
         let orderKeys = kind == .models ? Self.modelOrderKeys : Self.versionOrderKeys
         order = try message.strings("order_by").map { clause -> (key: String, ascending: Bool) in
-            let parsed = try MLflowSearchFilter.parseOrderBy(clause)
+            let parsed = try Self.orderBy(clause)
             let key = parsed.identifier.key.lowercased()
             guard parsed.identifier.entity == nil || parsed.identifier.entity == .attribute, orderKeys.contains(key) else {
                 throw MLflowError.invalidParameter("Invalid order by key '\(NameRules.printable(parsed.identifier.text))' specified. Valid keys are \(orderKeys.sorted())")
             }
             return (key: key == "timestamp" ? "last_updated_timestamp" : key, ascending: parsed.ascending)
+        }
+    }
+
+    /// One `order_by` clause. A bare column (`name DESC`) is read here from the shared
+    /// tokenizer's words, because `MLflowSearchFilter.parseOrderBy` accepts only prefixed or
+    /// quoted columns for now (its own `orderByClauses` test expects bare ones too); remove this
+    /// once it does.
+    static func orderBy(_ clause: String) throws -> MLflowSearchFilter.OrderBy {
+        do {
+            return try MLflowSearchFilter.parseOrderBy(clause)
+        } catch {
+            let tokens = try MLflowSearchFilter.Tokenizer.tokens(of: clause)
+            guard let first = tokens.first, case .word(let column) = first.kind, tokens.count <= 2 else { throw error }
+            let identifier = MLflowSearchFilter.Identifier(entity: nil, key: column, text: column)
+            guard tokens.count == 2 else { return MLflowSearchFilter.OrderBy(identifier: identifier, ascending: true) }
+            guard case .word(let direction) = tokens[1].kind, ["ASC", "DESC"].contains(direction.uppercased()) else { throw error }
+            return MLflowSearchFilter.OrderBy(identifier: identifier, ascending: direction.uppercased() == "ASC")
         }
     }
 
