@@ -6,6 +6,7 @@ import hashlib
 import http.client
 import os
 import secrets
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -47,11 +48,12 @@ def test_upload_list_download_through_mlflow_artifacts_uri(tracking, tmp_path):
     assert inner == {"sub/b.bin": 70_000, "sub/deeper": None}
 
     target = tmp_path / "out"
-    mlflow.artifacts.download_artifacts(artifact_uri=base, dst_path=str(target))
-    found = {str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()}
+    downloaded = mlflow.artifacts.download_artifacts(artifact_uri=base, dst_path=str(target))
+    # The client puts a folder under its own name ("artifacts") in the destination.
+    found = {str(p.relative_to(downloaded)) for p in Path(downloaded).rglob("*") if p.is_file()}
     assert found == expected
     for name in expected:
-        assert (target / name).read_bytes() == (source / name).read_bytes()
+        assert (Path(downloaded) / name).read_bytes() == (source / name).read_bytes()
 
     # One file alone, by its URI.
     single = mlflow.artifacts.download_artifacts(artifact_uri=base + "/sub/deeper/c.json", dst_path=str(tmp_path / "one"))
@@ -69,6 +71,7 @@ def test_overwrite_and_delete(tracking, tmp_path):
     (tmp_path / "g.txt").write_text("g")
     repo.log_artifact(str(tmp_path / "g.txt"), "folder/inner")
     assert {f.path: f.file_size for f in repo.list_artifacts("folder")} == {"folder/f.txt": 11, "folder/inner": None}
+    (tmp_path / "dl").mkdir()
     out = repo.download_artifacts("folder/f.txt", str(tmp_path / "dl"))
     assert open(out).read() == "two, longer"
 
@@ -100,6 +103,7 @@ def test_multipart_upload_above_threshold_matches_byte_for_byte(tracking, tmp_pa
     repo.log_artifact(str(big), "data")
     assert created == [(4, 4)]
     assert {f.path: f.file_size for f in repo.list_artifacts("data")} == {"data/big.bin": big.stat().st_size}
+    (tmp_path / "dl").mkdir()
     out = repo.download_artifacts("data/big.bin", str(tmp_path / "dl"))
     assert hashlib.sha256(open(out, "rb").read()).hexdigest() == hashlib.sha256(big.read_bytes()).hexdigest()
 
@@ -114,13 +118,13 @@ def test_multipart_complete_needs_every_part_and_abort_discards(server, tmp_path
     headers = admin_headers(server)
     base = f"{server.base_url}/api/2.0/mlflow-artifacts"
     folder = f"t-{secrets.token_hex(4)}"
-    created = requests.post(f"{base}/mpu/create/{folder}/f.bin", json={"path": "f.bin", "num_parts": 2}, headers=headers)
+    created = requests.post(f"{base}/mpu/create/{folder}", json={"path": "/local/dir/f.bin", "num_parts": 2}, headers=headers)
     assert created.status_code == 200, created.text
     upload = created.json()
     first = requests.put(upload["credentials"][0]["url"], data=b"a" * 10)
     assert first.status_code == 200, first.text
-    incomplete = requests.post(f"{base}/mpu/complete/{folder}/f.bin", headers=headers,
-                               json={"upload_id": upload["upload_id"], "parts": [{"part_number": 1}, {"part_number": 2}]})
+    incomplete = requests.post(f"{base}/mpu/complete/{folder}", headers=headers,
+                               json={"path": "f.bin", "upload_id": upload["upload_id"], "parts": [{"part_number": 1}, {"part_number": 2}]})
     assert incomplete.status_code == 400
     assert incomplete.json()["error_code"] == "INVALID_PARAMETER_VALUE"
     assert requests.get(f"{base}/artifacts/{folder}/f.bin", headers=headers).status_code == 404
@@ -131,10 +135,10 @@ def test_multipart_complete_needs_every_part_and_abort_discards(server, tmp_path
     assert requests.put(tampered, data=b"b").status_code == 403
     assert requests.put(url.split("?")[0], data=b"b").status_code == 401
 
-    aborted = requests.post(f"{base}/mpu/abort/{folder}/f.bin", json={"upload_id": upload["upload_id"]}, headers=headers)
+    aborted = requests.post(f"{base}/mpu/abort/{folder}", json={"path": "f.bin", "upload_id": upload["upload_id"]}, headers=headers)
     assert aborted.status_code == 200, aborted.text
-    again = requests.post(f"{base}/mpu/complete/{folder}/f.bin", headers=headers,
-                          json={"upload_id": upload["upload_id"], "parts": [{"part_number": 1}]})
+    again = requests.post(f"{base}/mpu/complete/{folder}", headers=headers,
+                          json={"path": "f.bin", "upload_id": upload["upload_id"], "parts": [{"part_number": 1}]})
     assert again.status_code == 404
     assert again.json()["error_code"] == "RESOURCE_DOES_NOT_EXIST"
     assert requests.get(f"{base}/artifacts", params={"path": folder}, headers=headers).json().get("files", []) == []

@@ -33,6 +33,7 @@ def test_run_artifacts_round_trip(runs, server, tmp_path):
     client = MlflowClient()
     assert {(f.path, f.is_dir) for f in client.list_artifacts(run.info.run_id)} == {("bundle", True), ("notes", True)}
     assert {f.path for f in client.list_artifacts(run.info.run_id, "bundle")} == {"bundle/one.txt", "bundle/nested"}
+    (tmp_path / "dl").mkdir()
     out = client.download_artifacts(run.info.run_id, "bundle", str(tmp_path / "dl"))
     assert open(os.path.join(out, "nested", "two.txt")).read() == "22"
 
@@ -55,6 +56,7 @@ def test_run_multipart_artifact(runs, tmp_path, monkeypatch):
     big.write_bytes(os.urandom((2 << 20) + 7))
     with mlflow.start_run() as run:
         mlflow.log_artifact(str(big))
+    (tmp_path / "dl").mkdir()
     out = MlflowClient().download_artifacts(run.info.run_id, "big.bin", str(tmp_path / "dl"))
     assert hashlib.sha256(open(out, "rb").read()).digest() == hashlib.sha256(big.read_bytes()).digest()
 

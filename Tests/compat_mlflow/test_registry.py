@@ -43,7 +43,8 @@ def _upload_model_folder(tmp_path, model, X, name: str) -> str:
     import mlflow.sklearn
     from mlflow.models import infer_signature
     folder = tmp_path / name
-    mlflow.sklearn.save_model(model, str(folder), signature=infer_signature(X, model.predict(X)))
+    mlflow.sklearn.save_model(model, str(folder), signature=infer_signature(X, model.predict(X)),
+                              serialization_format="cloudpickle")
     from mlflow.store.artifact.artifact_repository_registry import get_artifact_repository
     uri = f"mlflow-artifacts:/uploads/{name}"
     get_artifact_repository(uri).log_artifacts(str(folder))

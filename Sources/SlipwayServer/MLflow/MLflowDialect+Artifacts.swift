@@ -23,9 +23,9 @@ extension MLflowDialect {
             let entries = try await artifacts.list(path, workspaceID: workspace.id)
             return JSONResponse.make(.object(["files": .array(entries.map(Self.fileInfo))]))
         }
-        group.get("artifacts/**") { _, context in
+        group.get("artifacts/**") { request, context in
             let (_, workspace) = try context.mlflowScope()
-            let path = try Self.artifactPath(context)
+            let path = try Self.artifactPath(request, after: "/mlflow-artifacts/artifacts")
             guard let content = try await artifacts.download(path, workspaceID: workspace.id) else {
                 throw MLflowError.doesNotExist("artifact '\(path)' does not exist")
             }
@@ -33,19 +33,19 @@ extension MLflowDialect {
         }
         group.put("artifacts/**") { request, context in
             let (_, workspace) = try context.mlflowScope()
-            let path = try Self.artifactPath(context)
+            let path = try Self.artifactPath(request, after: "/mlflow-artifacts/artifacts")
             try await artifacts.upload(path, workspaceID: workspace.id, content: request.body.map { Data(buffer: $0) })
             return JSONResponse.make(.object([:]))
         }
-        group.delete("artifacts/**") { _, context in
+        group.delete("artifacts/**") { request, context in
             let (_, workspace) = try context.mlflowScope()
-            try await artifacts.delete(try Self.artifactPath(context), workspaceID: workspace.id)
+            try await artifacts.delete(try Self.artifactPath(request, after: "/mlflow-artifacts/artifacts"), workspaceID: workspace.id)
             return JSONResponse.make(.object([:]))
         }
-        group.post("mpu/create/**") { request, context in
+        let create: @Sendable (Request, SlipwayRequestContext) async throws -> Response = { request, context in
             let (_, workspace) = try context.mlflowScope()
-            let path = try Self.artifactPath(context)
             let message = try await request.mlflowMessage()
+            let path = try Self.multipartTarget(request, message, marker: "/mlflow-artifacts/mpu/create")
             let parts = Int(try message.int64("num_parts") ?? 1)
             let uploadID = try await artifacts.createMultipartUpload(path, parts: parts, workspaceID: workspace.id)
             let base = Self.baseURL(of: request, configuration: configuration)
@@ -59,10 +59,12 @@ extension MLflowDialect {
             }
             return JSONResponse.make(.object(["upload_id": .string(uploadID), "credentials": .array(credentials)]))
         }
-        group.post("mpu/complete/**") { request, context in
+        group.post("mpu/create", use: create)
+        group.post("mpu/create/**", use: create)
+        let complete: @Sendable (Request, SlipwayRequestContext) async throws -> Response = { request, context in
             let (_, workspace) = try context.mlflowScope()
-            let path = try Self.artifactPath(context)
             let message = try await request.mlflowMessage()
+            let path = try Self.multipartTarget(request, message, marker: "/mlflow-artifacts/mpu/complete")
             let numbers = try message.messages("parts").map { part -> Int in
                 guard let number = try part.int64("part_number") else { throw MLflowError.invalidParameter("each part needs its part_number") }
                 return Int(number)
@@ -71,13 +73,17 @@ extension MLflowDialect {
                                                         workspaceID: workspace.id)
             return JSONResponse.make(.object([:]))
         }
-        group.post("mpu/abort/**") { request, context in
+        group.post("mpu/complete", use: complete)
+        group.post("mpu/complete/**", use: complete)
+        let abort: @Sendable (Request, SlipwayRequestContext) async throws -> Response = { request, context in
             let (_, workspace) = try context.mlflowScope()
-            let path = try Self.artifactPath(context)
             let message = try await request.mlflowMessage()
+            let path = try Self.multipartTarget(request, message, marker: "/mlflow-artifacts/mpu/abort")
             try await artifacts.abortMultipartUpload(path, uploadID: try message.requiredString("upload_id"), workspaceID: workspace.id)
             return JSONResponse.make(.object([:]))
         }
+        group.post("mpu/abort", use: abort)
+        group.post("mpu/abort/**", use: abort)
     }
 
     /// `PUT mpu/part?token=…`: a part of a multipart upload, authorised by its signed URL alone.
@@ -138,10 +144,35 @@ extension MLflowDialect {
         return .object(file)
     }
 
-    static func artifactPath(_ context: SlipwayRequestContext) throws -> ArtifactPath {
-        let segments = context.parameters.getCatchAll().map { String($0).removingPercentEncoding ?? String($0) }
+    /// The artifact path after `marker` in the request's path, read from the raw path (so an
+    /// empty component `a//b` is seen, not collapsed); each component is percent-decoded and
+    /// one that decodes to a `/` is refused.
+    static func artifactPath(_ request: Request, after marker: String, allowRoot: Bool = false) throws -> ArtifactPath {
+        let raw = request.uri.path
+        guard let range = raw.range(of: marker) else { throw MLflowError.invalidParameter("an artifact path is required") }
+        var rest = raw[range.upperBound...]
+        if rest.hasPrefix("/") { rest = rest.dropFirst() }
+        let components = try rest.split(separator: "/", omittingEmptySubsequences: false).map { part -> String in
+            guard let decoded = String(part).removingPercentEncoding, !decoded.contains("/") else {
+                throw MLflowError.invalidParameter("artifact path '\(NameRules.printable(String(rest)))' has an invalid component")
+            }
+            return decoded
+        }
         do {
-            return try ArtifactPath(segments.joined(separator: "/"))
+            return try ArtifactPath(components.joined(separator: "/"), allowRoot: allowRoot)
+        } catch {
+            throw MLflowError.invalidParameter(error.message)
+        }
+    }
+
+    /// A multipart upload's file: the folder in the URL and the base name of the message's
+    /// `path` (the client's local file), as MLflow's server joins them.
+    static func multipartTarget(_ request: Request, _ message: MLflowMessage, marker: String) throws -> ArtifactPath {
+        let folder = try artifactPath(request, after: marker, allowRoot: true)
+        let local = try message.requiredString("path")
+        let name = String(local.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "")
+        do {
+            return folder.appending(try ArtifactPath(name))
         } catch {
             throw MLflowError.invalidParameter(error.message)
         }
