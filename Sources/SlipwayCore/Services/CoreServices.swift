@@ -16,6 +16,8 @@ public struct CoreServices: Sendable {
     public let modelPipelines: ModelPipelineService
     public let serving: ServingService
     public let numbers: NumberingService
+    /// The workspaces' artifact trees (tracking clients' files, the registry's snapshot view).
+    public let artifacts: ArtifactService
 
     public init(platform: Platform, passwords: PasswordHasher = .standard) {
         self.platform = platform
@@ -31,5 +33,6 @@ public struct CoreServices: Sendable {
         modelPipelines = ModelPipelineService(platform: platform)
         serving = ServingService(platform: platform)
         numbers = NumberingService(store: platform.store)
+        artifacts = ArtifactService(platform: platform)
     }
 }

@@ -27,7 +27,7 @@ struct MLflowDialect: Dialect {
     init(_ services: DialectServices) {
         core = services.core
         configuration = services.configuration
-        artifacts = ArtifactService(platform: services.platform)
+        artifacts = services.core.artifacts
         runs = MLflowRunReading(artifacts: artifacts)
         signer = services.signer
         authenticator = MLflowAuthenticator(
