@@ -41,11 +41,28 @@ public struct ModelVersion: Sendable, Equatable, Codable {
     public var statusMessage: String?
     public var createdAt: Date
     public var createdBy: String
+    /// Registry facts (see ``ModelStage``): free text, the lifecycle stage, where the version
+    /// was registered from (a tracking URI such as `runs:/<run>/<path>`), the run that made it
+    /// and a link to it, and when any of these last changed.
+    public var description: String?
+    public var stage: ModelStage
+    public var source: String?
+    public var runID: String?
+    public var runLink: String?
+    public var updatedAt: Date
 
     public init(id: String, modelID: String, workspaceID: String, number: Int, blobKey: String, fileName: String,
                 size: Int64, sha256: SHA256Hex, framework: ModelFramework, inputSchema: ModelSchema? = nil,
                 outputSchema: ModelSchema? = nil, configuration: JSONValue? = nil, status: ModelVersionStatus,
-                statusMessage: String? = nil, createdAt: Date, createdBy: String) {
+                statusMessage: String? = nil, createdAt: Date, createdBy: String, description: String? = nil,
+                stage: ModelStage = .none, source: String? = nil, runID: String? = nil, runLink: String? = nil,
+                updatedAt: Date? = nil) {
+        self.description = description
+        self.stage = stage
+        self.source = source
+        self.runID = runID
+        self.runLink = runLink
+        self.updatedAt = updatedAt ?? createdAt
         self.id = id
         self.modelID = modelID
         self.workspaceID = workspaceID

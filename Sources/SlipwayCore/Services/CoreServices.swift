@@ -18,6 +18,8 @@ public struct CoreServices: Sendable {
     public let numbers: NumberingService
     public let registries: RegistryConnectionService
     public let catalog: AssetCatalogService
+    /// The workspaces' artifact trees (tracking clients' files, the registry's snapshot view).
+    public let artifacts: ArtifactService
 
     public init(platform: Platform, passwords: PasswordHasher = .standard, trackedRuns: TrackedRunSources = .none) {
         self.platform = platform
@@ -35,5 +37,6 @@ public struct CoreServices: Sendable {
         numbers = NumberingService(store: platform.store)
         registries = RegistryConnectionService(platform: platform, models: models)
         catalog = AssetCatalogService(store: platform.store, accounts: accounts, trackedRuns: trackedRuns)
+        artifacts = ArtifactService(platform: platform)
     }
 }

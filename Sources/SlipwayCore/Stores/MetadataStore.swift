@@ -155,6 +155,34 @@ public protocol ModelStore: Sendable {
     /// Oldest first.
     func modelVersions(modelID: String) async throws -> [ModelVersion]
     func updateModelVersionStatus(id: String, status: ModelVersionStatus, message: String?) async throws
+    /// Registry: a model's name, description and last change.
+    func updateModel(_ model: Model) async throws
+    /// Removes the model with its versions (rows), tags and aliases.
+    func deleteModel(id: String) async throws
+    /// Registry: a version's description, stage, status, status message and last change.
+    func updateModelVersion(_ version: ModelVersion) async throws
+    /// Hides the version from every read (its number is never given again) and removes its
+    /// tags and the aliases naming it.
+    func deleteModelVersion(id: String) async throws
+    /// Every version of the workspace's models, by model then number.
+    func modelVersions(workspaceID: String) async throws -> [ModelVersion]
+    func modelTags(modelID: String) async throws -> [String: String]
+    /// Tags of every model of the workspace, by model id.
+    func modelTags(workspaceID: String) async throws -> [String: [String: String]]
+    func setModelTag(modelID: String, workspaceID: String, key: String, value: String) async throws
+    func deleteModelTag(modelID: String, key: String) async throws
+    func modelVersionTags(versionID: String) async throws -> [String: String]
+    /// Tags of every version of the workspace, by version id.
+    func modelVersionTags(workspaceID: String) async throws -> [String: [String: String]]
+    func setModelVersionTag(versionID: String, workspaceID: String, key: String, value: String) async throws
+    func deleteModelVersionTag(versionID: String, key: String) async throws
+    /// Alias → version id.
+    func modelAliases(modelID: String) async throws -> [String: String]
+    /// Aliases of every model of the workspace: model id → alias → version id.
+    func modelAliases(workspaceID: String) async throws -> [String: [String: String]]
+    /// Points the alias at the version (moving it when it named another).
+    func setModelAlias(modelID: String, workspaceID: String, alias: String, versionID: String) async throws
+    func deleteModelAlias(modelID: String, alias: String) async throws
 }
 
 /// Pipeline versions and the deployments that serve them.

@@ -17,10 +17,19 @@ struct MLflowDialect: Dialect {
     let core: CoreServices
     let configuration: ServerConfiguration
     let authenticator: MLflowAuthenticator
+    /// The workspaces' artifact trees (the proxied artifact service and `artifacts/list`).
+    let artifacts: ArtifactService
+    /// What the registry and `artifacts/list` read of tracked runs (see `MLflowRunReading`).
+    let runs: any TrackedRunReading
+    /// Signs the part URLs of multipart artifact uploads.
+    let signer: URLSigner
 
     init(_ services: DialectServices) {
         core = services.core
         configuration = services.configuration
+        artifacts = services.core.artifacts
+        runs = MLflowRunReading(artifacts: artifacts)
+        signer = services.signer
         authenticator = MLflowAuthenticator(
             accounts: services.accounts,
             tokens: WallarooTokenIssuer(signer: services.rsaSigner, lifetime: services.configuration.accessTokenLifetime,
@@ -40,6 +49,16 @@ struct MLflowDialect: Dialect {
     static let maxJSONBodyBytes = 1 << 20
 
     func register(on router: Router<SlipwayRequestContext>) {
+        for prefix in Self.rpcPrefixes {
+            let group = router.group(RouterPath(prefix)).add(middleware: authenticator)
+            registerRegistry(group)
+            registerRunArtifacts(group)
+        }
+        for prefix in Self.artifactPrefixes {
+            registerArtifacts(router.group(RouterPath(prefix)).add(middleware: authenticator))
+            // Part uploads carry a signed URL instead of credentials.
+            registerArtifactParts(router.group(RouterPath(prefix)))
+        }
         for prefix in Self.version3Prefixes {
             registerServerInfo(router.group(RouterPath(prefix)).add(middleware: authenticator))
         }

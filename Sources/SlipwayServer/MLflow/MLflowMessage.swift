@@ -121,8 +121,16 @@ extension Request {
     func mlflowMessage(limit: Int = MLflowDialect.maxJSONBodyBytes) async throws -> MLflowMessage {
         if method == .get || method == .head {
             var fields: [String: JSONValue] = [:]
-            for (key, value) in uri.queryParameters {
-                let key = String(key), value = JSONValue.string(String(value))
+            // Form encoding, as Python's `requests` writes it: `+` is a space (`%2B` a plus).
+            let decode: (Substring) -> String = {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+            }
+            let pairs = (uri.query ?? "").split(separator: "&").map { pair -> (String, String) in
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+            }
+            for (key, value) in pairs {
+                let value = JSONValue.string(value)
                 switch fields[key] {
                 case nil: fields[key] = value
                 case .array(let values)?: fields[key] = .array(values + [value])

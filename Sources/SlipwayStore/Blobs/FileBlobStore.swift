@@ -14,6 +14,7 @@ public final class FileBlobStore: BlobStore {
     }
 
     func url(for key: String) throws -> URL {
+        if key.contains("/") { return try namedURL(for: key) }
         guard key.count >= 8, key.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 122) || $0 == 45 }) else {
             throw SlipwayError.internal("invalid blob key")
         }
@@ -24,8 +25,9 @@ public final class FileBlobStore: BlobStore {
         try newWriter()
     }
 
-    private func newWriter() throws -> FileBlobWriter {
-        try FileBlobWriter(store: self, temporary: temporary.appendingPathComponent(UUID().uuidString.lowercased()))
+    private func newWriter(key: String? = nil) throws -> FileBlobWriter {
+        try FileBlobWriter(store: self, temporary: temporary.appendingPathComponent(UUID().uuidString.lowercased()),
+                           key: key)
     }
 
     public func importFile(at source: URL) async throws -> BlobInfo {
@@ -47,6 +49,8 @@ public final class FileBlobStore: BlobStore {
 
     public func size(of key: String) async throws -> Int64? {
         let file = try url(for: key)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder), !isFolder.boolValue else { return nil }
         let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
         return (attributes?[.size] as? NSNumber)?.int64Value
     }
@@ -89,7 +93,10 @@ public final class FileBlobStore: BlobStore {
 
     public func delete(_ key: String) async throws {
         let file = try url(for: key)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder), !isFolder.boolValue else { return }
         try? FileManager.default.removeItem(at: file)
+        if key.contains("/") { pruneEmptyFolders(above: file) }
     }
 
     static let chunkSize = 256 * 1024
@@ -102,8 +109,16 @@ public final class FileBlobStore: BlobStore {
 
     func install(temporary file: URL, key: String) throws {
         let destination = try url(for: key)
-        try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+        } catch {
+            throw SlipwayError.conflict("'\(NameRules.printable(key))' is inside a file")
+        }
         guard rename(file.path, destination.path) == 0 else {
+            if errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST || errno == ENOTDIR {
+                throw SlipwayError.conflict("'\(NameRules.printable(key))' is a folder or inside a file")
+            }
             throw SlipwayError.internal("could not store a blob (errno \(errno))")
         }
     }

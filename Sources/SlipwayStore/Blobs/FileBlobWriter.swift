@@ -12,8 +12,12 @@ final class FileBlobWriter: BlobWriter, @unchecked Sendable {
     private var finished = false
     private let lock = NSLock()
 
-    init(store: FileBlobStore, temporary: URL) throws {
+    /// The named key `commit` stores at; nil for a new opaque key.
+    private let namedKey: String?
+
+    init(store: FileBlobStore, temporary: URL, key: String? = nil) throws {
         self.store = store
+        self.namedKey = key
         self.temporary = temporary
         descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SlipwayError.internal("could not create a temporary file (errno \(errno))") }
@@ -64,7 +68,7 @@ final class FileBlobWriter: BlobWriter, @unchecked Sendable {
         }
         close(descriptor)
         let digest = Hex.encode(hasher.finalize())
-        let key = UUID().uuidString.lowercased()
+        let key = namedKey ?? UUID().uuidString.lowercased()
         do {
             try store.install(temporary: temporary, key: key)
         } catch {

@@ -302,6 +302,36 @@ enum Migrations {
         Migration(version: 12, name: "inference record limits", prepare: [
             "ALTER TABLE inference_records ADD COLUMN dropped_json TEXT",
         ], revert: []),
+        // The model registry's facts: each version's description, legacy stage, source URI, run
+        // and run link, last change and deletion (a deleted version's number is never reused);
+        // tags of models and versions and the aliases of models, in tables of their own so
+        // searches read a workspace's in one query each.
+        Migration(version: 14, name: "model registry", prepare: [
+            "ALTER TABLE model_versions ADD COLUMN description TEXT",
+            "ALTER TABLE model_versions ADD COLUMN stage TEXT NOT NULL DEFAULT 'None'",
+            "ALTER TABLE model_versions ADD COLUMN source TEXT",
+            "ALTER TABLE model_versions ADD COLUMN run_id TEXT",
+            "ALTER TABLE model_versions ADD COLUMN run_link TEXT",
+            "ALTER TABLE model_versions ADD COLUMN updated_at DOUBLE PRECISION",
+            "ALTER TABLE model_versions ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX model_versions_workspace_run ON model_versions (workspace_id, run_id)",
+            """
+            CREATE TABLE model_tags (model_id TEXT NOT NULL, workspace_id TEXT NOT NULL, tag_key TEXT NOT NULL,
+                tag_value TEXT NOT NULL, PRIMARY KEY (model_id, tag_key))
+            """,
+            "CREATE INDEX model_tags_workspace ON model_tags (workspace_id)",
+            """
+            CREATE TABLE model_version_tags (version_id TEXT NOT NULL, workspace_id TEXT NOT NULL, tag_key TEXT NOT NULL,
+                tag_value TEXT NOT NULL, PRIMARY KEY (version_id, tag_key))
+            """,
+            "CREATE INDEX model_version_tags_workspace ON model_version_tags (workspace_id)",
+            """
+            CREATE TABLE model_aliases (model_id TEXT NOT NULL, workspace_id TEXT NOT NULL, alias TEXT NOT NULL,
+                version_id TEXT NOT NULL, PRIMARY KEY (model_id, alias))
+            """,
+            "CREATE INDEX model_aliases_workspace ON model_aliases (workspace_id)",
+        ], revert: ["DROP TABLE model_aliases", "DROP TABLE model_version_tags", "DROP TABLE model_tags",
+                    "DROP INDEX model_versions_workspace_run"]),
         // The ML asset catalog: assets with their semantic descriptions, data-space connectors
         // (keyed by their URI within a workspace), shared resources, and users' catalog profiles.
         Migration(version: 15, name: "asset catalog", prepare: [

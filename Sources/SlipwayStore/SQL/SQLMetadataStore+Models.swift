@@ -45,12 +45,15 @@ extension SQLMetadataStore {
             let v = stored
             try await db.raw("""
                 INSERT INTO model_versions (id, model_id, workspace_id, number, blob_key, file_name, size, sha256, framework,
-                    input_schema_json, output_schema_json, configuration_json, status, status_message, created_at, created_by)
+                    input_schema_json, output_schema_json, configuration_json, status, status_message, created_at, created_by,
+                    description, stage, source, run_id, run_link, updated_at)
                 VALUES (\(bind: v.id), \(bind: v.modelID), \(bind: v.workspaceID), \(bind: v.number), \(bind: v.blobKey),
                     \(bind: v.fileName), \(bind: v.size), \(bind: v.sha256.value), \(bind: v.framework.rawValue),
                     \(bind: v.inputSchema.map { encodeJSON($0) }), \(bind: v.outputSchema.map { encodeJSON($0) }),
                     \(bind: v.configuration.map { encodeJSON($0) }), \(bind: v.status.rawValue), \(bind: v.statusMessage),
-                    \(bind: v.createdAt.timeIntervalSince1970), \(bind: v.createdBy))
+                    \(bind: v.createdAt.timeIntervalSince1970), \(bind: v.createdBy), \(bind: v.description),
+                    \(bind: v.stage.rawValue), \(bind: v.source), \(bind: v.runID), \(bind: v.runLink),
+                    \(bind: v.updatedAt.timeIntervalSince1970))
                 """).run()
             try await db.raw("""
                 UPDATE models SET updated_at = \(bind: v.createdAt.timeIntervalSince1970) WHERE id = \(bind: v.modelID)
@@ -61,13 +64,13 @@ extension SQLMetadataStore {
 
     public func modelVersion(id: String) async throws -> ModelVersion? {
         try await withDatabase { db in
-            try await db.raw("SELECT * FROM model_versions WHERE id = \(bind: id)").first().map(Self.modelVersion(from:))
+            try await db.raw("SELECT * FROM model_versions WHERE id = \(bind: id) AND deleted = 0").first().map(Self.modelVersion(from:))
         }
     }
 
     public func modelVersions(modelID: String) async throws -> [ModelVersion] {
         try await withDatabase { db in
-            try await db.raw("SELECT * FROM model_versions WHERE model_id = \(bind: modelID) ORDER BY number")
+            try await db.raw("SELECT * FROM model_versions WHERE model_id = \(bind: modelID) AND deleted = 0 ORDER BY number")
                 .all().map(Self.modelVersion(from:))
         }
     }
@@ -99,6 +102,9 @@ extension SQLMetadataStore {
             configuration: try row.optionalJSON("configuration_json", as: JSONValue.self),
             status: ModelVersionStatus(rawValue: try row.string("status")) ?? .failed,
             statusMessage: try row.optionalString("status_message"), createdAt: try row.date("created_at"),
-            createdBy: try row.string("created_by"))
+            createdBy: try row.string("created_by"), description: try row.optionalString("description"),
+            stage: ModelStage(rawValue: try row.string("stage")) ?? .none, source: try row.optionalString("source"),
+            runID: try row.optionalString("run_id"), runLink: try row.optionalString("run_link"),
+            updatedAt: try row.optionalDate("updated_at"))
     }
 }

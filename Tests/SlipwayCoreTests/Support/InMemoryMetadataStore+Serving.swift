@@ -40,11 +40,14 @@ extension InMemoryMetadataStore {
     }
 
     func modelVersion(id: String) async throws -> ModelVersion? {
-        read { $0.modelVersions.first { $0.id == id } }
+        read { state in state.modelVersions.first { $0.id == id && !state.deletedModelVersionIDs.contains($0.id) } }
     }
 
     func modelVersions(modelID: String) async throws -> [ModelVersion] {
-        read { $0.modelVersions.filter { $0.modelID == modelID }.sorted { $0.number < $1.number } }
+        read { state in
+            state.modelVersions.filter { $0.modelID == modelID && !state.deletedModelVersionIDs.contains($0.id) }
+                .sorted { $0.number < $1.number }
+        }
     }
 
     func updateModelVersionStatus(id: String, status: ModelVersionStatus, message: String?) async throws {

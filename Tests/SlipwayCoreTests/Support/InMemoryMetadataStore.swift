@@ -39,6 +39,12 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         var variables: [String: [String: String]] = [:]
         var models: [Model] = []
         var modelVersions: [ModelVersion] = []
+        /// Registry: deleted versions (hidden, their numbers kept), tags by model and by version,
+        /// aliases by model (alias → version id).
+        var deletedModelVersionIDs: Set<String> = []
+        var modelTags: [String: [String: String]] = [:]
+        var modelVersionTags: [String: [String: String]] = [:]
+        var modelAliases: [String: [String: String]] = [:]
         var pipelineVersions: [PipelineVersion] = []
         var modelDeployments: [ModelDeployment] = []
         var inferenceRecords: [InferenceRecord] = []

@@ -38,6 +38,37 @@ final class TemporaryBlobStore: BlobStore, Sendable {
         try Writer(store: self)
     }
 
+    func makeWriter(key: String) async throws -> any BlobWriter {
+        try Writer(store: self, key: key)
+    }
+
+    /// Named keys are paths under the root (the tests' keys never contain `tmp` at the top).
+    func list(folder: String) async throws -> [NamedBlobEntry] {
+        let directory = folder.isEmpty ? root : url(for: folder)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
+        return names.filter { !(folder.isEmpty && $0 == "tmp") }.map { name in
+            var isFolder: ObjCBool = false
+            let path = directory.appendingPathComponent(name).path
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
+            return NamedBlobEntry(name: name, isFolder: isFolder.boolValue, size: isFolder.boolValue ? nil : size)
+        }
+    }
+
+    func deleteFolder(_ folder: String) async throws {
+        try? FileManager.default.removeItem(at: url(for: folder))
+    }
+
+    func read(_ key: String, offset: Int64, length: Int64) async throws -> BlobContent? {
+        guard let data = data(key) else { return nil }
+        let start = Int(min(offset, Int64(data.count))), end = Int(min(offset + length, Int64(data.count)))
+        let slice = Data(data[start..<end])
+        return BlobContent(size: Int64(slice.count), chunks: AsyncThrowingStream { continuation in
+            continuation.yield(slice)
+            continuation.finish()
+        })
+    }
+
     func importFile(at url: URL) async throws -> BlobInfo {
         let data = try Data(contentsOf: url)
         let key = "blob-" + UUID().uuidString.lowercased()
@@ -86,9 +117,11 @@ final class TemporaryBlobStore: BlobStore, Sendable {
         private let lock = NSLock()
         private var written: Int64 = 0
         private var content = Data()
+        private let key: String?
 
-        init(store: TemporaryBlobStore) throws {
+        init(store: TemporaryBlobStore, key: String? = nil) throws {
             self.store = store
+            self.key = key
             temp = store.root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
             FileManager.default.createFile(atPath: temp.path, contents: nil)
             handle = try FileHandle(forWritingTo: temp)
@@ -107,8 +140,12 @@ final class TemporaryBlobStore: BlobStore, Sendable {
         func commit() async throws -> BlobInfo {
             try lock.withLock {
                 try handle.close()
-                let key = "blob-" + UUID().uuidString.lowercased()
-                try FileManager.default.moveItem(at: temp, to: store.url(for: key))
+                let key = self.key ?? "blob-" + UUID().uuidString.lowercased()
+                let destination = store.url(for: key)
+                try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(),
+                                                        withIntermediateDirectories: true)
+                try? FileManager.default.removeItem(at: destination)
+                try FileManager.default.moveItem(at: temp, to: destination)
                 return BlobInfo(key: key, size: written, sha256: TemporaryBlobStore.sha256(content))
             }
         }
