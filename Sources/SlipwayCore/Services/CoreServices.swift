@@ -16,6 +16,7 @@ public struct CoreServices: Sendable {
     public let modelPipelines: ModelPipelineService
     public let serving: ServingService
     public let numbers: NumberingService
+    public let tracking: TrackingService
 
     public init(platform: Platform, passwords: PasswordHasher = .standard) {
         self.platform = platform
@@ -31,5 +32,6 @@ public struct CoreServices: Sendable {
         modelPipelines = ModelPipelineService(platform: platform)
         serving = ServingService(platform: platform)
         numbers = NumberingService(store: platform.store)
+        tracking = TrackingService(platform: platform)
     }
 }

@@ -43,6 +43,7 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         var modelDeployments: [ModelDeployment] = []
         var inferenceRecords: [InferenceRecord] = []
         var numbers: [NumberedKind: [String: Int64]] = [:]
+        var tracking = TrackingTables()
         /// Source of the AUTOINCREMENT ids of log lines and list-metric batches.
         var nextRowID: Int = 1
         /// Bumped by every write, so a transaction can tell whether another write came between.
