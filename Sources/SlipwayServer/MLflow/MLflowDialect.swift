@@ -43,5 +43,12 @@ struct MLflowDialect: Dialect {
         for prefix in Self.version3Prefixes {
             registerServerInfo(router.group(RouterPath(prefix)).add(middleware: authenticator))
         }
+        for prefix in Self.rpcPrefixes {
+            let group = router.group(RouterPath(prefix)).add(middleware: authenticator)
+            registerExperiments(group)
+            registerRuns(group)
+            registerMetrics(group)
+            registerLoggedModels(group)
+        }
     }
 }
