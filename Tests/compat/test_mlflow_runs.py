@@ -5,9 +5,17 @@ filter. Raw MLflow REST calls with `requests`, authenticated with the admin's SD
 
 import requests
 
+from craft_ai_sdk import Input, Output
+
 from compat_helpers import create_pipeline, uid, unique
-from test_metrics import METRIC_INPUTS
-from craft_ai_sdk import Output
+
+# The inputs of the `insider` fixture's `record_metrics` (as in test_metrics.py).
+METRIC_INPUTS = [
+    Input("single_name", "string"),
+    Input("list_name", "string"),
+    Input("big_name", "string"),
+    Input("big_count", "number"),
+]
 
 
 def _mlflow(base_url, token, method, path, **kwargs):

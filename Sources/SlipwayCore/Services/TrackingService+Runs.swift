@@ -47,7 +47,14 @@ extension TrackingService {
 
     /// A run that may be written: stored (not an execution), and active unless `allowDeleted`.
     func writableRun(workspaceID: String, id: String, allowDeleted: Bool = false) async throws -> TrackedRun {
-        let run = try await run(workspaceID: workspaceID, id: id)
+        let run: TrackedRun
+        if let stored = try await store.runInfo(workspaceID: workspaceID, id: id) {
+            run = stored
+        } else if let execution = try await executionRuns.run(workspaceID: workspaceID, id: id) {
+            run = execution
+        } else {
+            throw SlipwayError.notFound("run", id)
+        }
         guard run.source == .tracking else {
             throw SlipwayError.forbidden("run '\(id)' is an execution of pipeline '\(run.experimentID)': it is read-only")
         }
@@ -118,6 +125,12 @@ extension TrackingService {
         try validate(batch)
         _ = try await writableRun(workspaceID: workspaceID, id: runID)
         if batch.metrics.isEmpty, batch.params.isEmpty, batch.tags.isEmpty { return }
+        // Without parameters there is nothing to check against stored data: one write (the
+        // store's own transaction) is all.
+        if batch.params.isEmpty {
+            try await store.appendRunData(runID: runID, metrics: batch.metrics, params: [], tags: batch.tags, deletedTags: [])
+            return
+        }
         var newParams: [(key: String, value: String)] = []
         var seen = Set<String>()
         for param in batch.params where seen.insert(param.key).inserted { newParams.append(param) }
@@ -139,8 +152,8 @@ extension TrackingService {
     }
 
     public func deleteTag(workspaceID: String, runID: String, key: String) async throws {
-        let run = try await writableRun(workspaceID: workspaceID, id: runID)
-        guard run.tags[key] != nil else {
+        _ = try await writableRun(workspaceID: workspaceID, id: runID)
+        guard try await run(workspaceID: workspaceID, id: runID).tags[key] != nil else {
             throw SlipwayError.notFound("tag", key)
         }
         try await store.appendRunData(runID: runID, metrics: [], params: [], tags: [], deletedTags: [key])

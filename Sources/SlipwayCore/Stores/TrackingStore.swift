@@ -24,6 +24,9 @@ public protocol TrackingStore: LoggedModelStore {
     /// The run with its parameters, tags, latest metrics and inputs; nil when the workspace
     /// has no such run.
     func run(workspaceID: String, id: String) async throws -> TrackedRun?
+    /// The run's own columns only (no parameters, tags, metrics or inputs): what a write
+    /// checks before it logs, in one indexed read.
+    func runInfo(workspaceID: String, id: String) async throws -> TrackedRun?
     /// Changes what is given; false when there is no such run.
     func updateRun(workspaceID: String, id: String, name: String?, status: TrackedRunStatus?, endTime: Int64?,
                    lifecycle: TrackingLifecycle?) async throws -> Bool

@@ -97,6 +97,13 @@ extension SQLMetadataStore {
         }
     }
 
+    public func runInfo(workspaceID: String, id: String) async throws -> TrackedRun? {
+        try await withDatabase { db in
+            try await db.raw("SELECT * FROM tracking_runs WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)")
+                .first().map(Self.runColumns(from:))
+        }
+    }
+
     public func updateRun(workspaceID: String, id: String, name: String?, status: TrackedRunStatus?, endTime: Int64?,
                           lifecycle: TrackingLifecycle?) async throws -> Bool {
         var sets: [SQLQueryString] = []
@@ -276,18 +283,20 @@ extension SQLMetadataStore {
         }
     }
 
+    static func runColumns(from row: any SQLRow) throws -> TrackedRun {
+        TrackedRun(id: try row.string("id"), workspaceID: try row.string("workspace_id"),
+                   experimentID: try row.string("experiment_id"), name: try row.string("name"),
+                   userID: try row.string("user_id"),
+                   status: TrackedRunStatus(rawValue: try row.string("status")) ?? .running,
+                   startTime: try row.decode(column: "start_time", as: Int64.self),
+                   endTime: try row.decode(column: "end_time", as: Int64?.self),
+                   lifecycle: TrackingLifecycle(rawValue: try row.string("lifecycle")) ?? .active)
+    }
+
     /// Runs from their rows, with parameters, tags, latest metrics and inputs read in one
     /// query each for all of them.
     static func runs(from rows: [any SQLRow], db: any SQLDatabase) async throws -> [TrackedRun] {
-        var runs = try rows.map { row in
-            TrackedRun(id: try row.string("id"), workspaceID: try row.string("workspace_id"),
-                       experimentID: try row.string("experiment_id"), name: try row.string("name"),
-                       userID: try row.string("user_id"),
-                       status: TrackedRunStatus(rawValue: try row.string("status")) ?? .running,
-                       startTime: try row.decode(column: "start_time", as: Int64.self),
-                       endTime: try row.decode(column: "end_time", as: Int64?.self),
-                       lifecycle: TrackingLifecycle(rawValue: try row.string("lifecycle")) ?? .active)
-        }
+        var runs = try rows.map(runColumns(from:))
         guard !runs.isEmpty else { return [] }
         var index: [String: Int] = [:]
         for (position, run) in runs.enumerated() { index[run.id] = position }

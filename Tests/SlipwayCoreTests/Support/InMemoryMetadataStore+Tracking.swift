@@ -107,6 +107,16 @@ extension InMemoryMetadataStore {
         read { $0.tracking.runs.first { $0.workspaceID == workspaceID && $0.id == id } }
     }
 
+    func runInfo(workspaceID: String, id: String) async throws -> TrackedRun? {
+        read { state in
+            state.tracking.runs.first { $0.workspaceID == workspaceID && $0.id == id }.map { run in
+                var info = run
+                (info.params, info.tags, info.metrics, info.inputs) = ([:], [:], [], [])
+                return info
+            }
+        }
+    }
+
     func updateRun(workspaceID: String, id: String, name: String?, status: TrackedRunStatus?, endTime: Int64?,
                    lifecycle: TrackingLifecycle?) async throws -> Bool {
         try write { state in
