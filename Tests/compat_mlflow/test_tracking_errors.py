@@ -70,7 +70,7 @@ def test_param_overwrite_with_another_value_is_refused(tracking):
 
 
 def _raw(server, path, body, headers=None):
-    headers = headers or _basic("admin", server.admin_password)
+    headers = _basic("admin", server.admin_password) if headers is None else headers
     return requests.post(f"{server.base_url}/api/2.0/mlflow/{path}", json=body, headers=headers, timeout=30)
 
 
@@ -165,6 +165,7 @@ def test_foreign_workspace_sees_nothing(server, tracking, monkeypatch):
     home_experiment = client.create_experiment(_name("home"))
     home_run = client.create_run(home_experiment)
     client.log_metric(home_run.info.run_id, "secret", 1.0)
+    home_name = client.get_experiment(home_experiment).name
 
     monkeypatch.setenv("MLFLOW_WORKSPACE", workspace)
     foreign = MlflowClient()
@@ -175,7 +176,7 @@ def test_foreign_workspace_sees_nothing(server, tracking, monkeypatch):
                  lambda: foreign.create_run(home_experiment)):
         assert _error(call).error_code == "RESOURCE_DOES_NOT_EXIST"
     assert foreign.search_runs([home_experiment]) == []
-    same_name = foreign.create_experiment(client.get_experiment(home_experiment).name)
+    same_name = foreign.create_experiment(home_name)
     assert same_name != home_experiment
 
     monkeypatch.delenv("MLFLOW_WORKSPACE")
