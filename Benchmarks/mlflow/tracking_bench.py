@@ -117,7 +117,7 @@ def setup_search(client, args) -> str:
     now = int(time.time() * 1000)
     for i in range(args.search_runs):
         run = client.create_run(experiment)
-        client.log_batch(run.info.run_id, metrics=[Metric("acc", (i % 1000) / 1000, now, 0)])
+        client.log_batch(run.info.run_id, metrics=[Metric("acc", i / args.search_runs, now, 0)])
     return experiment
 
 
@@ -125,7 +125,7 @@ def search_runs(client, experiment) -> float:
     times = []
     for _ in range(5):
         start = time.perf_counter()
-        found = client.search_runs([experiment], filter_string="metrics.acc > 0.99", max_results=1000)
+        found = client.search_runs([experiment], filter_string="metrics.acc >= 0.99", max_results=1000)
         times.append(time.perf_counter() - start)
         assert len(found) > 0
     return statistics.median(times)
