@@ -117,7 +117,7 @@ def setup_search(client, args) -> str:
     now = int(time.time() * 1000)
     for i in range(args.search_runs):
         run = client.create_run(experiment)
-        client.log_batch(run.info.run_id, metrics=[Metric("acc", i / args.search_runs, now, 0)])
+        client.log_batch(run.info.run_id, metrics=[Metric("acc", (i + 1) / args.search_runs, now, 0)])
     return experiment
 
 
