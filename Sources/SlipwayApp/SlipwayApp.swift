@@ -52,8 +52,8 @@ public struct SlipwayApp: Sendable {
             models: LocalModelArtifacts(root: directory.models, pythonPath: workerPath,
                                         defaultPythonVersion: environments.defaultPythonVersion),
             cpuLimiter: CgroupCPULimiter(), remoteRegistries: MLflowRegistryConnector())
-        // The catalog reads remote MLflow tracking servers an asset names; this server's own
-        // tracking joins here (`local`) once it has one.
+        // The catalog reads remote MLflow tracking servers an asset names (its own tracking
+        // is the core's `LocalTrackedRuns`).
         let trackedRuns = TrackedRunSources(local: nil, remote: { RemoteTrackingReader(baseURL: $0) })
         let core = CoreServices(platform: platform, passwords: configuration.passwordHasher, trackedRuns: trackedRuns)
         let (created, generatedPassword) = try await Self.prepareAccounts(

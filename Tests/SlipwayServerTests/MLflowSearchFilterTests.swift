@@ -196,10 +196,12 @@ struct MLflowSearchFilterTests {
         #expect(try Filter.parseOrderBy("attributes.start_time asc").ascending)
         #expect(try Filter.parseOrderBy("name").identifier == .init(entity: nil, key: "name", text: "name"))
         #expect(try Filter.parseOrderBy("tags.`a b` DESC").identifier.key == "a b")
+        #expect(try Filter.parseOrderBy("name DESC") == .init(identifier: .init(entity: nil, key: "name", text: "name"), ascending: false))
+        #expect(try Filter.parseOrderBy("last_updated_timestamp ASC").identifier.key == "last_updated_timestamp")
     }
 
     @Test func badOrderByClauses() {
-        for text in ["", "metrics.acc SIDEWAYS", "metrics.acc DESC x", "'quoted' ASC"] {
+        for text in ["", "metrics.acc SIDEWAYS", "metrics.acc DESC x", "'quoted' ASC", "DESC"] {
             #expect(throws: MLflowError.self, "\(text)") { try Filter.parseOrderBy(text) }
         }
     }

@@ -16,11 +16,15 @@ public struct CoreServices: Sendable {
     public let modelPipelines: ModelPipelineService
     public let serving: ServingService
     public let numbers: NumberingService
+    public let tracking: TrackingService
     public let registries: RegistryConnectionService
     public let catalog: AssetCatalogService
     /// The workspaces' artifact trees (tracking clients' files, the registry's snapshot view).
     public let artifacts: ArtifactService
+    /// This server's tracked runs with their files (what the registry and the catalog read).
+    public let trackedRuns: LocalTrackedRuns
 
+    /// `trackedRuns` reads remote tracking servers (and may replace the local reader in tests).
     public init(platform: Platform, passwords: PasswordHasher = .standard, trackedRuns: TrackedRunSources = .none) {
         self.platform = platform
         accounts = AccountService(store: platform.store, passwords: passwords)
@@ -35,8 +39,12 @@ public struct CoreServices: Sendable {
         modelPipelines = ModelPipelineService(platform: platform)
         serving = ServingService(platform: platform)
         numbers = NumberingService(store: platform.store)
-        registries = RegistryConnectionService(platform: platform, models: models)
-        catalog = AssetCatalogService(store: platform.store, accounts: accounts, trackedRuns: trackedRuns)
+        tracking = TrackingService(platform: platform)
         artifacts = ArtifactService(platform: platform)
+        let local = LocalTrackedRuns(tracking: tracking, artifacts: artifacts)
+        self.trackedRuns = local
+        registries = RegistryConnectionService(platform: platform, models: models)
+        catalog = AssetCatalogService(store: platform.store, accounts: accounts,
+                                      trackedRuns: TrackedRunSources(local: trackedRuns.local ?? local, remote: trackedRuns.remote))
     }
 }

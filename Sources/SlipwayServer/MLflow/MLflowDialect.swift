@@ -19,7 +19,7 @@ struct MLflowDialect: Dialect {
     let authenticator: MLflowAuthenticator
     /// The workspaces' artifact trees (the proxied artifact service and `artifacts/list`).
     let artifacts: ArtifactService
-    /// What the registry and `artifacts/list` read of tracked runs (see `MLflowRunReading`).
+    /// What the registry and `artifacts/list` read of tracked runs (`LocalTrackedRuns`).
     let runs: any TrackedRunReading
     /// Signs the part URLs of multipart artifact uploads.
     let signer: URLSigner
@@ -28,7 +28,7 @@ struct MLflowDialect: Dialect {
         core = services.core
         configuration = services.configuration
         artifacts = services.core.artifacts
-        runs = MLflowRunReading(artifacts: artifacts)
+        runs = services.core.trackedRuns
         signer = services.signer
         authenticator = MLflowAuthenticator(
             accounts: services.accounts,
@@ -61,6 +61,13 @@ struct MLflowDialect: Dialect {
         }
         for prefix in Self.version3Prefixes {
             registerServerInfo(router.group(RouterPath(prefix)).add(middleware: authenticator))
+        }
+        for prefix in Self.rpcPrefixes {
+            let group = router.group(RouterPath(prefix)).add(middleware: authenticator)
+            registerExperiments(group)
+            registerRuns(group)
+            registerMetrics(group)
+            registerLoggedModels(group)
         }
     }
 }

@@ -119,7 +119,12 @@ extension MLflowSearchFilter {
         func fail(_ problem: String) -> MLflowError {
             MLflowError.invalidParameter("Invalid order_by clause '\(text)': \(problem)")
         }
-        guard let first = tokens.first, case .identifier(let identifier) = first.kind else {
+        let identifier: Identifier
+        switch tokens.first?.kind {
+        case .identifier(let written)?: identifier = written
+        case .word(let word)? where !["ASC", "DESC", "AND"].contains(word.uppercased()):
+            identifier = Identifier(entity: nil, key: word, text: word)
+        default:
             throw fail(tokens.first.map { "expected a column at position \($0.position), found '\($0.text)'" } ?? "it is empty")
         }
         switch tokens.count {

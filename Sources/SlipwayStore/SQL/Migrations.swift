@@ -302,6 +302,73 @@ enum Migrations {
         Migration(version: 12, name: "inference record limits", prepare: [
             "ALTER TABLE inference_records ADD COLUMN dropped_json TEXT",
         ], revert: []),
+        // Tracking: experiments (id unique within a workspace; "0" is each workspace's default),
+        // runs, parameters, tags, metric history by (run, key, step, time), the latest point of
+        // each metric (for indexed `metric > x` searches) and dataset inputs. Values can be long
+        // (tags 8000 characters), so value columns are not indexed: lookups go by (run, key).
+        Migration(version: 13, name: "tracking", prepare: [
+            """
+            CREATE TABLE tracking_experiments (workspace_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
+                artifact_location TEXT NOT NULL, lifecycle TEXT NOT NULL, created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, id), UNIQUE (workspace_id, name))
+            """,
+            "CREATE INDEX tracking_experiments_created ON tracking_experiments (workspace_id, created_at)",
+            """
+            CREATE TABLE tracking_experiment_tags (workspace_id TEXT NOT NULL, experiment_id TEXT NOT NULL, key TEXT NOT NULL,
+                value TEXT NOT NULL, PRIMARY KEY (workspace_id, experiment_id, key))
+            """,
+            """
+            CREATE TABLE tracking_runs (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, experiment_id TEXT NOT NULL,
+                name TEXT NOT NULL, user_id TEXT NOT NULL, status TEXT NOT NULL, start_time BIGINT NOT NULL,
+                end_time BIGINT, lifecycle TEXT NOT NULL)
+            """,
+            "CREATE INDEX tracking_runs_experiment ON tracking_runs (workspace_id, experiment_id, start_time)",
+            """
+            CREATE TABLE tracking_params (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                PRIMARY KEY (run_id, key))
+            """,
+            "CREATE INDEX tracking_params_key ON tracking_params (key, run_id)",
+            """
+            CREATE TABLE tracking_tags (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                PRIMARY KEY (run_id, key))
+            """,
+            "CREATE INDEX tracking_tags_key ON tracking_tags (key, run_id)",
+            """
+            CREATE TABLE tracking_metric_history (run_id TEXT NOT NULL, key TEXT NOT NULL, step BIGINT NOT NULL,
+                timestamp BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL, is_nan INTEGER NOT NULL, model_id TEXT,
+                dataset_name TEXT, dataset_digest TEXT)
+            """,
+            "CREATE INDEX tracking_metric_history_series ON tracking_metric_history (run_id, key, step, timestamp)",
+            """
+            CREATE TABLE tracking_latest_metrics (run_id TEXT NOT NULL, key TEXT NOT NULL, value DOUBLE PRECISION NOT NULL,
+                is_nan INTEGER NOT NULL, step BIGINT NOT NULL, timestamp BIGINT NOT NULL, PRIMARY KEY (run_id, key))
+            """,
+            "CREATE INDEX tracking_latest_metrics_value ON tracking_latest_metrics (key, value, run_id)",
+            """
+            CREATE TABLE tracking_inputs (run_id TEXT NOT NULL, name TEXT NOT NULL, digest TEXT NOT NULL,
+                source_type TEXT NOT NULL, source TEXT NOT NULL, schema_json TEXT, profile TEXT, context TEXT,
+                tags_json TEXT NOT NULL, PRIMARY KEY (run_id, name, digest))
+            """,
+            """
+            CREATE TABLE tracking_logged_models (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, experiment_id TEXT NOT NULL,
+                name TEXT NOT NULL, source_run_id TEXT, model_type TEXT, status TEXT NOT NULL, status_message TEXT,
+                lifecycle TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX tracking_logged_models_experiment ON tracking_logged_models (workspace_id, experiment_id, created_at)",
+            """
+            CREATE TABLE tracking_logged_model_tags (model_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                PRIMARY KEY (model_id, key))
+            """,
+            """
+            CREATE TABLE tracking_logged_model_params (model_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                PRIMARY KEY (model_id, key))
+            """,
+        ], revert: [
+            "DROP TABLE tracking_logged_model_params", "DROP TABLE tracking_logged_model_tags",
+            "DROP TABLE tracking_logged_models", "DROP TABLE tracking_inputs", "DROP TABLE tracking_latest_metrics", "DROP TABLE tracking_metric_history",
+            "DROP TABLE tracking_tags", "DROP TABLE tracking_params", "DROP TABLE tracking_runs",
+            "DROP TABLE tracking_experiment_tags", "DROP TABLE tracking_experiments",
+        ]),
         // The model registry's facts: each version's description, legacy stage, source URI, run
         // and run link, last change and deletion (a deleted version's number is never reused);
         // tags of models and versions and the aliases of models, in tables of their own so

@@ -155,16 +155,6 @@ extension SQLMetadataStore {
         }
     }
 
-    /// `?, ?, …` with every value bound.
-    static func list(_ values: [String]) -> SQLQueryString {
-        var text: SQLQueryString = ""
-        for (index, value) in values.enumerated() {
-            if index > 0 { text += ", " }
-            text += "\(bind: value)" as SQLQueryString
-        }
-        return text
-    }
-
     static func catalogAsset(from row: any SQLRow) throws -> CatalogAsset {
         let kind = try row.string("kind")
         guard let assetKind = CatalogAssetKind(rawValue: kind) else {

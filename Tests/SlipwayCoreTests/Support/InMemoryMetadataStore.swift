@@ -54,6 +54,7 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         var connectors: [DataspaceConnector] = []
         var resources: [DataspaceResource] = []
         var catalogProfiles: [String: CatalogUserProfile] = [:]
+        var tracking = TrackingTables()
         /// Source of the AUTOINCREMENT ids of log lines and list-metric batches.
         var nextRowID: Int = 1
         /// Bumped by every write, so a transaction can tell whether another write came between.
