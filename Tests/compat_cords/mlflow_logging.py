@@ -67,7 +67,7 @@ def start_mlflow_server(root: Path) -> "tuple[subprocess.Popen, str]":
          str(root / "artifacts"), "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=str(root))
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"mlflow server exited with {process.returncode}: "
@@ -79,4 +79,4 @@ def start_mlflow_server(root: Path) -> "tuple[subprocess.Popen, str]":
             pass
         time.sleep(0.5)
     process.kill()
-    raise RuntimeError("mlflow server not healthy after 120 s")
+    raise RuntimeError("mlflow server not healthy after 300 s")

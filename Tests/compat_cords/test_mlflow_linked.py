@@ -60,6 +60,7 @@ def check_described(user, asset, run, *, expect_manifest: bool):
         assert len(inputs) == 4  # the four iris features of the signature
 
 
+@pytest.mark.timeout(900)
 def test_a_model_logged_to_a_real_mlflow_server(server, mlflow_server, remote_run):
     user = register(server.base_url, f"remote-{secrets.token_hex(4)}@example.com")
     run = remote_run
@@ -94,6 +95,7 @@ def test_a_model_logged_to_a_real_mlflow_server(server, mlflow_server, remote_ru
     assert artifacts.json()["params"]["n_neighbors"] == "3"
 
 
+@pytest.mark.timeout(600)
 def test_a_remote_path_naming_no_run_is_noted_and_generation_retries(server, mlflow_server):
     user = register(server.base_url, f"later-{secrets.token_hex(4)}@example.com")
     asset = user.post("/api/ml_models/add_model", json={
@@ -123,6 +125,7 @@ def slipway_tracks(base_url: str, password: str) -> bool:
         return False
 
 
+@pytest.mark.timeout(900)
 def test_a_model_logged_to_slipways_own_tracking(server, monkeypatch):
     if not slipway_tracks(server.base_url, server.admin_password):
         pytest.skip("this build of Slipway does not serve the MLflow tracking API yet")

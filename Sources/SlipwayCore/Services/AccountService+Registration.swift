@@ -1,9 +1,8 @@
 import Foundation
 
 /// Self-registration: anyone may create an account with an email and a password (8 characters
-/// or more); the account
-/// gets a workspace of its own (owned by it, named after it) and joins no other, so a
-/// self-registered user sees nothing of anyone else's until an owner adds them.
+/// or more); the account gets a workspace of its own (owned by it, named after it) and joins no
+/// other, so a self-registered user sees nothing of anyone else's until an owner adds them.
 extension AccountService {
     public struct Registration: Sendable {
         public var user: User

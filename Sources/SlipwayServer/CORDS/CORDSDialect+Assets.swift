@@ -45,7 +45,7 @@ extension CORDSDialect {
 
         api.get("ml_assets/get_assets") { request, context -> Response in
             let (user, _) = try context.cordsScope()
-            let kind = try Self.kind(request.uri.queryParameters["type"].map(String.init))
+            let kind = try Self.kind(request.cordsQuery("type"))
             let assets = try await catalog.assets(kind: kind, for: user)
             return JSONResponse.make(.object(["assets": .array(try await present(assets)), "count": .number(Double(assets.count))]))
         }
@@ -64,7 +64,7 @@ extension CORDSDialect {
         api.get("ml_flow/get_run_artifacts/:run_id") { request, context -> Response in
             let (user, workspace) = try context.cordsScope()
             let runID = try context.parameters.require("run_id")
-            let uri = request.uri.queryParameters["tracking_uri"].map(String.init)
+            let uri = request.cordsQuery("tracking_uri")
             let (run, files) = try await catalog.runArtifacts(runID: runID, trackingURI: uri, workspaceID: workspace.id, for: user)
             return JSONResponse.make(.object([
                 "run_id": .string(run.runID), "experiment_id": .string(run.experimentID), "run_name": .string(run.name),

@@ -88,7 +88,7 @@ extension CORDSDialect {
     }
 
     static func connectorID(_ request: Request) throws -> String {
-        guard let id = request.uri.queryParameters["connector_id"].map(String.init), !id.isEmpty else {
+        guard let id = request.cordsQuery("connector_id"), !id.isEmpty else {
             throw SlipwayError.badRequest("'connector_id' is required (a query parameter)")
         }
         return id

@@ -35,10 +35,10 @@ extension CORDSDialect {
             return try await query(try body.requiredString("query"), kind: try Self.kind(try body.string("type")), context)
         }
         api.get("semantics/query") { request, context -> Response in
-            guard let text = request.uri.queryParameters["query"].map(String.init) else {
+            guard let text = request.cordsQuery("query") else {
                 throw SlipwayError.badRequest("'query' is required")
             }
-            return try await query(text, kind: try Self.kind(request.uri.queryParameters["type"].map(String.init)), context)
+            return try await query(text, kind: try Self.kind(request.cordsQuery("type")), context)
         }
     }
 

@@ -32,7 +32,7 @@ extension CORDSDialect {
         users.post("get-auth-token") { request, _ -> Response in
             let user = try await basicUser(request.headers[.authorization])
             let workspace: Workspace
-            if let name = request.uri.queryParameters["workspace"].map(String.init) {
+            if let name = request.cordsQuery("workspace") {
                 guard let named = try await accounts.workspace(named: name),
                       try await accounts.member(userID: user.id, workspaceID: named.id) != nil else {
                     throw SlipwayError.forbidden("you are not a member of workspace '\(NameRules.printable(name))'")

@@ -61,3 +61,19 @@ struct CORDSRequestBody {
         return object
     }
 }
+
+extension Request {
+    /// A query parameter of a CORDS call, decoded as HTML forms encode it (`+` is a space, then
+    /// percent-escapes), as `requests` and browsers send it.
+    func cordsQuery(_ name: String) -> String? {
+        guard let query = uri.query else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            guard key == name else { continue }
+            let raw = parts.count > 1 ? String(parts[1]) : ""
+            return raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? raw
+        }
+        return nil
+    }
+}
