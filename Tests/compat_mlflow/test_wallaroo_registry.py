@@ -199,3 +199,82 @@ def test_registry_of_another_user_is_hidden(server, mlflow_registry):
     own = outsider.post("workspaces/create", {"workspace_name": "outsider-ws"})["workspace_id"]
     outsider.post("models/attach_registry_to_workspace", {"registry_id": registry_id, "workspace_id": own}, expect=404)
     assert outsider.post("models/list_registries", {"workspace_id": own}) == []
+
+
+def _deploy_and_infer(wallaroo, workspace, model_id, model_name, pipeline_name, records):
+    versions = wallaroo.post("models/list_versions", {"model_id": model_name, "models_pk_id": model_id})
+    step = {"name": versions[-1]["model_id"], "version": versions[-1]["model_version"], "sha": versions[-1]["sha"]}
+    pipeline = wallaroo.post("pipelines/create", {"pipeline_id": pipeline_name, "workspace_id": workspace,
+                                                  "definition": {"steps": [{"ModelInference": {"models": [step]}}]}})
+    deployment_id = wallaroo.post("pipelines/deploy", {
+        "deploy_id": pipeline_name, "pipeline_version_pk_id": pipeline["pipeline_variant_pk_id"],
+        "models": [step], "pipeline_id": pipeline["pipeline_pk_id"]})["id"]
+    deadline = time.monotonic() + 420
+    while True:
+        status = wallaroo.post("status/get_deployment", {"name": f"{pipeline_name}-{deployment_id}"})
+        if status["status"] == "Running":
+            break
+        assert status["status"] != "Error" and time.monotonic() < deadline, status
+        time.sleep(1)
+    url = wallaroo.post("admin/get_pipeline_external_url",
+                        {"workspace_id": workspace, "pipeline_name": pipeline_name})["url"]
+    answer = requests.post(url, json=records, timeout=120,
+                           headers=wallaroo.headers | {"Content-Type": "application/json; format=pandas-records"})
+    assert answer.status_code == 200, answer.text
+    wallaroo.post("pipelines/undeploy", {"pipeline_id": pipeline["pipeline_pk_id"], "deployment_id": deployment_id})
+    return answer.json()
+
+
+def _sklearn_model():
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(80, 4))
+    return LogisticRegression().fit(x, (x[:, 0] + x[:, 3] > 0).astype(int)), rng.normal(size=(6, 4))
+
+
+@pytest.mark.parametrize("registry_kind", ["mlflow server", "slipway itself"])
+def test_sklearn_model_imported_from_registry_serves_its_predictions(server, mlflow_registry, tracking, registry_kind):
+    """`mlflow.sklearn.log_model` → register → Wallaroo `upload_from_registry` of the version's
+    source (a whole MLflow model folder) → deploy → the same predictions, from a real MLflow
+    server and from Slipway's own registry."""
+    import mlflow
+    from mlflow import MlflowClient
+
+    model, rows = _sklearn_model()
+    name = "wine-" + registry_kind.split()[0]
+    if registry_kind == "mlflow server":
+        uri, token = mlflow_registry["server"].base_url, None
+    else:
+        uri = server.base_url
+        token = requests.post(server.base_url + TOKEN_PATH, data={
+            "grant_type": "password", "username": "admin", "password": server.admin_password,
+            "client_id": CONFIDENTIAL_CLIENT, "client_secret": server.client_secret}, timeout=30).json()["access_token"]
+    mlflow.set_tracking_uri(uri)
+    try:
+        mlflow.set_experiment("registry-sklearn")
+        with mlflow.start_run():
+            info = mlflow.sklearn.log_model(model, name="model", serialization_format="cloudpickle",
+                                            registered_model_name=name)
+        version = MlflowClient(uri).get_latest_versions(name)[0]
+        assert version.status == "READY"
+    finally:
+        mlflow.set_tracking_uri(tracking)
+
+    wallaroo = Wallaroo(server)
+    workspace = wallaroo.post("workspaces/create", {"workspace_name": "import-" + registry_kind.split()[0]})["workspace_id"]
+    registry_id = wallaroo.post("models/create_registry", {"workspace_id": workspace, "name": registry_kind, "url": uri,
+                                                           **({"token": token} if token else {})})["id"]
+    listed = wallaroo.post("models/list_registry_models", {"registry_id": registry_id})["registered_models"]
+    assert name in [entry["name"] for entry in listed]
+    files = wallaroo.post("models/list_registry_model_version_artifacts",
+                          {"registry_id": registry_id, "name": name, "version": version.version})
+    assert {"MLmodel", "model.pkl"} <= {Path(entry["path"]).name for entry in files}
+    model_id = wallaroo.post("models/upload_from_registry", {
+        "registry_id": registry_id, "name": name + "-imported", "path": version.source, "visibility": "private",
+        "workspace_id": workspace, "conversion": {"framework": "sklearn", "requirements": []}})["model_id"]
+    answer = _deploy_and_infer(wallaroo, workspace, model_id, name + "-imported", "pipe-" + registry_kind.split()[0],
+                               [{"tensor": row} for row in rows.tolist()])
+    assert [record["out"]["predictions"] for record in answer] == [[int(p)] for p in model.predict(rows)]
+    assert info.model_uri

@@ -43,7 +43,9 @@ public struct CoreServices: Sendable {
         artifacts = ArtifactService(platform: platform)
         let local = LocalTrackedRuns(tracking: tracking, artifacts: artifacts)
         self.trackedRuns = local
-        registries = RegistryConnectionService(platform: platform, models: models)
+        registries = RegistryConnectionService(
+            platform: platform, models: models, artifacts: artifacts,
+            folders: ModelFolderImporter(platform: platform, runs: local, artifacts: artifacts, registry: models))
         catalog = AssetCatalogService(store: platform.store, accounts: accounts,
                                       trackedRuns: TrackedRunSources(local: trackedRuns.local ?? local, remote: trackedRuns.remote))
     }

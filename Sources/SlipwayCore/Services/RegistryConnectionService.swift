@@ -7,10 +7,14 @@ import Foundation
 public struct RegistryConnectionService: Sendable {
     let platform: Platform
     let models: ModelRegistryService
+    let artifacts: ArtifactService
+    let folders: ModelFolderImporter
 
-    public init(platform: Platform, models: ModelRegistryService) {
+    public init(platform: Platform, models: ModelRegistryService, artifacts: ArtifactService, folders: ModelFolderImporter) {
         self.platform = platform
         self.models = models
+        self.artifacts = artifacts
+        self.folders = folders
     }
 
     /// Largest token accepted.
@@ -93,9 +97,12 @@ public struct RegistryConnectionService: Sendable {
         return try await registry.artifactFiles(of: try await registry.modelVersion(name: name, version: version))
     }
 
-    /// Imports what `location` names in the registry (one of a version's files, or a model
-    /// source) as the next version of model `upload.name`: the file is checked as an upload of
-    /// `upload.framework` would be. `upload.fileName` is ignored (the file keeps its name).
+    /// Imports what `location` names in the registry as the next version of model
+    /// `upload.name`: one of a version's files is checked as an upload of `upload.framework`
+    /// would be (`upload.fileName` is ignored: the file keeps its name); a model source (a
+    /// whole MLflow model folder) is registered as a folder snapshot, its framework and runtime
+    /// facts read from its `MLmodel` (the folder passes through a staging folder of the
+    /// workspace's artifact tree, removed afterwards).
     public func importModel(from connection: ModelRegistryConnection, location: String,
                             as upload: ModelUpload) async throws -> ModelVersion {
         try Model.validateName(upload.name)
@@ -111,9 +118,45 @@ public struct RegistryConnectionService: Sendable {
             var fileUpload = upload
             fileUpload.fileName = name
             return try await models.upload(fileUpload, file: folder.appendingPathComponent(name))
-        case .folder:
-            throw SlipwayError.badRequest(
-                "'\(NameRules.printable(location))' is a model folder; name one of its files (as listed by the version's artifacts)")
+        case .folder(let files):
+            let staging = "_registry-imports/\(UUID().uuidString.lowercased())"
+            let stagingPath = try ArtifactPath(staging)
+            do {
+                // A Wallaroo upload creates its model on the first version, as every upload does.
+                if try await platform.store.model(workspaceID: upload.workspaceID, name: upload.name) == nil {
+                    _ = try await models.createRegisteredModel(workspaceID: upload.workspaceID, userID: upload.userID,
+                                                               name: upload.name, description: nil, tags: [])
+                }
+                for file in files {
+                    try await artifacts.upload(try ArtifactPath(staging + "/" + file), workspaceID: upload.workspaceID,
+                                               content: Self.chunks(of: folder.appendingPathComponent(file)))
+                }
+                let registered = try await folders.registerVersion(FolderVersionRequest(
+                    workspaceID: upload.workspaceID, userID: upload.userID, modelName: upload.name, source: staging,
+                    description: "imported from registry '\(connection.name)': \(NameRules.printable(location, limit: 500))"))
+                try? await artifacts.delete(stagingPath, workspaceID: upload.workspaceID)
+                guard registered.version.status == .ready else {
+                    throw SlipwayError.badRequest(registered.version.statusMessage ?? "the model folder cannot be registered")
+                }
+                return registered.version
+            } catch {
+                try? await artifacts.delete(stagingPath, workspaceID: upload.workspaceID)
+                throw error
+            }
+        }
+    }
+
+    /// The file's bytes in chunks of 1 MiB.
+    static func chunks(of file: URL) -> AsyncThrowingStream<Data, any Error> {
+        AsyncThrowingStream { continuation in
+            do {
+                let handle = try FileHandle(forReadingFrom: file)
+                defer { try? handle.close() }
+                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { continuation.yield(chunk) }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
         }
     }
 
