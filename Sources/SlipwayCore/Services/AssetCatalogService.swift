@@ -256,7 +256,7 @@ public struct AssetCatalogService: Sendable {
         }
         guard let folder = resolved.folder else { return resolved }
         if let data = try await reader.artifactFile(folder + "/MLmodel", workspaceID: workspaceID, limit: Self.manifestLimit),
-           let text = String(data: data, encoding: .utf8), let manifest = try? ManifestYAML.parse(text) {
+           let text = String(data: data, encoding: .utf8), let manifest = try? BlockYAMLReader.parse(text) {
             resolved.manifest = manifest
             if resolved.run == nil, let runID = manifest["run_id"]?.stringValue {
                 resolved.run = try await reader.runSummary(id: runID, workspaceID: workspaceID)

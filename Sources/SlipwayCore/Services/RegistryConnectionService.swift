@@ -160,16 +160,8 @@ public struct RegistryConnectionService: Sendable {
         }
     }
 
-    /// An `http` or `https` URL with a host and no credentials.
+    /// An `http` or `https` URL with a host and no credentials (pass the token in `token`).
     static func validatedURL(_ text: String) throws(SlipwayError) -> URL {
-        guard text.utf8.count <= ModelRegistryConnection.maximumURLBytes, let components = URLComponents(string: text),
-              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = components.host, !host.isEmpty, let url = components.url else {
-            throw .badRequest("the registry URL must be an http or https URL")
-        }
-        guard components.user == nil, components.password == nil else {
-            throw .badRequest("the registry URL must not carry credentials: pass the token in 'token'")
-        }
-        return url
+        try NameRules.httpURL(text, what: "the registry URL")
     }
 }

@@ -27,13 +27,6 @@ public struct TrackedRunSources: Sendable {
 
     /// An `http` or `https` URL with a host and no credentials in it (they would be stored in clear).
     public static func validatedURL(_ text: String) throws(SlipwayError) -> URL {
-        guard text.utf8.count <= 2048, let components = URLComponents(string: text),
-              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = components.host, !host.isEmpty, let url = components.url
-        else { throw .badRequest("tracking URI '\(NameRules.printable(text))' must be an http or https URL") }
-        guard components.user == nil, components.password == nil else {
-            throw .badRequest("the tracking URI must not carry credentials")
-        }
-        return url
+        try NameRules.httpURL(text, what: "the tracking URI")
     }
 }

@@ -71,6 +71,31 @@ enum WallarooAPIDocs {
             fields: [Field("model_id", "string", false, "model name"), Field("models_pk_id", "integer", true)]),
         "/v1/api/models/get_config_by_id": Operation(summary: "Runtime configuration of a model's latest version",
                                                      fields: [Field("model_id", "integer", true)]),
+        "/v1/api/models/create_registry": Operation(
+            summary: "Connect an MLflow model registry (its token is sealed at rest and only shown masked)",
+            fields: [Field("workspace_id", "integer", true), Field("name", "string", true),
+                     Field("url", "string", true, "http(s) URL of the tracking server"), Field("token", "string", false)]),
+        "/v1/api/models/attach_registry_to_workspace": Operation(
+            summary: "Attach a registry to a workspace",
+            fields: [Field("registry_id", "string", true, "or `id`"), Field("workspace_id", "integer", true)]),
+        "/v1/api/models/remove_registry_from_workspace": Operation(
+            summary: "Detach a registry from a workspace (the registry stays)",
+            fields: [Field("registry_id", "string", true, "or `id`"), Field("workspace_id", "integer", true)]),
+        "/v1/api/models/get_registry": Operation(summary: "One registry, token masked",
+                                                 fields: [Field("registry_id", "string", true, "or `id`")]),
+        "/v1/api/models/list_registries": Operation(summary: "The registries attached to a workspace, tokens masked",
+                                                    fields: [Field("workspace_id", "integer", true, "or `workspace-id`")]),
+        "/v1/api/models/list_registry_models": Operation(summary: "The registry's registered models with their latest versions",
+                                                         fields: [Field("registry_id", "string", true, "or `id`")]),
+        "/v1/api/models/list_registry_model_version_artifacts": Operation(
+            summary: "The files of a registered model version",
+            fields: [Field("registry_id", "string", true), Field("name", "string", true), Field("version", "string", true)]),
+        "/v1/api/models/upload_from_registry": Operation(
+            summary: "Import a version's file (its full_path) or its whole MLflow model folder (its source) as a model",
+            fields: [Field("registry_id", "string", true), Field("name", "string", true), Field("path", "string", true),
+                     Field("visibility", "string", true), Field("workspace_id", "integer", true),
+                     Field("conversion", "object", true, "framework, python_version, requirements"),
+                     Field("input_schema", "string", false), Field("output_schema", "string", false)]),
         "/v1/api/pipelines/create": Operation(
             summary: "Create a pipeline, or a new version of it (ModelInference, RandomSplit, ShadowDeploy steps)",
             fields: [Field("pipeline_id", "string", true, "pipeline name"), Field("workspace_id", "integer", true),

@@ -4,6 +4,38 @@ import Foundation
 /// A tracking store in memory for catalog tests: runs, logged models and artifact files of
 /// one workspace; it records which workspaces were asked for.
 final class FakeTrackedRuns: TrackedRunReading, @unchecked Sendable {
+    /// An `MLmodel` as `mlflow.sklearn.log_model` writes it (a folded quoted signature included).
+    static let manifest = """
+        artifact_path: knnmodel
+        flavors:
+          python_function:
+            env:
+              conda: conda.yaml
+              virtualenv: python_env.yaml
+            loader_module: mlflow.sklearn
+            model_path: model.pkl
+            predict_fn: predict
+            python_version: 3.11.2
+          sklearn:
+            code: null
+            pickled_model: model.pkl
+            serialization_format: cloudpickle
+            sklearn_version: 1.9.1
+        mlflow_version: 3.17.2
+        model_id: m-0123456789abcdef
+        model_size_bytes: 5324
+        run_id: 2c8c2fc3fefe4c56a29ac325c0bac39c
+        signature:
+          inputs: '[{"type": "double", "name": "sepal length (cm)", "required": true}, {"type":
+            "double", "name": "petal width (cm)", "required": true}]'
+          outputs: '[{"type": "tensor", "tensor-spec": {"dtype": "int64", "shape": [-1]}}]'
+          params: null
+        utc_time_created: '2026-12-01 18:00:00.123456'
+        tags:
+        - first
+        - 'second: quoted'
+        """
+
     let workspaceID: String
     var runs: [String: TrackedRunSummary] = [:]
     var loggedModels: [String: String] = [:]
@@ -48,7 +80,7 @@ final class FakeTrackedRuns: TrackedRunReading, @unchecked Sendable {
             startTime: Date(timeIntervalSince1970: 1_700_000_000), endTime: nil, userID: "u",
             params: ["n_neighbors": "3", "dataset": "iris"], metrics: ["accuracy": accuracy],
             tags: ["mlflow.runName": "knn-run", "mlflow.log-model.history": "[…]"], artifactPath: "1/\(runID)/artifacts")
-        let manifest = ManifestYAMLTests.manifest.replacingOccurrences(of: "2c8c2fc3fefe4c56a29ac325c0bac39c", with: runID)
+        let manifest = Self.manifest.replacingOccurrences(of: "2c8c2fc3fefe4c56a29ac325c0bac39c", with: runID)
         var pickle: [UInt8] = [0x80, 0x05, 0x95, 0x10, 0, 0, 0, 0, 0, 0, 0]
         let module = Array("sklearn.neighbors._classification".utf8), name = Array("KNeighborsClassifier".utf8)
         pickle += [0x8c, UInt8(module.count)] + module + [0x94, 0x8c, UInt8(name.count)] + name + [0x94, 0x93]
