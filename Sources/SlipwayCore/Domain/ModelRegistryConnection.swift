@@ -1,6 +1,6 @@
 import Foundation
 
-/// A model registry on another server (an MLflow tracking server, or Slipway itself) that
+/// A model registry on another server (a tracking server, or Slipway itself) that
 /// workspaces browse and import models from: its URL and, sealed, the token to call it with.
 /// It is created in one workspace and attached to any number (the creating one first).
 public struct ModelRegistryConnection: Sendable, Equatable {

@@ -122,7 +122,7 @@ public struct RegistryConnectionService: Sendable {
             let staging = "_registry-imports/\(UUID().uuidString.lowercased())"
             let stagingPath = try ArtifactPath(staging)
             do {
-                // A Wallaroo upload creates its model on the first version, as every upload does.
+                // An upload creates its model on the first version, as every upload does.
                 if try await platform.store.model(workspaceID: upload.workspaceID, name: upload.name) == nil {
                     _ = try await models.createRegisteredModel(workspaceID: upload.workspaceID, userID: upload.userID,
                                                                name: upload.name, description: nil, tags: [])

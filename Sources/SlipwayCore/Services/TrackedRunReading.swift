@@ -2,7 +2,7 @@ import Foundation
 
 /// What the registry, the model importers and the asset catalog read of a tracking store:
 /// a run's summary, where runs and logged models keep their artifacts, and those artifacts.
-/// Implemented over Slipway's own tracking and artifact services, and over a remote MLflow
+/// Implemented over Slipway's own tracking and artifact services, and over a remote tracking
 /// server's REST API. Artifact paths are relative to the workspace's artifact root, with `/`
 /// separators (Slipway's artifact service keeps file `<path>` of workspace W under blob key
 /// `artifacts/<W>/<path>`).
