@@ -28,7 +28,7 @@ def test_register_from_run_and_delete_run_keeps_version(runs):
     model = DecisionTreeClassifier(random_state=0).fit(X, y)
     name = f"from-run-{secrets.token_hex(4)}"
     with mlflow.start_run() as run:
-        info = mlflow.sklearn.log_model(model, name="model", input_example=X.head(3))
+        info = mlflow.sklearn.log_model(model, name="model", input_example=X.head(3), serialization_format="cloudpickle")
     registered = mlflow.register_model(f"runs:/{run.info.run_id}/model", name)
     assert registered.version == "1"
     client = MlflowClient()

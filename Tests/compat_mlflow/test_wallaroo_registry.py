@@ -68,7 +68,7 @@ def mlflow_registry(tmp_path_factory):
 def test_registry_browse_import_deploy_infer(server, mlflow_registry):
     wallaroo = Wallaroo(server)
     workspace = wallaroo.post("workspaces/create", {"workspace_name": "registry-ws"})["workspace_id"]
-    other = wallaroo.post("workspaces/create", {"workspace_name": "registry-other"})["workspace_id"]
+    other = wallaroo.post("workspaces/create", {"workspace_name": "registry-attached"})["workspace_id"]
     peer = mlflow_registry["server"].base_url
 
     created = wallaroo.post("models/create_registry", {"workspace_id": workspace, "name": "peer mlflow",

@@ -14,6 +14,7 @@ that server, as in Tests/compat.
 """
 
 import os
+import shutil
 import secrets
 import sys
 import tempfile

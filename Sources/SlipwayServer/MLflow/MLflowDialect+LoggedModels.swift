@@ -35,14 +35,19 @@ extension MLflowDialect {
             let message = try await request.mlflowMessage()
             let limit = try MLflowPageToken.maxResults(message, defaultValue: 100, maximum: tracking.limits.maxRunsPage)
             let offset = try MLflowPageToken.offset(try message.string("page_token"))
-            if let filter = try message.string("filter"), !filter.allSatisfy(\.isWhitespace) {
-                // Parsed so a malformed filter is refused; filtering logged models is not supported yet.
-                _ = try MLflowSearchFilter.parse(filter)
-                throw MLflowError(.notImplemented, "filtering logged models is not supported; search by experiment_ids only")
-            }
-            let models = try await tracking.searchLoggedModels(workspaceID: workspace.id,
-                                                               experimentIDs: try message.strings("experiment_ids"),
+            let filter = try MLflowSearchFilter.parse(try message.string("filter"))
+            let experimentIDs = try message.strings("experiment_ids")
+            let models: [LoggedModel]
+            if filter.comparisons.isEmpty {
+                models = try await tracking.searchLoggedModels(workspaceID: workspace.id, experimentIDs: experimentIDs,
                                                                limit: limit + 1, offset: offset)
+            } else {
+                // Filtered over the experiments' models in memory (an experiment holds few).
+                let all = try await tracking.searchLoggedModels(workspaceID: workspace.id, experimentIDs: experimentIDs,
+                                                                limit: Self.maxFilteredLoggedModels, offset: 0)
+                let matching = try all.filter { model in try filter.comparisons.allSatisfy { try Self.matches(model, $0) } }
+                models = Array(matching.dropFirst(offset).prefix(limit + 1))
+            }
             var body: [String: JSONValue] = ["models": .array(models.prefix(limit).map { MLflowTrackingPresenter.loggedModel($0) })]
             if models.count > limit { body["next_page_token"] = .string(MLflowPageToken.encode(offset: offset + limit)) }
             return JSONResponse.make(.object(body))
@@ -90,6 +95,50 @@ extension MLflowDialect {
             let params = try Self.keyValues(try await request.mlflowMessage(), "params")
             try await Self.loggedModelNotFoundAsMLflow(id) { try await tracking.logLoggedModelParams(workspaceID: workspace.id, id: id, params: params) }
             return JSONResponse.make(.object([:]))
+        }
+    }
+
+    /// How many logged models a filtered search reads.
+    static let maxFilteredLoggedModels = 50_000
+
+    /// Whether a logged model passes one comparison: attributes `name`, `model_id`,
+    /// `source_run_id`, `model_type`, `status`, or `tags.<key>` / `params.<key>`, compared as text.
+    static func matches(_ model: LoggedModel, _ comparison: MLflowSearchFilter.Comparison) throws -> Bool {
+        let key = comparison.identifier.key
+        let value: String?
+        switch comparison.identifier.entity {
+        case .tag?: value = model.tags[key]
+        case .param?: value = model.params[key]
+        case .attribute?, nil:
+            switch key {
+            case "name": value = model.name
+            case "model_id": value = model.id
+            case "source_run_id": value = model.sourceRunID
+            case "model_type": value = model.modelType
+            case "status": value = MLflowTrackingPresenter.loggedModelStatus(model.status)
+            default:
+                throw MLflowError.invalidParameter("logged models cannot be filtered by '\(NameRules.printable(key))' (position \(comparison.position))")
+            }
+        default:
+            throw MLflowError.invalidParameter("logged models cannot be filtered by \(comparison.identifier.text) (position \(comparison.position))")
+        }
+        let targets: [String] = switch comparison.value {
+        case .list(let values): values.compactMap(\.text)
+        default: comparison.value.text.map { [$0] } ?? []
+        }
+        let target = targets.first ?? ""
+        guard let value else { return [.notEqual, .notIn, .isNull].contains(comparison.op) }
+        switch comparison.op {
+        case .equal: return value == target
+        case .notEqual: return value != target
+        case .like: return MLflowRegistrySearch.like(value, target, ignoringCase: false)
+        case .ilike: return MLflowRegistrySearch.like(value, target, ignoringCase: true)
+        case .isIn: return targets.contains(value)
+        case .notIn: return !targets.contains(value)
+        case .isNull: return false
+        case .isNotNull: return true
+        default:
+            throw MLflowError.invalidParameter("operator '\(comparison.op.rawValue)' cannot compare text (position \(comparison.position))")
         }
     }
 }
