@@ -22,15 +22,11 @@ extension MLflowDialect {
     }
 
     /// `server-info` and `server-features`: what a client probes before using workspaces or
-    /// multipart artifact uploads.
+    /// multipart artifact uploads. They answer without credentials (they show capabilities
+    /// only, no data): the client probes with a 3-second timeout, which a first password check
+    /// (a slow hash by design) on a busy server could exceed.
     func registerServerInfo(_ group: RouterGroup<SlipwayRequestContext>) {
-        group.get("server-info") { _, context in
-            _ = try context.mlflowScope()
-            return JSONResponse.make(Self.serverInfo)
-        }
-        group.get("server-features") { _, context in
-            _ = try context.mlflowScope()
-            return JSONResponse.make(Self.serverInfo)
-        }
+        group.get("server-info") { _, _ in JSONResponse.make(Self.serverInfo) }
+        group.get("server-features") { _, _ in JSONResponse.make(Self.serverInfo) }
     }
 }

@@ -60,7 +60,7 @@ struct MLflowDialect: Dialect {
             registerArtifactParts(router.group(RouterPath(prefix)))
         }
         for prefix in Self.version3Prefixes {
-            registerServerInfo(router.group(RouterPath(prefix)).add(middleware: authenticator))
+            registerServerInfo(router.group(RouterPath(prefix)))
         }
         for prefix in Self.rpcPrefixes {
             let group = router.group(RouterPath(prefix)).add(middleware: authenticator)
