@@ -12,17 +12,15 @@ $SLIPWAY_COMPAT_DATABASE_URL set to a PostgreSQL URL the server runs on a fresh 
 """
 
 import base64
-import os
 import secrets
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from slipway_server import SERVERS, Server, start_server, stop  # noqa: E402
+from slipway_server import SERVERS, Server, session_root, session_server, start_server, stop  # noqa: E402
 
 
 class CORDS:
@@ -80,23 +78,12 @@ def assert_error(response: requests.Response, status: int, *fragments: str) -> d
 
 @pytest.fixture(scope="session")
 def _root(request):
-    root = Path(tempfile.mkdtemp(prefix="slipway-cords-"))
-    yield root
-    if request.session.testsfailed == 0 and not os.environ.get("SLIPWAY_COMPAT_KEEP"):
-        import shutil
-        shutil.rmtree(root, ignore_errors=True)
+    yield from session_root(request, "slipway-cords-")
 
 
 @pytest.fixture(scope="session")
 def server(_root) -> Server:
-    try:
-        started = start_server(_root / "main", admin_password="compat-" + secrets.token_urlsafe(16),
-                               client_secret="secret-" + secrets.token_urlsafe(24))
-    except RuntimeError as error:
-        pytest.fail(str(error), pytrace=False)
-    yield started
-    stop(started.process)
-    SERVERS.remove(started)
+    yield from session_server(_root)
 
 
 @pytest.fixture()

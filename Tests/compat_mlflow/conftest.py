@@ -11,39 +11,25 @@ The client authenticates as the administrator with HTTP Basic
 (MLFLOW_TRACKING_USERNAME/PASSWORD) unless a test sets other credentials.
 """
 
-import os
-import secrets
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from slipway_server import SERVERS, Server, start_server, stop  # noqa: E402
+from slipway_server import SERVERS, Server, session_root, session_server, start_server, stop  # noqa: E402
 
 ADMIN = "admin"
 
 
 @pytest.fixture(scope="session")
 def _root(request):
-    root = Path(tempfile.mkdtemp(prefix="slipway-mlflow-"))
-    yield root
-    if request.session.testsfailed == 0 and not os.environ.get("SLIPWAY_COMPAT_KEEP"):
-        import shutil
-        shutil.rmtree(root, ignore_errors=True)
+    yield from session_root(request, "slipway-mlflow-")
 
 
 @pytest.fixture(scope="session")
 def server(_root) -> Server:
-    try:
-        started = start_server(_root / "main", admin_password="compat-" + secrets.token_urlsafe(16),
-                               client_secret="secret-" + secrets.token_urlsafe(24))
-    except RuntimeError as error:
-        pytest.fail(str(error), pytrace=False)
-    yield started
-    stop(started.process)
-    SERVERS.remove(started)
+    yield from session_server(_root)
 
 
 @pytest.fixture()

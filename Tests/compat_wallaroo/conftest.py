@@ -13,38 +13,23 @@ $SLIPWAY_COMPAT_DATABASE_URL set to a PostgreSQL URL, every data dir gets a fres
 that server, as in Tests/compat.
 """
 
-import os
-import shutil
-import secrets
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from slipway_server import CONFIDENTIAL_CLIENT, SERVERS, Server, start_server, stop  # noqa: E402
+from slipway_server import CONFIDENTIAL_CLIENT, SERVERS, Server, session_root, session_server, start_server, stop  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def _root(request):
-    root = Path(tempfile.mkdtemp(prefix="slipway-wallaroo-"))
-    yield root
-    if request.session.testsfailed == 0 and not os.environ.get("SLIPWAY_COMPAT_KEEP"):
-        shutil.rmtree(root, ignore_errors=True)
+    yield from session_root(request, "slipway-wallaroo-")
 
 
 @pytest.fixture(scope="session")
 def server(_root) -> Server:
-    try:
-        started = start_server(_root / "main", admin_password="compat-" + secrets.token_urlsafe(16),
-                               client_secret="secret-" + secrets.token_urlsafe(24))
-    except RuntimeError as error:
-        pytest.fail(str(error), pytrace=False)
-    yield started
-    stop(started.process)
-    SERVERS.remove(started)
-    print(f"\nslipway serve stopped (exit code {started.process.returncode}); log: {started.log_path}")
+    yield from session_server(_root)
 
 
 @pytest.fixture(scope="session")

@@ -167,3 +167,30 @@ def start_server(root: Path, *, admin_password: "str | None", client_secret: "st
     return server
 
 
+
+
+def session_root(request, prefix: str):
+    """Body of a suite's session `_root` fixture: a temporary folder, removed after a run in
+    which no test failed (kept with $SLIPWAY_COMPAT_KEEP)."""
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    yield root
+    if request.session.testsfailed == 0 and not os.environ.get("SLIPWAY_COMPAT_KEEP"):
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def session_server(root: Path):
+    """Body of a suite's session `server` fixture: a server with a chosen administrator
+    password and client secret, stopped at the end."""
+    import pytest
+
+    try:
+        started = start_server(root / "main", admin_password="compat-" + secrets.token_urlsafe(16),
+                               client_secret="secret-" + secrets.token_urlsafe(24))
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+    yield started
+    stop(started.process)
+    SERVERS.remove(started)
+    print(f"\nslipway serve stopped (exit code {started.process.returncode}); log: {started.log_path}")
