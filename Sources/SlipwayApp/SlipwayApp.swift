@@ -74,7 +74,8 @@ public struct SlipwayApp: Sendable {
         try await core.steps.resumePendingBuilds()
         try await core.deployments.resumeWorkers()
         try await core.serving.resume()
-        let scheduler = PeriodicScheduler(platform: platform, deployments: core.deployments)
+        let scheduler = PeriodicScheduler(platform: platform, deployments: core.deployments, assays: core.assays,
+                                          assayInterval: configuration.assayInterval)
         logger.info("Python environments: \(environments.builder); versions \(environments.availablePythonVersions().joined(separator: ", "))")
         return SlipwayApp(configuration: configuration, core: core, frontEnd: frontEnd, store: store, residents: residents,
                           scheduler: scheduler, resources: resources, createdAdminToken: created,

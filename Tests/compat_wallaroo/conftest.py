@@ -29,7 +29,8 @@ def _root(request):
 
 @pytest.fixture(scope="session")
 def server(_root) -> Server:
-    yield from session_server(_root)
+    # Assays analyse their closed windows every second, so scheduled results appear quickly.
+    yield from session_server(_root, extra_args=["--assay-interval", "1"])
 
 
 @pytest.fixture(scope="session")

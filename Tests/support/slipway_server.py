@@ -66,6 +66,12 @@ def _pg_args(url) -> "tuple[list[str], dict]":
             "-U", urllib.parse.unquote(url.username or "postgres")], env
 
 
+def database_for(data_dir: Path) -> "str | None":
+    """The PostgreSQL URL of a data dir's database (made on first use), or None on SQLite:
+    what an administration command run beside that server passes as --database."""
+    return _database_for(data_dir)
+
+
 def _database_for(data_dir: Path) -> "str | None":
     base = os.environ.get("SLIPWAY_COMPAT_DATABASE_URL")
     if not base:
@@ -180,14 +186,14 @@ def session_root(request, prefix: str):
         shutil.rmtree(root, ignore_errors=True)
 
 
-def session_server(root: Path):
+def session_server(root: Path, extra_args: "list[str]" = ()):
     """Body of a suite's session `server` fixture: a server with a chosen administrator
     password and client secret, stopped at the end."""
     import pytest
 
     try:
         started = start_server(root / "main", admin_password="compat-" + secrets.token_urlsafe(16),
-                               client_secret="secret-" + secrets.token_urlsafe(24))
+                               client_secret="secret-" + secrets.token_urlsafe(24), extra_args=extra_args)
     except RuntimeError as error:
         pytest.fail(str(error), pytrace=False)
     yield started

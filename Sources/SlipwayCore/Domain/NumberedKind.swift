@@ -8,4 +8,6 @@ public enum NumberedKind: String, Sendable, Codable, CaseIterable {
     case pipeline
     case pipelineVersion = "pipeline_version"
     case deployment
+    case assay
+    case assayResult = "assay_result"
 }

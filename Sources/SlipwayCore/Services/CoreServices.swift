@@ -15,6 +15,7 @@ public struct CoreServices: Sendable {
     public let models: ModelRegistryService
     public let modelPipelines: ModelPipelineService
     public let serving: ServingService
+    public let assays: AssayService
     public let numbers: NumberingService
     public let tracking: TrackingService
     public let registries: RegistryConnectionService
@@ -38,6 +39,7 @@ public struct CoreServices: Sendable {
         models = ModelRegistryService(platform: platform)
         modelPipelines = ModelPipelineService(platform: platform)
         serving = ServingService(platform: platform)
+        assays = AssayService(platform: platform, models: models, modelPipelines: modelPipelines)
         numbers = NumberingService(store: platform.store)
         tracking = TrackingService(platform: platform)
         artifacts = ArtifactService(platform: platform)

@@ -1,17 +1,27 @@
 import Foundation
 
-/// Fires periodic deployments on time. A thin driver over `SchedulePlan`: each slot is claimed
+/// The one scheduler: fires periodic deployments on time and analyses the closed windows of
+/// active assays every `assayInterval`. Deployments follow `SchedulePlan`: each slot is claimed
 /// in the store with a compare-and-set before it runs, so it fires at most once, and the last
-/// claimed slot survives restarts (missed slots are coalesced, see `SchedulePlan`).
+/// claimed slot survives restarts (missed slots are coalesced). Assays analyse every window that
+/// closed, once each (their position is claimed with their results, see `AssayService.runDue`).
 public actor PeriodicScheduler {
     let platform: Platform
     let deployments: DeploymentService
+    let assays: AssayService?
+    let assayInterval: TimeInterval
+    private var nextAssayRun: Date?
     private var loop: Task<Void, Never>?
     private var wake: CheckedContinuation<Void, Never>?
 
-    public init(platform: Platform, deployments: DeploymentService) {
+    public static let defaultAssayInterval: TimeInterval = 60
+
+    public init(platform: Platform, deployments: DeploymentService, assays: AssayService? = nil,
+                assayInterval: TimeInterval = defaultAssayInterval) {
         self.platform = platform
         self.deployments = deployments
+        self.assays = assays
+        self.assayInterval = max(0.1, assayInterval)
     }
 
     public func start() {
@@ -28,7 +38,15 @@ public actor PeriodicScheduler {
 
     private func run() async {
         while !Task.isCancelled {
-            let next = await tick()
+            var next = await tick()
+            if let assays {
+                let now = platform.now()
+                if nextAssayRun.map({ $0 <= now }) ?? true {
+                    await assays.runDue()
+                    nextAssayRun = platform.now().addingTimeInterval(assayInterval)
+                }
+                if let due = nextAssayRun, next.map({ due < $0 }) ?? true { next = due }
+            }
             let now = platform.now()
             // Wake up at the next due slot, but at least every 30 s to see new deployments.
             let wait = max(0.05, min(30, (next ?? now.addingTimeInterval(30)).timeIntervalSince(now) + 0.01))

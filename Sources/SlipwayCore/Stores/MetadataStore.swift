@@ -209,6 +209,9 @@ public protocol InferenceStore: Sendable {
     func inferenceRecords(_ query: InferenceRecordQuery) async throws -> InferenceRecordQuery.Page
     /// The shadow results recorded for the given records.
     func shadowRecords(of recordIDs: [String]) async throws -> [InferenceRecord]
+    /// One feature's values over a time range, oldest first, read from per-feature columns
+    /// written with the records (not from the records themselves) where the feature has them.
+    func inferenceSeries(_ query: InferenceSeriesQuery) async throws -> InferenceSeries
 }
 
 /// Small integer numbers of objects (`NumberedKind`).
@@ -236,7 +239,7 @@ public protocol RegistryConnectionStore: Sendable {
 /// The whole metadata contract; one backend implements all of it.
 public protocol MetadataStore: IdentityStore, CatalogStore, ExecutionStore, DeploymentStore, MetricStore, DataStoreIndex,
     ModelStore, ServingStore, InferenceStore, NumberingStore, RegistryConnectionStore,
-    AssetCatalogStore, TrackingStore {
+    AssetCatalogStore, TrackingStore, AssayStore {
     /// Runs `body` against a view of the store whose writes commit together when `body` returns,
     /// or not at all when it throws. The view is bound to one transaction: use it, not the store
     /// it came from, inside `body`, and not after `body` returns. Reads through the view see its

@@ -28,6 +28,8 @@ public struct ServerConfiguration: Sendable {
     public var eventLoopConnections: Int
     /// Whether anyone may create an account through the catalog API's `users/register` (`--no-open-registration`).
     public var openRegistration = true
+    /// How often the scheduler analyses the windows of active assays that have closed, in seconds.
+    public var assayInterval: TimeInterval = PeriodicScheduler.defaultAssayInterval
 
     /// Two per event loop thread (one per core): a handful of callers get the short path, a
     /// crowd spreads over every core.

@@ -125,6 +125,41 @@ enum WallarooAPIDocs {
             fields: [Field("pipeline_id", "string", true, "pipeline name"), Field("workspace_id", "integer", true),
                      Field("cursor", "string"), Field("order", "string", false, "Asc or Desc"), Field("page_size", "integer"),
                      Field("start_time", "string"), Field("end_time", "string"), Field("dataset", "array")]),
+        "/v1/api/pipelines/import_logs": Operation(
+            summary: "Load historical inference records ({time, in, out}); an Arrow IPC body takes the other fields as query parameters",
+            fields: [Field("workspace_id", "integer", true), Field("pipeline_id", "string", true, "pipeline name"),
+                     Field("model_name", "string", true), Field("records", "array", true)]),
+        "/v1/api/assays/create": Operation(
+            summary: "Create an assay (drift check) on a pipeline's input or output",
+            fields: assayFields),
+        "/v1/api/assays/list": Operation(summary: "A pipeline's assays, newest first",
+                                         fields: [Field("pipeline_id", "integer", true)]),
+        "/v1/api/assays/set_active": Operation(summary: "Activate or pause an assay's scheduled runs",
+                                               fields: [Field("id", "integer", true), Field("active", "boolean", true)]),
+        "/v1/api/assays/run_interactive_baseline": Operation(summary: "The baseline compared with itself (nothing stored)",
+                                                             fields: assayFields),
+        "/v1/api/assays/run_interactive": Operation(summary: "Every closed window analysed now (nothing stored)",
+                                                    fields: assayFields),
+        "/v1/api/assays/get_baseline": Operation(
+            summary: "Flattened inference records of a pipeline, oldest first",
+            fields: [Field("workspace_id", "integer", true), Field("pipeline_name", "string", true), Field("start", "string"),
+                     Field("end", "string"), Field("model_name", "string"), Field("limit", "integer")]),
+        "/v1/api/assays/get_results": Operation(
+            summary: "Stored results of an assay's scheduled runs, oldest window first",
+            fields: [Field("assay_id", "integer", true), Field("start", "string"), Field("end", "string"),
+                     Field("limit", "integer"), Field("pipeline_id", "integer")]),
+        "/v1/api/assays/summarize": Operation(summary: "Summary and bins of a list of values",
+                                              fields: [Field("summarizer", "object", true), Field("values", "array", true)]),
+    ]
+
+    static let assayFields = [
+        Field("id", "integer", false, "the stored assay, for interactive runs"), Field("name", "string", true),
+        Field("pipeline_id", "integer", true), Field("pipeline_name", "string", true), Field("active", "boolean", true),
+        Field("iopath", "string", true, "input|output <field> <index>"),
+        Field("baseline", "object", true, "{\"Fixed\": {pipeline, model, start_at, end_at}} or {\"Static\": {values}}"),
+        Field("window", "object", true, "{pipeline, model, width, start, interval}"), Field("summarizer", "object", true),
+        Field("warning_threshold", "number"), Field("alert_threshold", "number", true), Field("run_until", "string"),
+        Field("workspace_id", "integer", true),
     ]
 
     /// `:name` path parameters written as OpenAPI's `{name}`.

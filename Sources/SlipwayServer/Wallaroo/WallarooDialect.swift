@@ -7,7 +7,7 @@ import SlipwayCore
 /// Routing, decoding and response shapes only: every rule lives in the core services.
 ///
 /// Route files: `+Auth` (tokens), `+Features`, `+Users`, `+Workspaces`, `+Models`, `+Registries`, `+Pipelines`
-/// (deployments too), `+Inference` (inference and its logs); each area adds its own
+/// (deployments too), `+Inference` (inference and its logs), `+ImportLogs`, `+Assays`; each area adds its own
 /// `register…` call to `register(on:)`. Every `/v1/api` route is behind
 /// `WallarooBearerAuthenticator`: handlers read the caller with `context.wallarooUser()` (or
 /// `context.wallarooCaller()` for routes an inference client may call) and decode bodies with
@@ -51,6 +51,8 @@ struct WallarooDialect: Dialect {
         registerRegistries(api)
         registerPipelines(api)
         registerInference(api)
+        registerImportLogs(api)
+        registerAssays(api)
         let document = WallarooAPIDocs.document(routes: router.routes.map { ($0.method.rawValue, $0.path.description) })
         let page = WallarooAPIDocs.html(document)
         router.get("v1/api/docs/openapi.json") { _, _ in JSONResponse.make(document) }

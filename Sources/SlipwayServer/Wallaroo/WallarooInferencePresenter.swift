@@ -77,3 +77,20 @@ extension WallarooInferencePresenter {
                  body: .init(byteBuffer: ByteBuffer(bytes: encode(records))))
     }
 }
+
+extension WallarooInferencePresenter {
+    /// A record as `assays/get_baseline` lists it: dotted keys (`in.<name>`, `out.<name>`) and
+    /// metadata as JSON strings written the way Python's `json.dumps` does (a space after `:`
+    /// and `,`).
+    static func flattened(_ entry: InferenceLogPage.Entry) -> JSONValue {
+        var row: [String: JSONValue] = ["time": .number(WallarooTimestamp.milliseconds(entry.record.time))]
+        for (name, value) in entry.record.inputs { row["in.\(name)"] = value.json }
+        for (name, value) in entry.record.outputs { row["out.\(name)"] = value.json }
+        func quoted(_ text: String) -> String { String(decoding: JSONTextWriter.bytes(of: .string(text)), as: UTF8.self) }
+        row["metadata.last_model"] = .string("{\"model_name\": \(quoted(entry.modelName ?? "")), "
+            + "\"model_sha\": \(quoted(entry.modelVersion?.sha256.value ?? ""))}")
+        let elapsed = entry.record.latency.map { ServingService.nanoseconds($0) } ?? 0
+        row["metadata.profile"] = .string("{\"elapsed_ns\": \(elapsed)}")
+        return .object(row)
+    }
+}

@@ -440,5 +440,39 @@ enum Migrations {
             """,
             "CREATE INDEX model_registry_workspaces_by_workspace ON model_registry_workspaces (workspace_id, attached_at)",
         ], revert: ["DROP TABLE model_registry_workspaces", "DROP TABLE model_registry_connections"]),
+        // Assays and their stored window results (one per assay and window), and per-feature
+        // columns of inference records: each appended batch adds, per pipeline, model version and
+        // numeric feature (vector elements each), one row of packed (time, value) pairs, so drift
+        // reads the one feature it needs instead of every record.
+        Migration(version: 18, name: "assays and feature columns", prepare: [
+            """
+            CREATE TABLE assays (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, pipeline_id TEXT NOT NULL,
+                name TEXT NOT NULL, active INTEGER NOT NULL, analyzed_windows BIGINT NOT NULL,
+                last_run_at DOUBLE PRECISION, created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL,
+                assay_json TEXT NOT NULL)
+            """,
+            "CREATE INDEX assays_pipeline ON assays (pipeline_id, created_at)",
+            "CREATE INDEX assays_active ON assays (active)",
+            """
+            CREATE TABLE assay_results (id TEXT PRIMARY KEY, assay_id TEXT NOT NULL, workspace_id TEXT NOT NULL,
+                window_index BIGINT NOT NULL, window_start DOUBLE PRECISION NOT NULL, status TEXT NOT NULL,
+                analyzed_at DOUBLE PRECISION NOT NULL, result_json TEXT NOT NULL, UNIQUE (assay_id, window_index))
+            """,
+            "CREATE INDEX assay_results_window ON assay_results (assay_id, window_start)",
+            "CREATE INDEX assay_results_status ON assay_results (workspace_id, status, analyzed_at)",
+            MigrationStatement(sqlite: """
+                CREATE TABLE inference_columns (workspace_id TEXT NOT NULL, pipeline_id TEXT NOT NULL,
+                    model_version_id TEXT NOT NULL, side TEXT NOT NULL, feature TEXT NOT NULL, element INTEGER NOT NULL,
+                    first_time DOUBLE PRECISION NOT NULL, last_time DOUBLE PRECISION NOT NULL, value_count INTEGER NOT NULL,
+                    points BLOB NOT NULL)
+                """, postgres: """
+                CREATE TABLE inference_columns (workspace_id TEXT NOT NULL, pipeline_id TEXT NOT NULL,
+                    model_version_id TEXT NOT NULL, side TEXT NOT NULL, feature TEXT NOT NULL, element INTEGER NOT NULL,
+                    first_time DOUBLE PRECISION NOT NULL, last_time DOUBLE PRECISION NOT NULL, value_count INTEGER NOT NULL,
+                    points BYTEA NOT NULL)
+                """),
+            "CREATE INDEX inference_columns_feature ON inference_columns (pipeline_id, side, feature, element, last_time)",
+        ], revert: ["DROP TABLE inference_columns", "DROP TABLE assay_results", "DROP TABLE assays"],
+        rewrite: InferenceColumns.backfill),
     ]
 }

@@ -25,7 +25,25 @@ extension SQLMetadataStore {
                 }
                 try await insert.run()
             }
+            try await InferenceColumns.append(records, to: db)
         }
+    }
+
+    public func inferenceSeries(_ query: InferenceSeriesQuery) async throws -> InferenceSeries {
+        if query.feature.element < InferenceFeature.maximumColumnElements {
+            return try await withDatabase { db in try await InferenceColumns.series(query, in: db) }
+        }
+        // Elements beyond the columns are read from the records themselves.
+        var records: [InferenceRecord] = []
+        var page = InferenceRecordQuery(workspaceID: query.workspaceID, pipelineID: query.pipelineID, start: query.start,
+                                        end: query.end, order: .oldestFirst, limit: InferenceRecordQuery.maximumLimit)
+        while true {
+            let result = try await inferenceRecords(page)
+            records += result.records
+            guard let next = result.nextCursor else { break }
+            page.cursor = next
+        }
+        return query.series(of: records)
     }
 
     public func inferenceRecords(_ query: InferenceRecordQuery) async throws -> InferenceRecordQuery.Page {

@@ -15,11 +15,11 @@ extension SQLRow {
     func double(_ column: String) throws -> Double { try decode(column: column, as: Double.self) }
     func bool(_ column: String) throws -> Bool { try decode(column: column, as: Int.self) != 0 }
     func json<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(try string(column).utf8))
+        try storedJSONDecoder().decode(T.self, from: Data(try string(column).utf8))
     }
     func optionalJSON<T: Decodable>(_ column: String, as type: T.Type) throws -> T? {
         guard let text = try optionalString(column) else { return nil }
-        return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        return try storedJSONDecoder().decode(T.self, from: Data(text.utf8))
     }
 }
 
@@ -31,8 +31,23 @@ func encodeJSON(_ value: JSONValue) -> String {
     value.jsonString()
 }
 
+/// Non-finite numbers (a drift summary of an empty window, say) are stored as strings rather
+/// than failing the whole document.
+private let nonFiniteNumbers = (positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+
+func storedJSONDecoder() -> JSONDecoder {
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+        positiveInfinity: nonFiniteNumbers.positiveInfinity, negativeInfinity: nonFiniteNumbers.negativeInfinity,
+        nan: nonFiniteNumbers.nan)
+    return decoder
+}
+
 func encodeJSON<T: Encodable>(_ value: T) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+        positiveInfinity: nonFiniteNumbers.positiveInfinity, negativeInfinity: nonFiniteNumbers.negativeInfinity,
+        nan: nonFiniteNumbers.nan)
     return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
 }

@@ -48,6 +48,8 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         var pipelineVersions: [PipelineVersion] = []
         var modelDeployments: [ModelDeployment] = []
         var inferenceRecords: [InferenceRecord] = []
+        var assays: [Assay] = []
+        var assayResults: [AssayResult] = []
         var numbers: [NumberedKind: [String: Int64]] = [:]
         var registryConnections: [ModelRegistryConnection] = []
         var catalogAssets: [CatalogAsset] = []

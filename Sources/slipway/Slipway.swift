@@ -12,7 +12,7 @@ struct Slipway: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slipway",
         abstract: "A self-hosted MLOps platform: pipelines, executions, data store and metrics behind the Craft AI and Wallaroo APIs.",
-        subcommands: [Serve.self, TokenCommand.self, UserCommand.self, WorkspaceCommand.self])
+        subcommands: [Serve.self, TokenCommand.self, UserCommand.self, WorkspaceCommand.self, InferenceCommand.self])
 }
 
 struct DataDirectoryOption: ParsableArguments {
@@ -57,6 +57,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
     @Flag(help: "Refuse self-registration through the catalog API (users/register); administrators still create users.")
     var noOpenRegistration = false
+    @Option(help: "How often the closed windows of active assays are analysed, in seconds.")
+    var assayInterval: Double = PeriodicScheduler.defaultAssayInterval
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
@@ -74,6 +76,10 @@ struct Serve: AsyncParsableCommand {
             accessTokenLifetime: TimeInterval(max(1, accessTokenLifetime)),
             eventLoopConnections: eventLoopConnections)
         configuration.openRegistration = !noOpenRegistration
+        guard assayInterval.isFinite, assayInterval >= 0.1 else {
+            throw ValidationError("--assay-interval must be at least 0.1 seconds")
+        }
+        configuration.assayInterval = assayInterval
         let app = try await SlipwayApp.build(configuration, logger: logger)
         var banner = "Slipway environment URL: \(configuration.baseURL)\n"
         if app.createdAdminToken != nil {
