@@ -12,7 +12,7 @@ struct Slipway: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slipway",
         abstract: "A self-hosted MLOps platform: pipelines, executions, data store and metrics behind the Craft AI and Wallaroo APIs.",
-        subcommands: [Serve.self, TokenCommand.self, UserCommand.self, WorkspaceCommand.self])
+        subcommands: [Serve.self, TokenCommand.self, UserCommand.self, WorkspaceCommand.self, DriftCommand.self])
 }
 
 struct DataDirectoryOption: ParsableArguments {
