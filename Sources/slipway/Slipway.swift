@@ -12,7 +12,8 @@ struct Slipway: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slipway",
         abstract: "A self-hosted MLOps platform: pipelines, executions, data store and metrics behind the Craft AI and Wallaroo APIs.",
-        subcommands: [Serve.self, TokenCommand.self, UserCommand.self, WorkspaceCommand.self, InferenceCommand.self])
+        subcommands: [Serve.self, TokenCommand.self, UserCommand.self, WorkspaceCommand.self, InferenceCommand.self,
+                      DriftCommand.self])
 }
 
 struct DataDirectoryOption: ParsableArguments {
