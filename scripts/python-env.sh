@@ -116,10 +116,12 @@ ensure_venv "$MODELS_VENV" "$MODELS_REQUIREMENTS" --compile-bytecode
 # --- the Arthur venv, on Python 3.10 -------------------------------------------
 if [[ -n "${SLIPWAY_PYTHON310:-}" ]]; then
     PYTHON310="$SLIPWAY_PYTHON310"
-elif command -v python3.10 >/dev/null 2>&1; then
-    PYTHON310="$(python3.10 -c 'import sys; print(sys.executable)')"
 else
-    PYTHON310="$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.10.*/bin/python3.10 2>/dev/null | sort -V | tail -1)"
+    # A pyenv shim on PATH may name a 3.10 it does not activate: ask it, then look in pyenv.
+    PYTHON310="$(python3.10 -c 'import sys; print(sys.executable)' 2>/dev/null || true)"
+    if [[ -z "$PYTHON310" ]]; then
+        PYTHON310="$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.10.*/bin/python3.10 2>/dev/null | sort -V | tail -1 || true)"
+    fi
 fi
 [[ -n "$PYTHON310" && -x "$PYTHON310" ]] || die "no Python 3.10 interpreter for the Arthur suite; set SLIPWAY_PYTHON310"
 VENV_PYTHON="$PYTHON310" ensure_venv "$ARTHUR_VENV" "$ARTHUR_REQUIREMENTS" --compile-bytecode

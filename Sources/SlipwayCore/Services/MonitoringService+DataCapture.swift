@@ -76,7 +76,7 @@ extension MonitoringService {
         }
         let inputAttributes = model.attributes(.modelInput)
         let outputAttributes = model.attributes(.predictedValue)
-        return zip(inputRows, outputRows).enumerated().map { index, pair in
+        return zip(inputRows, outputRows).enumerated().map { index, pair -> Result<IncomingInference, SlipwayError> in
             do {
                 var values = try Self.values(of: pair.0, on: inputAttributes, side: "input", model: model)
                 for (name, value) in try Self.values(of: pair.1, on: outputAttributes, side: "output", model: model) {

@@ -44,9 +44,9 @@ struct ArthurAuthenticator: RouterMiddleware {
             }
             return own
         }
-        guard let workspace = try await accounts.workspace(id: name) ?? accounts.workspace(named: name) else {
-            throw SlipwayError.notFound("organization", NameRules.printable(name))
-        }
+        var found = try await accounts.workspace(id: name)
+        if found == nil { found = try await accounts.workspace(named: name) }
+        guard let workspace = found else { throw SlipwayError.notFound("organization", NameRules.printable(name)) }
         guard principal.kind == .user || workspace.id == principal.workspaceID else {
             throw SlipwayError.forbidden("this ingestion key only works in its own organization")
         }

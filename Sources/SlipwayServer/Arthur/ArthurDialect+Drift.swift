@@ -6,9 +6,8 @@ extension ArthurDialect {
     /// The data drift queries (`…/inferences/query/data_drift`,
     /// `…/data_drift_psi_bucket_calculation_table`), computed by the core's drift engine.
     func registerDrift(_ api: RouterGroup<SlipwayRequestContext>) {
-        for path in ["models/:model_id/inferences/query/data_drift",
-                     "models/:model_id/inferences/query/data_drift_psi_bucket_calculation_table"] {
-            api.post(RouterPath(path)) { _, context -> Response in
+        for table in ["data_drift", "data_drift_psi_bucket_calculation_table"] {
+            api.post("models/:model_id/inferences/query/\(table)") { _, context -> Response in
                 _ = try context.arthurScope()
                 throw SlipwayError.notImplemented("data drift queries arrive with the drift engine")
             }

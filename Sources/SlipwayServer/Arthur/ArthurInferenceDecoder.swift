@@ -8,7 +8,7 @@ import SlipwayCore
 enum ArthurInferenceDecoder {
     static func inference(_ item: JSONValue, index: Int) -> Result<IncomingInference, SlipwayError> {
         Result { () throws(SlipwayError) -> IncomingInference in
-            let fields = try fields(item, index: index)
+            let fields = try Self.fields(item, index: index)
             guard let data = try? fields.objectValue("inference_data") else {
                 throw .badRequest("'inference_data' must be an object of attribute values")
             }
@@ -22,7 +22,7 @@ enum ArthurInferenceDecoder {
 
     static func groundTruth(_ item: JSONValue, index: Int, now: Date) -> Result<GroundTruthUpdate, SlipwayError> {
         Result { () throws(SlipwayError) -> GroundTruthUpdate in
-            let fields = try fields(item, index: index)
+            let fields = try Self.fields(item, index: index)
             guard let id = try partnerID(fields) else { throw .badRequest("'partner_inference_id' is required") }
             return GroundTruthUpdate(externalID: id, values: try groundTruthData(fields, required: true) ?? [:],
                                      time: try time(fields, "ground_truth_timestamp") ?? now)

@@ -26,7 +26,7 @@ struct ArthurQuery {
 
     init(_ body: [String: JSONValue]) throws {
         let fields = ArthurFields(body, what: "query")
-        selections = try (fields.array("select") ?? [.object(["property": .string("*")])]).enumerated().map { index, item in
+        selections = try (fields.array("select") ?? [.object(["property": .string("*")])]).enumerated().map { index, item -> Selection in
             guard let object = item.objectValue else { throw SlipwayError.badRequest("'select[\(index)]' must be an object") }
             let field = ArthurFields(object, what: "select[\(index)]")
             if let function = try field.string("function") {
@@ -48,7 +48,7 @@ struct ArthurQuery {
     }
 
     static func filter(_ items: [JSONValue], what: String) throws -> MonitoredRecordFilter {
-        MonitoredRecordFilter(try items.enumerated().map { index, item in
+        MonitoredRecordFilter(try items.enumerated().map { index, item -> MonitoredRecordFilter.Condition in
             guard let object = item.objectValue else { throw SlipwayError.badRequest("'\(what)[\(index)]' must be an object") }
             let field = ArthurFields(object, what: "\(what)[\(index)]")
             let comparator = try field.requiredString("comparator")
@@ -82,7 +82,7 @@ struct ArthurQuery {
             }
         }
         let page = rows.dropFirst(offset).prefix(limit ?? rows.count)
-        return page.map { row in
+        return page.map { row -> JSONValue in
             var object: [String: JSONValue] = [:]
             for case .property(let name, let alias) in selections {
                 if name == "*" {

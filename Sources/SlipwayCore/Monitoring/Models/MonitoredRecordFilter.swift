@@ -76,13 +76,14 @@ public struct MonitoredRecordFilter: Sendable, Equatable {
             let actual: JSONValue?
             switch condition.subject {
             case .attribute(let name): actual = values[name]?.json
-            case .time: actual = time.map { .number($0.timeIntervalSince1970) }
+            case .time: actual = time.map { JSONValue.number($0.timeIntervalSince1970) }
             case .externalID: actual = externalID.map(JSONValue.string)
             case .batchID: actual = batchID.map(JSONValue.string)
             }
-            let expected = condition.subject == .time
-                ? condition.value.stringValue.flatMap(MonitoredAttribute.timestamp).map { .number($0.timeIntervalSince1970) } ?? condition.value
-                : condition.value
+            var expected = condition.value
+            if condition.subject == .time, let date = condition.value.stringValue.flatMap(MonitoredAttribute.timestamp) {
+                expected = JSONValue.number(date.timeIntervalSince1970)
+            }
             return Self.holds(condition.comparison, actual, expected)
         }
     }
