@@ -1,5 +1,6 @@
 # The Lambda function of the Arthur seed (../../../shared/seeds/004_11b9a74514491972.txt,
-# "Lambda Code"), copied verbatim: it is the code under test and must stay unchanged.
+# "Lambda Code"), copied verbatim: it is the code under test and must stay unchanged. Only the
+# indentation and blank lines, which the seed's rendering dropped, are Python's usual ones.
 import urllib.parse
 import boto3
 import os

@@ -46,7 +46,7 @@ extension MonitoringService {
 
     /// The recorded inference with this id.
     public func row(of model: MonitoredModel, externalID: String) async throws -> MonitoredRow {
-        let rows = try await rows(of: model, from: .inferences,
+        let rows = try await self.rows(of: model, from: .inferences,
                                   matching: MonitoredRecordFilter([.init(.externalID, .equal, .string(externalID))]))
         guard let row = rows.first else { throw SlipwayError.notFound("inference", NameRules.printable(externalID)) }
         return row

@@ -28,7 +28,7 @@ struct ArthurAuthenticator: RouterMiddleware {
             throw SlipwayError.unauthorized("the api key is not valid")
         }
         let user = try await accounts.activeUser(id: principal.userID)
-        let workspace = try await workspace(named: request.headers[Self.organizationHeader], principal: principal, user: user)
+        let workspace = try await self.workspace(named: request.headers[Self.organizationHeader], principal: principal, user: user)
         var context = context
         context.caller = .user(user, sessionID: nil)
         context.identity = .init(principal: principal, workspace: workspace)

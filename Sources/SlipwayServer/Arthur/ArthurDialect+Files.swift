@@ -9,7 +9,7 @@ extension ArthurDialect {
     func registerFiles(_ api: RouterGroup<SlipwayRequestContext>) {
         api.post("models/:model_id/inferences/file") { request, context -> Response in
             let (_, workspace, _) = try context.arthurScope(.ingestion)
-            let model = try await model(request, context, in: workspace)
+            let model = try await routeModel(request, context, in: workspace)
             let form = try await forms.read(request)
             defer { form.discardFiles() }
             let batchID = form.field("batch_id")
@@ -43,7 +43,7 @@ extension ArthurDialect {
 
         api.post("models/:model_id/reference_data") { request, context -> Response in
             let (_, workspace, _) = try context.arthurScope()
-            let model = try await model(request, context, in: workspace)
+            let model = try await routeModel(request, context, in: workspace)
             let form = try await forms.read(request)
             defer { form.discardFiles() }
             guard let data = try Self.part("reference_data", of: form) ?? Self.part("reference_data.parquet", of: form) else {
@@ -57,7 +57,7 @@ extension ArthurDialect {
         }
         api.patch("models/:model_id/reference_data") { request, context -> Response in
             let (_, workspace, _) = try context.arthurScope()
-            let model = try await model(request, context, in: workspace)
+            let model = try await routeModel(request, context, in: workspace)
             let fields = ArthurFields(try await Self.jsonObject(request, limit: Self.maxJSONBodyBytes), what: "reference_data")
             if let status = try fields.string("status"), status != "uploaded" {
                 throw SlipwayError.badRequest("reference data can only be closed: 'status' must be 'uploaded'")
@@ -67,7 +67,7 @@ extension ArthurDialect {
         }
         api.get("models/:model_id/reference_data") { request, context -> Response in
             let (_, workspace, _) = try context.arthurScope()
-            let model = try await model(request, context, in: workspace)
+            let model = try await routeModel(request, context, in: workspace)
             guard let set = try await monitoring.referenceData(of: model) else {
                 throw SlipwayError.notFound("reference data of model", model.id)
             }
@@ -80,7 +80,7 @@ extension ArthurDialect {
 
         api.post("models/:model_id/inferences/integrations/sagemaker_data_capture") { request, context -> Response in
             let (_, workspace, _) = try context.arthurScope(.ingestion)
-            let model = try await model(request, context, in: workspace)
+            let model = try await routeModel(request, context, in: workspace)
             let form = try await forms.read(request)
             defer { form.discardFiles() }
             guard let file = form.files["inference_data"] else {

@@ -8,7 +8,7 @@ extension ArthurDialect {
     func registerInferences(_ api: RouterGroup<SlipwayRequestContext>) {
         api.post("models/:model_id/inferences") { request, context -> Response in
             let (_, workspace, _) = try context.arthurScope(.ingestion)
-            let model = try await model(request, context, in: workspace)
+            let model = try await routeModel(request, context, in: workspace)
             let items = try await Self.records(request, limit: limits.maxInferenceBodyBytes)
             let decoded = items.enumerated().map { ArthurInferenceDecoder.inference($1, index: $0) }
             let report = try await monitoring.ingest(decoded.compactMap { try? $0.get() }, into: model)
@@ -16,7 +16,7 @@ extension ArthurDialect {
         }
         let groundTruth: @Sendable (Request, SlipwayRequestContext) async throws -> Response = { request, context in
             let (_, workspace, _) = try context.arthurScope(.ingestion)
-            let model = try await model(request, context, in: workspace)
+            let model = try await routeModel(request, context, in: workspace)
             let items = try await Self.records(request, limit: limits.maxInferenceBodyBytes)
             let now = Date()
             let decoded = items.enumerated().map { ArthurInferenceDecoder.groundTruth($1, index: $0, now: now) }
@@ -28,7 +28,7 @@ extension ArthurDialect {
 
         api.patch("models/:model_id/batches/:batch_id") { request, context -> Response in
             let (_, workspace, _) = try context.arthurScope(.ingestion)
-            let model = try await model(request, context, in: workspace)
+            let model = try await routeModel(request, context, in: workspace)
             let fields = ArthurFields(try await Self.jsonObject(request, limit: Self.maxJSONBodyBytes), what: "batch")
             if let status = try fields.string("status"), status != "uploaded" {
                 throw SlipwayError.badRequest("a batch can only be closed: 'status' must be 'uploaded'")
@@ -41,7 +41,7 @@ extension ArthurDialect {
         }
         api.get("models/:model_id/batches/:batch_id") { request, context -> Response in
             let (_, workspace, _) = try context.arthurScope(.ingestion)
-            let model = try await model(request, context, in: workspace)
+            let model = try await routeModel(request, context, in: workspace)
             return JSONResponse.make(Self.present(try await monitoring.batch(try context.parameters.require("batch_id"), of: model)))
         }
     }

@@ -27,19 +27,19 @@ extension ArthurDialect {
         }
         api.get("models/:model_id") { request, context -> Response in
             let (_, workspace, _) = try context.arthurScope(.ingestion)
-            let model = try await model(request, context, in: workspace)
+            let model = try await routeModel(request, context, in: workspace)
             let expand = request.uri.queryParameters["expand"].map(String.init)?.contains("attributes") ?? true
             return JSONResponse.make(ArthurModelCodec.present(model, withAttributes: expand))
         }
         api.delete("models/:model_id") { request, context -> Response in
             let (_, workspace, _) = try context.arthurScope()
-            try await monitoring.delete(try await model(request, context, in: workspace))
+            try await monitoring.delete(try await routeModel(request, context, in: workspace))
             return JSONResponse.empty(.noContent)
         }
     }
 
     /// The route's model: `{model_id}` is its id, or with `id_type=partner_model_id` its partner id.
-    func model(_ request: Request, _ context: SlipwayRequestContext, in workspace: Workspace) async throws -> MonitoredModel {
+    func routeModel(_ request: Request, _ context: SlipwayRequestContext, in workspace: Workspace) async throws -> MonitoredModel {
         let identifier = try context.parameters.require("model_id")
         switch request.uri.queryParameters["id_type"].map(String.init) ?? "id" {
         case "id": return try await monitoring.model(id: identifier, in: workspace)

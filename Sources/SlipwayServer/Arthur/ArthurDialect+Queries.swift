@@ -8,18 +8,18 @@ extension ArthurDialect {
     func registerQueries(_ api: RouterGroup<SlipwayRequestContext>) {
         api.post("models/:model_id/inferences/query") { request, context -> Response in
             let (_, workspace, _) = try context.arthurScope()
-            let model = try await model(request, context, in: workspace)
+            let model = try await routeModel(request, context, in: workspace)
             let query = try ArthurQuery(try await Self.jsonObject(request, limit: Self.maxJSONBodyBytes))
             return try await answer(query, request, model)
         }
         api.get("models/:model_id/inferences/query") { request, context -> Response in
             let (_, workspace, _) = try context.arthurScope()
-            let model = try await model(request, context, in: workspace)
+            let model = try await routeModel(request, context, in: workspace)
             return try await answer(try ArthurQuery([:]), request, model)
         }
         api.get("models/:model_id/inferences/query/:partner_inference_id") { request, context -> Response in
             let (_, workspace, _) = try context.arthurScope()
-            let model = try await model(request, context, in: workspace)
+            let model = try await routeModel(request, context, in: workspace)
             let row = try await monitoring.row(of: model, externalID: try context.parameters.require("partner_inference_id"))
             return JSONResponse.make(.object(["query_result": .array(try ArthurQuery([:]).render([row], model: model))]))
         }

@@ -64,7 +64,7 @@ enum ArthurInferenceDecoder {
     }
 
     private static func time(_ fields: ArthurFields, _ key: String) throws(SlipwayError) -> Date? {
-        guard let text = try text(fields, key) else { return nil }
+        guard let text = try Self.text(fields, key) else { return nil }
         guard let date = ArthurTime.parse(text) else {
             throw .badRequest("'\(key)' must be an ISO 8601 time; got '\(NameRules.printable(text))'")
         }

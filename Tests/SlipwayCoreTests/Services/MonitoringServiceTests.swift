@@ -17,7 +17,7 @@ import Testing
         MonitoredAttribute(name: "label", valueType: .integer, stage: .groundTruth, position: 0, linkedAttribute: "score"),
     ]
 
-    func model(_ h: ServiceHarness, batch: Bool = false, partner: String = "credit") async throws -> (MonitoringService, MonitoredModel, User) {
+    func makeModel(_ h: ServiceHarness, batch: Bool = false, partner: String = "credit") async throws -> (MonitoringService, MonitoredModel, User) {
         let service = MonitoringService(platform: h.platform)
         let user = try #require(try await h.accounts.user(id: h.principal.userID))
         let model = try await service.createModel(
@@ -34,7 +34,7 @@ import Testing
 
     @Test func createdModelsAreReadyFoundByIdOrPartnerIdAndUniquePerWorkspace() async throws {
         let h = try await ServiceHarness.make()
-        let (service, model, user) = try await model(h)
+        let (service, model, user) = try await makeModel(h)
         #expect(model.status == .ready && model.displayName == "credit")
         #expect(model.attributes.map(\.name) == ["age", "income", "city", "region", "score", "label"])
         #expect(try await service.model(id: model.id, in: h.workspace) == model)
@@ -70,7 +70,7 @@ import Testing
 
     @Test func ingestionReportsEachRecordInOrderAndStoresOnlyTheGoodOnes() async throws {
         let h = try await ServiceHarness.make()
-        let (service, model, _) = try await model(h)
+        let (service, model, _) = try await makeModel(h)
         var withUnknown = inference("e")
         withUnknown.values["nope"] = .number(1)
         var missing = inference("f")
@@ -101,7 +101,7 @@ import Testing
 
     @Test func groundTruthIsJoinedOnTheInferenceId() async throws {
         let h = try await ServiceHarness.make()
-        let (service, model, _) = try await model(h)
+        let (service, model, _) = try await makeModel(h)
         _ = try await service.ingest([inference("a"), inference("b")], into: model)
         let when = Date(timeIntervalSince1970: 1_700_000_100)
         let report = try await service.attachGroundTruth([
@@ -121,21 +121,21 @@ import Testing
 
     @Test func batchModelsNeedBatchIdsAndCountTheirRecords() async throws {
         let h = try await ServiceHarness.make()
-        let (service, model, _) = try await model(h, batch: true)
+        let (service, model, _) = try await makeModel(h, batch: true)
         let report = try await service.ingest([inference("a", batch: "b1"), inference("b", batch: "b1"), inference("c")], into: model)
         #expect(report.outcomes.map(\.isStored) == [true, true, false])
         let closed = try await service.closeBatch("b1", of: model, declaredCount: 3)
         #expect(closed.status == .uploaded && closed.storedRecordCount == 2 && closed.declaredRecordCount == 3)
         #expect(try await service.batch("b1", of: model) == closed)
         await expectSlipwayError(.notFound) { try await service.batch("b9", of: model) }
-        let (plain, streaming, _) = try await self.model(h, partner: "plain")
+        let (plain, streaming, _) = try await self.makeModel(h, partner: "plain")
         let refused = try await plain.ingest([inference("x", batch: "b1")], into: streaming)
         #expect(refused.outcomes[0].error?.message == "model 'plain' is not a batch model: send no batch id")
     }
 
     @Test func referenceDataIsCheckedAndCounted() async throws {
         let h = try await ServiceHarness.make()
-        let (service, model, _) = try await model(h)
+        let (service, model, _) = try await makeModel(h)
         let report = try await service.addReferenceData([["age": .number(1), "label": .number(0)], ["age": .bool(true)]], to: model)
         #expect(report.outcomes.map(\.isStored) == [true, false])
         let set = try await service.closeReferenceData(of: model, declaredCount: 2)
@@ -146,7 +146,7 @@ import Testing
 
     @Test func queriesFilterOnAttributesTimeAndIds() async throws {
         let h = try await ServiceHarness.make()
-        let (service, model, _) = try await model(h)
+        let (service, model, _) = try await makeModel(h)
         var late = inference("late", age: .number(50))
         late.time = Date(timeIntervalSince1970: 1_800_000_000)
         _ = try await service.ingest([inference("a", age: .number(20)), inference("b", age: .number(40)), late], into: model)
@@ -165,7 +165,7 @@ import Testing
 
     @Test func deletingAModelDeletesItsRecords() async throws {
         let h = try await ServiceHarness.make()
-        let (service, model, _) = try await model(h)
+        let (service, model, _) = try await makeModel(h)
         _ = try await service.ingest([inference("a")], into: model)
         try await service.delete(model)
         #expect(h.store.snapshot.inferenceRecords.isEmpty)
