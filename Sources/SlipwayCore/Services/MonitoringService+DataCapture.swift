@@ -23,8 +23,13 @@ extension MonitoringService {
             case .success(let decoded):
                 event = decoded
             }
-            do {
-                let decoded = try Self.inferences(of: event, for: model)
+            // Result(catching:) rather than do/catch: the 6.3 compiler crashes on a typed-throws
+            // do body whose catch pattern is the thrown type.
+            switch Result(catching: { () throws(SlipwayError) in try Self.inferences(of: event, for: model) }) {
+            case .failure(let error):
+                total += 1
+                failures.append(.init(line: line.number, eventID: event.eventID, indexInEvent: nil, error: Self.onLine(line.number, error)))
+            case .success(let decoded):
                 for (index, result) in decoded.enumerated() {
                     total += 1
                     switch result {
@@ -36,9 +41,6 @@ extension MonitoringService {
                                               error: Self.onLine(line.number, error)))
                     }
                 }
-            } catch let error as SlipwayError {
-                total += 1
-                failures.append(.init(line: line.number, eventID: event.eventID, indexInEvent: nil, error: Self.onLine(line.number, error)))
             }
         }
         try Self.checkCount(inferences.count)
@@ -77,18 +79,14 @@ extension MonitoringService {
         let inputAttributes = model.attributes(.modelInput)
         let outputAttributes = model.attributes(.predictedValue)
         return zip(inputRows, outputRows).enumerated().map { index, pair -> Result<IncomingInference, SlipwayError> in
-            do {
+            Result { () throws(SlipwayError) -> IncomingInference in
                 var values = try Self.values(of: pair.0, on: inputAttributes, side: "input", model: model)
                 for (name, value) in try Self.values(of: pair.1, on: outputAttributes, side: "output", model: model) {
                     values[name] = value
                 }
-                return .success(IncomingInference(
+                return IncomingInference(
                     externalID: event.inferenceExternalID(index: index, count: inputRows.count), time: event.inferenceTime,
-                    values: values))
-            } catch let error as SlipwayError {
-                return .failure(error)
-            } catch {
-                return .failure(.internal("could not decode the inference"))
+                    values: values)
             }
         }
     }

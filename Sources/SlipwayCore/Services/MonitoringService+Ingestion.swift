@@ -15,15 +15,16 @@ extension MonitoringService {
         var candidates: [(index: Int, record: InferenceRecord)] = []
         var seen: Set<String> = []
         for (index, inference) in inferences.enumerated() {
-            do {
-                let record = try Self.record(inference, of: model, now: now)
+            switch Result(catching: { () throws(SlipwayError) in try Self.record(inference, of: model, now: now) }) {
+            case .failure(let error):
+                outcomes.append(.refused(error))
+            case .success(let record):
                 guard let externalID = record.externalID, seen.insert(externalID).inserted else {
-                    throw SlipwayError.conflict("inference '\(NameRules.printable(record.externalID ?? ""))' appears twice in the call")
+                    outcomes.append(.refused(.conflict("inference '\(NameRules.printable(record.externalID ?? ""))' appears twice in the call")))
+                    continue
                 }
                 candidates.append((index, record))
                 outcomes.append(.stored)
-            } catch let error as SlipwayError {
-                outcomes.append(.refused(error))
             }
         }
         let existing = try await store.existingExternalIDs(deploymentID: model.id, among: candidates.compactMap(\.record.externalID))
@@ -51,16 +52,18 @@ extension MonitoringService {
         var valid: [(Int, GroundTruthUpdate)] = []
         var seen: Set<String> = []
         for (index, update) in updates.enumerated() {
-            do {
+            let checked = Result { () throws(SlipwayError) in
                 try Self.checkExternalID(update.externalID)
                 try Self.checkGroundTruth(update.values, of: model)
                 guard seen.insert(update.externalID).inserted else {
                     throw SlipwayError.conflict("ground truth for '\(NameRules.printable(update.externalID))' appears twice in the call")
                 }
+            }
+            if case .failure(let error) = checked {
+                outcomes.append(.refused(error))
+            } else {
                 valid.append((index, update))
                 outcomes.append(.stored)
-            } catch let error as SlipwayError {
-                outcomes.append(.refused(error))
             }
         }
         let matched = try await store.attachGroundTruth(deploymentID: model.id, valid.map(\.1))
@@ -92,15 +95,15 @@ extension MonitoringService {
         var outcomes: [IngestionOutcome] = []
         var accepted: [[String: FeatureValue]] = []
         for row in rows {
-            do {
-                for (name, value) in row {
-                    guard let attribute = model.attribute(named: name) else { throw Self.undeclared(name, model) }
-                    if let problem = attribute.problem(with: value) { throw SlipwayError.badRequest(problem) }
-                }
+            let problem = row.lazy.compactMap { name, value -> SlipwayError? in
+                guard let attribute = model.attribute(named: name) else { return Self.undeclared(name, model) }
+                return attribute.problem(with: value).map { SlipwayError.badRequest($0) }
+            }.first
+            if let problem {
+                outcomes.append(.refused(problem))
+            } else {
                 accepted.append(row)
                 outcomes.append(.stored)
-            } catch let error as SlipwayError {
-                outcomes.append(.refused(error))
             }
         }
         if !accepted.isEmpty { try await store.appendReferenceRows(modelID: model.id, accepted, at: platform.now()) }
