@@ -99,7 +99,7 @@ extension ArthurDialect {
                              "event_id": .string(failure.eventID ?? ""),
                              "inference_index_in_event": .number(Double(failure.indexInEvent ?? 0))])
                 }),
-            ]), status: .multiStatus)
+            ]), status: ArthurMultiStatus.status)
         }
     }
 

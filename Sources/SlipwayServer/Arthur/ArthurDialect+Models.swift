@@ -41,7 +41,7 @@ extension ArthurDialect {
     /// The route's model: `{model_id}` is its id, or with `id_type=partner_model_id` its partner id.
     func routeModel(_ request: Request, _ context: SlipwayRequestContext, in workspace: Workspace) async throws -> MonitoredModel {
         let identifier = try context.parameters.require("model_id")
-        switch request.uri.queryParameters["id_type"].map(String.init) ?? "id" {
+        switch request.uri.queryParameters["id_type"].map { String($0) } ?? "id" {
         case "id": return try await monitoring.model(id: identifier, in: workspace)
         case "partner_model_id": return try await monitoring.model(partnerModelID: identifier, in: workspace)
         case let other: throw SlipwayError.badRequest("id_type must be 'id' or 'partner_model_id', got '\(NameRules.printable(other))'")
@@ -50,7 +50,7 @@ extension ArthurDialect {
 
     static func paging(_ request: Request) throws -> (page: Int, size: Int) {
         func number(_ name: String, default value: Int, maximum: Int) throws -> Int {
-            guard let text = request.uri.queryParameters[name] else { return value }
+            guard let text = request.uri.queryParameters[Substring(name)] else { return value }
             guard let number = Int(text), (1...maximum).contains(number) else {
                 throw SlipwayError.badRequest("\(name) must be a whole number from 1 to \(maximum)")
             }

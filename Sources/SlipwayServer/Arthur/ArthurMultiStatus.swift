@@ -6,6 +6,9 @@ import SlipwayCore
 /// "results": [{"message", "status"}…]}` in request order (streaming calls), or with
 /// `"failures"` listing only what failed (file uploads). Success is status 200, `"success"`.
 enum ArthurMultiStatus {
+    /// 207 Multi-Status (not among the named statuses of swift-http-types).
+    static let status = HTTPResponse.Status(code: 207, reasonPhrase: "Multi-Status")
+
     /// Merges per-record decode failures (by index) with the core's outcomes of the decoded records.
     static func outcomes<T>(_ decoded: [Result<T, SlipwayError>], stored report: IngestionReport) -> [IngestionOutcome] {
         var outcomes: [IngestionOutcome] = []
@@ -35,11 +38,11 @@ enum ArthurMultiStatus {
     }
 
     static func results(_ outcomes: [IngestionOutcome]) -> Response {
-        JSONResponse.make(.object(["counts": counts(outcomes), "results": .array(outcomes.map(result))]), status: .multiStatus)
+        JSONResponse.make(.object(["counts": counts(outcomes), "results": .array(outcomes.map(result))]), status: ArthurMultiStatus.status)
     }
 
     static func failures(_ outcomes: [IngestionOutcome]) -> Response {
         JSONResponse.make(.object(["counts": counts(outcomes), "failures": .array(outcomes.filter { !$0.isStored }.map(result))]),
-                          status: .multiStatus)
+                          status: ArthurMultiStatus.status)
     }
 }
