@@ -12,7 +12,8 @@ extension ArthurDialect {
             let model = try await routeModel(request, context, in: workspace)
             let form = try await forms.read(request)
             defer { form.discardFiles() }
-            let batchID = form.field("batch_id")
+            // `send_bulk_inferences` sends a batch id field for every model; only batch models keep it.
+            let batchID = model.isBatch ? form.field("batch_id").flatMap { $0.isEmpty ? nil : $0 } : nil
             var outcomes: [IngestionOutcome] = []
             if let data = try Self.part("inference_data", of: form) {
                 let decoded = try ArthurRecordFile.records(data, part: "inference_data").enumerated().map { index, item in
