@@ -12,12 +12,17 @@
 #       .venvs/compat-mlflow/bin/python -m pytest Tests/compat_mlflow
 #   * .venvs/mlflow-server: Benchmarks/mlflow/server-requirements.txt (the full `mlflow`
 #     package), a real MLflow tracking server for the registry-import tests and the benchmarks;
+#   * .venvs/compat-arthur: Tests/compat_arthur/requirements.txt (arthurai 3.33.3, arthur-client,
+#     moto…) on a Python 3.10 interpreter (arthurai's `shap` pin has no wheel for 3.11+), used by
+#     the Arthur suite: .venvs/compat-arthur/bin/python -m pytest Tests/compat_arthur
 #   * .venvs/models: Tests/models/requirements.txt (onnx, onnxruntime, pandas, scikit-learn…),
 #     used by the model-runtime suite: .venvs/models/bin/python -m pytest Tests/models
 # Progress goes to stderr; stdout only carries `export` lines, so
 #   eval "$(scripts/python-env.sh)"
 # is safe. Environment overrides:
 #   SLIPWAY_PYTHON      interpreter for the venvs (default: the real python3 behind any shim)
+#   SLIPWAY_PYTHON310   the 3.10 interpreter of the Arthur venv (default: python3.10 on PATH,
+#                       else the newest pyenv 3.10)
 #   SLIPWAY_UV_VERSION  uv version installed into .venvs/tools when uv is not on PATH
 set -euo pipefail
 
@@ -32,6 +37,8 @@ MLFLOW_VENV="$VENVS/compat-mlflow"
 MLFLOW_REQUIREMENTS="$REPO_ROOT/Tests/compat_mlflow/requirements.txt"
 MLFLOW_SERVER_VENV="$VENVS/mlflow-server"
 MLFLOW_SERVER_REQUIREMENTS="$REPO_ROOT/Benchmarks/mlflow/server-requirements.txt"
+ARTHUR_VENV="$VENVS/compat-arthur"
+ARTHUR_REQUIREMENTS="$REPO_ROOT/Tests/compat_arthur/requirements.txt"
 MODELS_VENV="$VENVS/models"
 MODELS_REQUIREMENTS="$REPO_ROOT/Tests/models/requirements.txt"
 UV_VERSION="${SLIPWAY_UV_VERSION:-0.9.5}"
@@ -76,14 +83,14 @@ log "uv: $UV ($("$UV" --version))"
 # ensure_venv VENV REQUIREMENTS [UV-PIP-FLAGS…]: creates VENV if needed and installs REQUIREMENTS
 # into it when they changed since the last install (a stamp holds their SHA-256).
 ensure_venv() {
-    local venv="$1" requirements="$2"
+    local venv="$1" requirements="$2" python="${VENV_PYTHON:-$PYTHON}"
     shift 2
     local stamp="$venv/.slipway-requirements.sha256"
     [[ -f "$requirements" ]] || die "missing $requirements"
     if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import sys' >/dev/null 2>&1; then
-        log "creating $venv with $PYTHON"
+        log "creating $venv with $python"
         rm -rf "$venv"
-        "$UV" venv --quiet --python "$PYTHON" "$venv" >&2
+        "$UV" venv --quiet --python "$python" "$venv" >&2
     fi
     local want have
     want="$(sha256sum "$requirements" | cut -d' ' -f1)"
@@ -106,9 +113,23 @@ ensure_venv "$MLFLOW_SERVER_VENV" "$MLFLOW_SERVER_REQUIREMENTS" --compile-byteco
 # and scikit-learn on every import of a model worker costs seconds.
 ensure_venv "$MODELS_VENV" "$MODELS_REQUIREMENTS" --compile-bytecode
 
+# --- the Arthur venv, on Python 3.10 -------------------------------------------
+if [[ -n "${SLIPWAY_PYTHON310:-}" ]]; then
+    PYTHON310="$SLIPWAY_PYTHON310"
+else
+    # A pyenv shim on PATH may name a 3.10 it does not activate: ask it, then look in pyenv.
+    PYTHON310="$(python3.10 -c 'import sys; print(sys.executable)' 2>/dev/null || true)"
+    if [[ -z "$PYTHON310" ]]; then
+        PYTHON310="$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.10.*/bin/python3.10 2>/dev/null | sort -V | tail -1 || true)"
+    fi
+fi
+[[ -n "$PYTHON310" && -x "$PYTHON310" ]] || die "no Python 3.10 interpreter for the Arthur suite; set SLIPWAY_PYTHON310"
+VENV_PYTHON="$PYTHON310" ensure_venv "$ARTHUR_VENV" "$ARTHUR_REQUIREMENTS" --compile-bytecode
+
 printf 'export SLIPWAY_UV=%q\n' "$UV"
 printf 'export SLIPWAY_COMPAT_PYTHON=%q\n' "$COMPAT_VENV/bin/python"
 printf 'export SLIPWAY_WALLAROO_PYTHON=%q\n' "$WALLAROO_VENV/bin/python"
 printf 'export SLIPWAY_MODELS_PYTHON=%q\n' "$MODELS_VENV/bin/python"
+printf 'export SLIPWAY_ARTHUR_PYTHON=%q\n' "$ARTHUR_VENV/bin/python"
 printf 'export SLIPWAY_MLFLOW_PYTHON=%q\n' "$MLFLOW_VENV/bin/python"
 printf 'export SLIPWAY_MLFLOW_SERVER=%q\n' "$MLFLOW_SERVER_VENV/bin/mlflow"

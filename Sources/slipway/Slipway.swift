@@ -55,6 +55,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Open connections up to which a new one is served on its event loop, for the lowest latency; more run their handlers on the shared pool (default: 2 per core; 0: never).")
     var eventLoopConnections = ServerConfiguration.defaultEventLoopConnections
     @Option(help: "Lifetime of access tokens, in seconds.") var accessTokenLifetime = 3600
+    @Option(help: "Largest file of inferences, ground truth, reference data or captured inferences sent to a monitored model, in bytes.")
+    var maxIngestFileBytes = Limits().maxMonitoringFileBytes
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
     @Flag(help: "Refuse self-registration through the catalog API (users/register); administrators still create users.")
     var noOpenRegistration = false
@@ -66,11 +68,13 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "slipway")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let environment = ProcessInfo.processInfo.environment
+        var limits = Limits(maxStepArchiveBytes: maxStepArchiveBytes, maxIOBytes: maxIOBytes,
+                            executionTimeout: .seconds(executionTimeout), longPollHold: .seconds(longPoll),
+                            maxQueuedExecutions: maxQueuedExecutions, maxElasticProcesses: maxElasticProcesses)
+        limits.maxMonitoringFileBytes = max(1, maxIngestFileBytes)
         var configuration = ServerConfiguration(
             host: host, port: port, dataDirectory: data.url, database: try data.location(), publicURL: publicURL,
-            limits: Limits(maxStepArchiveBytes: maxStepArchiveBytes, maxIOBytes: maxIOBytes,
-                           executionTimeout: .seconds(executionTimeout), longPollHold: .seconds(longPoll),
-                           maxQueuedExecutions: maxQueuedExecutions, maxElasticProcesses: maxElasticProcesses),
+            limits: limits,
             adminToken: environment["SLIPWAY_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
             adminPassword: environment["SLIPWAY_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 },
             clientSecret: environment["SLIPWAY_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 },
@@ -135,13 +139,22 @@ struct TokenCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an SDK token and print it.")
         @Option(help: "User the token belongs to.") var user = AccountService.adminUserName
         @Option(help: "Workspace (environment) the token opens.") var workspace = AccountService.defaultWorkspaceName
+        @Option(help: "What the token may do: 'full' (everything its user may do) or 'ingest' (only send inferences and ground truth of monitored models).")
+        var scope = "full"
         @OptionGroup var data: DataDirectoryOption
+
+        func validate() throws {
+            guard ["full", "ingest"].contains(scope) else { throw ValidationError("--scope must be 'full' or 'ingest'") }
+        }
 
         func run() async throws {
             let token = try await withAdmin(data) { accounts, store in
                 guard let user = try await store.user(named: user) else { throw ValidationError("no user named '\(user)'") }
                 guard let workspace = try await store.workspace(named: workspace) else {
                     throw ValidationError("no workspace named '\(workspace)'")
+                }
+                if scope == "ingest" {
+                    return try await accounts.issueIngestionToken(userID: user.id, workspaceID: workspace.id)
                 }
                 return try await accounts.issueUserToken(userID: user.id, workspaceID: workspace.id)
             }

@@ -63,6 +63,9 @@ public enum TokenKind: String, Sendable, Codable {
     /// Issued to the resident worker of a low-latency deployment (its `executionID` field holds the
     /// deployment id): metrics of that deployment's executions and the data store only.
     case deployment
+    /// A user's key limited to sending inferences and ground truth of monitored models in its
+    /// workspace (for forwarders such as capture-file relays); refused everywhere else.
+    case ingestion = "ingest"
 }
 
 /// A stored credential. Only the SHA-256 of the secret is kept.

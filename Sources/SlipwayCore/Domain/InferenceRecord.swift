@@ -29,6 +29,8 @@ public struct InferenceRecord: Sendable, Equatable, Codable {
     /// Features left out because the record was over the size limit (inputs first, largest
     /// first, then outputs), by side and name: `in.<name>` / `out.<name>`.
     public var dropped: [String] = []
+    /// The sender's batch the record arrived in (batch models of monitored models).
+    public var batchID: String?
 
     public static let maximumFeatureNameBytes = 255
     public static let maximumExternalIDBytes = 255

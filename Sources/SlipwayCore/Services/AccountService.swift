@@ -101,6 +101,19 @@ public struct AccountService: Sendable {
         return value
     }
 
+    /// A new ingestion-only key for a member of the workspace: it sends inferences and ground
+    /// truth of the workspace's monitored models, and nothing else.
+    public func issueIngestionToken(userID: String, workspaceID: String) async throws -> String {
+        guard try await store.isMember(userID: userID, workspaceID: workspaceID) else {
+            throw SlipwayError.forbidden("the user is not a member of the workspace")
+        }
+        let value = SecretTokens.make(prefix: "swi_")
+        try await store.createToken(TokenRecord(
+            id: UUID().uuidString.lowercased(), kind: .ingestion, userID: userID, workspaceID: workspaceID, executionID: nil,
+            secretHash: Self.hash(value), createdAt: now(), expiresAt: nil))
+        return value
+    }
+
     /// A token valid only while `execution` runs, for the code of the execution to call back.
     public func issueExecutionToken(for execution: Execution, lifetime: Duration) async throws -> String {
         let value = SecretTokens.make(prefix: "swx_")
@@ -123,7 +136,8 @@ public struct AccountService: Sendable {
     }
 
     /// Resolves a long-lived (user, execution or deployment) token; unknown, revoked or expired ones are refused.
-    public func authenticate(refreshToken: String) async throws -> Principal {
+    /// Ingestion-only keys are refused (403) unless `allowingIngestion` (only the ingestion API passes it).
+    public func authenticate(refreshToken: String, allowingIngestion: Bool = false) async throws -> Principal {
         guard !refreshToken.isEmpty, refreshToken.utf8.count <= 512,
               let record = try await store.token(secretHash: Self.hash(refreshToken)),
               !record.revoked
@@ -133,7 +147,10 @@ public struct AccountService: Sendable {
         }
         // A disabled user's own tokens are refused (their executions' and deployments' tokens,
         // which run work already accepted, are not).
-        if record.kind == .user, try await store.user(id: record.userID)?.isEnabled != true {
+        if record.kind == .ingestion, !allowingIngestion {
+            throw SlipwayError.forbidden("this key may only send inferences and ground truth")
+        }
+        if record.kind == .user || record.kind == .ingestion, try await store.user(id: record.userID)?.isEnabled != true {
             throw SlipwayError(.unauthorized, "the account is disabled", code: .accountDisabled)
         }
         return Principal(userID: record.userID, workspaceID: record.workspaceID, kind: record.kind,

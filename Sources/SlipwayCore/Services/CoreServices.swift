@@ -20,6 +20,8 @@ public struct CoreServices: Sendable {
     public let tracking: TrackingService
     public let registries: RegistryConnectionService
     public let catalog: AssetCatalogService
+    /// Models served elsewhere whose inferences are recorded and watched.
+    public let monitoring: MonitoringService
     /// The workspaces' artifact trees (tracking clients' files, the registry's snapshot view).
     public let artifacts: ArtifactService
     /// This server's tracked runs with their files (what the registry and the catalog read).
@@ -37,6 +39,7 @@ public struct CoreServices: Sendable {
         metrics = MetricService(platform: platform)
         variables = VariableService(platform: platform)
         models = ModelRegistryService(platform: platform)
+        monitoring = MonitoringService(platform: platform)
         modelPipelines = ModelPipelineService(platform: platform)
         serving = ServingService(platform: platform)
         assays = AssayService(platform: platform, models: models, modelPipelines: modelPipelines)

@@ -32,6 +32,9 @@ public struct Limits: Sendable, Equatable {
     public var maxInferenceRecordBytes: Int = 1 << 20
     /// How often autoscaled deployments look at how busy their replicas were.
     public var autoscaleInterval: Duration = .seconds(5)
+    /// Largest file of inferences, ground truth or reference data sent to a monitored model in
+    /// one upload (a capture file, a Parquet or JSON file), default 256 MiB.
+    public var maxMonitoringFileBytes: Int = 256 << 20
     /// Rows in one model call at most.
     public var maxInferenceBatchRows: Int = 4096
 

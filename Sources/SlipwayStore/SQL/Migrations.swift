@@ -440,6 +440,37 @@ enum Migrations {
             """,
             "CREATE INDEX model_registry_workspaces_by_workspace ON model_registry_workspaces (workspace_id, attached_at)",
         ], revert: ["DROP TABLE model_registry_workspaces", "DROP TABLE model_registry_connections"]),
+        // Monitored models (served elsewhere) with their attributes as JSON, the batches and
+        // reference data of their inferences, and what ingestion needs on the record store: the
+        // sender's batch of a record, and lookups of records by (deployment, external id).
+        Migration(version: 17, name: "monitored models", prepare: [
+            """
+            CREATE TABLE monitored_models (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, partner_model_id TEXT NOT NULL,
+                display_name TEXT NOT NULL, description TEXT, input_kind TEXT NOT NULL, output_kind TEXT NOT NULL,
+                is_batch INTEGER NOT NULL, status TEXT NOT NULL, attributes_json TEXT NOT NULL, created_by TEXT NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL,
+                UNIQUE (workspace_id, partner_model_id))
+            """,
+            "CREATE INDEX monitored_models_workspace ON monitored_models (workspace_id, created_at)",
+            """
+            CREATE TABLE monitoring_batches (model_id TEXT NOT NULL, batch_id TEXT NOT NULL, status TEXT NOT NULL,
+                stored_count BIGINT NOT NULL, declared_count BIGINT, created_at DOUBLE PRECISION NOT NULL,
+                updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (model_id, batch_id))
+            """,
+            """
+            CREATE TABLE reference_data_sets (model_id TEXT PRIMARY KEY, status TEXT NOT NULL, stored_count BIGINT NOT NULL,
+                declared_count BIGINT, created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL)
+            """,
+            """
+            CREATE TABLE reference_rows (model_id TEXT NOT NULL, row_number BIGINT NOT NULL, values_json TEXT NOT NULL,
+                PRIMARY KEY (model_id, row_number))
+            """,
+            "ALTER TABLE inference_records ADD COLUMN batch_id TEXT",
+            "CREATE INDEX inference_records_external ON inference_records (deployment_id, external_id)",
+        ], revert: [
+            "DROP INDEX inference_records_external", "DROP TABLE reference_rows", "DROP TABLE reference_data_sets",
+            "DROP TABLE monitoring_batches", "DROP TABLE monitored_models",
+        ]),
         // Assays and their stored window results (one per assay and window), and per-feature
         // columns of inference records: each appended batch adds, per pipeline, model version and
         // numeric feature (vector elements each), one row of packed (time, value) pairs, so drift

@@ -12,7 +12,7 @@ extension SQLMetadataStore {
                 var insert = db.insert(into: "inference_records").columns(
                     "id", "workspace_id", "deployment_id", "pipeline_id", "pipeline_version_id", "model_version_id",
                     "is_shadow", "shadow_of", "time", "external_id", "inputs_json", "outputs_json", "ground_truth_json",
-                    "ground_truth_time", "latency_us", "dropped_json")
+                    "ground_truth_time", "latency_us", "dropped_json", "batch_id")
                 for r in chunk {
                     insert = insert.values(
                         SQLBind(r.id), SQLBind(r.workspaceID), SQLBind(r.deploymentID), SQLBind(r.pipelineID),
@@ -21,7 +21,8 @@ extension SQLMetadataStore {
                         SQLBind(Self.featuresJSON(r.inputs)), SQLBind(Self.featuresJSON(r.outputs)),
                         SQLBind(r.groundTruth.map { encodeJSON($0) }), SQLBind(r.groundTruthTime?.timeIntervalSince1970),
                         SQLBind(r.latency.map { Self.microseconds($0) }),
-                        SQLBind(r.dropped.isEmpty ? nil : encodeJSON(JSONValue.array(r.dropped.map(JSONValue.string)))))
+                        SQLBind(r.dropped.isEmpty ? nil : encodeJSON(JSONValue.array(r.dropped.map(JSONValue.string)))),
+                        SQLBind(r.batchID))
                 }
                 try await insert.run()
             }
@@ -116,6 +117,7 @@ extension SQLMetadataStore {
             groundTruthTime: try row.optionalDate("ground_truth_time"),
             latency: try row.decode(column: "latency_us", as: Int64?.self).map { .microseconds($0) })
         record.dropped = try row.optionalJSON("dropped_json", as: [String].self) ?? []
+        record.batchID = try row.optionalString("batch_id")
         return record
     }
 }

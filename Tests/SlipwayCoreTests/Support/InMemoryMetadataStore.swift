@@ -57,6 +57,7 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         var resources: [DataspaceResource] = []
         var catalogProfiles: [String: CatalogUserProfile] = [:]
         var tracking = TrackingTables()
+        var monitoring = MonitoringTables()
         /// Source of the AUTOINCREMENT ids of log lines and list-metric batches.
         var nextRowID: Int = 1
         /// Bumped by every write, so a transaction can tell whether another write came between.
