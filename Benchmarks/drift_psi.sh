@@ -30,30 +30,10 @@ while (($#)); do
     esac
 done
 
-# uv as scripts/python-env.sh finds it: on PATH, else the repository's tools venv (made there).
-if command -v uv >/dev/null 2>&1; then
-    UV="$(command -v uv)"
-elif [[ -x "$REPO_ROOT/.venvs/tools/bin/uv" ]]; then
-    UV="$REPO_ROOT/.venvs/tools/bin/uv"
-else
-    eval "$("$REPO_ROOT/scripts/python-env.sh")"
-    UV="$SLIPWAY_UV"
-fi
-PYTHON="$(python3 -c 'import sys; print(sys.executable)')"
-STAMP_FILE="$VENV/.requirements.sha256"
-WANT="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
-if [[ ! -x "$VENV/bin/python" || "$(cat "$STAMP_FILE" 2>/dev/null)" != "$WANT" ]]; then
-    echo "drift_psi: making $VENV" >&2
-    "$UV" venv --quiet --allow-existing --python "$PYTHON" "$VENV" >&2
-    "$UV" pip install --quiet --python "$VENV/bin/python" -r "$REQUIREMENTS" >&2
-    echo "$WANT" > "$STAMP_FILE"
-fi
-
-if [[ -z "${SLIPWAY_BIN:-}" ]]; then
-    SLIPWAY_BIN="$REPO_ROOT/.build-release/release/slipway"
-    [[ -x "$SLIPWAY_BIN" ]] || SLIPWAY_BIN="$REPO_ROOT/.build/release/slipway"
-fi
-[[ -x "$SLIPWAY_BIN" ]] || { echo "drift_psi: no slipway binary at $SLIPWAY_BIN (build it in release first)" >&2; exit 1; }
+# shellcheck source=lib/bench_venv.sh
+source "$REPO_ROOT/Benchmarks/lib/bench_venv.sh"
+bench_venv "$VENV" "$REQUIREMENTS"
+bench_slipway_bin
 
 mkdir -p "$RESULTS_DIR"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"

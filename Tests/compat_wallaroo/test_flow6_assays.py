@@ -290,9 +290,9 @@ def test_bad_assays_and_imports_change_nothing(client, drift, APIURL):
 def test_assays_of_another_workspace_are_not_visible(client, drift, APIURL, TOKENURL, creds):
     from wallaroo_helpers import bearer, user_token
     password = "outsider-" + "x" * 12
-    invite = client.post("users/invite", {"email": "outsider@example.com", "password": password})
+    invite = client.post("users/invite", {"email": "assay-outsider@example.com", "password": password})
     assert invite.status_code == 200
-    token = user_token(TOKENURL, "outsider@example.com", password, creds["confidentialClient"],
+    token = user_token(TOKENURL, "assay-outsider@example.com", password, creds["confidentialClient"],
                        creds["confidentialPassword"])["access_token"]
     body = assay_body(drift["pipeline_id"], drift["workspace_id"])
     for path, payload in [("assays/create", body), ("assays/list", {"pipeline_id": drift["pipeline_id"]}),
