@@ -32,8 +32,10 @@ extension MonitoredAttribute {
     public func value(fromText text: String) -> Result<FeatureValue, SlipwayError> {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return .success(.null) }
-        let refused = SlipwayError.badRequest("attribute '\(NameRules.printable(name))' must be \(valueType.article) "
-            + "\(valueType.description), got '\(NameRules.printable(trimmed, limit: 40))'")
+        var refused: SlipwayError {
+            .badRequest("attribute '\(NameRules.printable(name))' must be \(valueType.article) "
+                + "\(valueType.description), got '\(NameRules.printable(trimmed, limit: 40))'")
+        }
         switch valueType {
         case .integer:
             guard let number = Double(trimmed), number.isFinite, number.rounded() == number else { return .failure(refused) }
@@ -57,13 +59,9 @@ extension MonitoredAttribute {
         }
     }
 
-    /// An ISO 8601 date and time, with or without fractional seconds.
+    /// An ISO 8601 (RFC 3339) date and time with a zone, with or without fractional seconds.
     public static func timestamp(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
+        RFC3339Time.date(from: text)
     }
 
     static func describe(_ value: FeatureValue) -> String {
