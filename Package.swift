@@ -122,6 +122,9 @@ let package = Package(
             name: "SlipwayCoreTests",
             dependencies: ["SlipwayCore"],
             exclude: ["Formats/Arrow/make_fixtures.py"],  // regenerates ArrowFixtures.swift; not test code
+            // pyarrow-written Parquet files, loaded through Bundle.module (make_fixtures.py in the
+            // folder regenerates them).
+            resources: [.copy("Formats/Parquet/Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

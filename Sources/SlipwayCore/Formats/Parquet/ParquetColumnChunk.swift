@@ -44,12 +44,7 @@ public struct ParquetColumnChunk: Sendable {
         var lastID: Int16 = 0
         while let field = try reader.readFieldHeader(lastID: &lastID) {
             switch (field.id, field.type) {
-            case (1, .i32):
-                let raw = try reader.readI32()
-                guard let type = ParquetPhysicalType(rawValue: raw) else {
-                    throw ParquetError.corrupt("a column chunk has an unknown physical type \(raw)")
-                }
-                self.type = type
+            case (1, .i32): type = try ParquetPhysicalType(reading: &reader)
             case (2, .list):
                 encodings = try reader.readList(of: .i32, depth: depth + 1) { ParquetEncoding(rawValue: try $0.readI32()) }
             case (3, .list): path = try reader.readList(of: .binary, depth: depth + 1) { try $0.readString() }

@@ -167,9 +167,11 @@ struct ParquetColumnChunkReader {
         }
     }
 
-    /// `count` definition levels (RLE / bit-packed, bit width 1), each 0 (null) or 1.
+    /// `count` definition levels (RLE / bit-packed, as wide as the largest level), each 0 (null)
+    /// or 1; a larger level is corrupt in a flat column.
     private func definitionLevels(_ bytes: [UInt8], _ range: Range<Int>, count: Int) throws -> [UInt32] {
-        var decoder = try ParquetHybridDecoder(bytes: bytes, range: range, bitWidth: 1)
+        let bitWidth = ParquetHybridDecoder.bitWidth(forMax: Int(maxDefinitionLevel))
+        var decoder = try ParquetHybridDecoder(bytes: bytes, range: range, bitWidth: bitWidth)
         var levels: [UInt32] = []
         try decoder.decode(count, into: &levels)
         return levels

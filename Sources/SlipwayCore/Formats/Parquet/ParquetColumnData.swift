@@ -41,8 +41,8 @@ public struct ParquetColumnData: Sendable, Hashable {
         case .int32(let values):
             let value = values[row]
             switch logical {
-            case .date: return .string(ArrowTemporal.dateString(days: Int64(value)))
-            case .time(let unit, _): return .string(Self.timeOfDay(Int64(value), unit))
+            case .date: return .string(ParquetTemporalText.date(days: Int64(value)))
+            case .time(let unit, _): return .string(ParquetTemporalText.timeOfDay(Int64(value), unit: unit))
             case .decimal(_, let scale): return .number(Double(value) / Self.powerOfTen(scale))
             case .integer(_, signed: false): return .number(Double(UInt32(bitPattern: value)))
             default: return .number(Double(value))
@@ -51,8 +51,8 @@ public struct ParquetColumnData: Sendable, Hashable {
             let value = values[row]
             switch logical {
             case .timestamp(let unit, let utc):
-                return .string(ArrowTemporal.timestampString(value, unit: unit.arrowUnit, utc: utc))
-            case .time(let unit, _): return .string(Self.timeOfDay(value, unit))
+                return .string(ParquetTemporalText.timestamp(value, unit: unit, utc: utc))
+            case .time(let unit, _): return .string(ParquetTemporalText.timeOfDay(value, unit: unit))
             case .decimal(_, let scale): return .number(Double(value) / Self.powerOfTen(scale))
             case .integer(_, signed: false): return .number(Double(UInt64(bitPattern: value)))
             default: return .number(Double(value))
@@ -81,13 +81,6 @@ public struct ParquetColumnData: Sendable, Hashable {
     }
 
     // MARK: Conversions
-
-    /// `HH:MM:SS[.fraction]` of a time of day: the time part of the same instant on 1970-01-01.
-    private static func timeOfDay(_ value: Int64, _ unit: ParquetTimeUnit) -> String {
-        let text = ArrowTemporal.timestampString(value, unit: unit.arrowUnit, utc: false)
-        guard text.hasPrefix("1970-01-01T") else { return text }
-        return String(text.dropFirst(11))
-    }
 
     private static func powerOfTen(_ exponent: Int) -> Double {
         pow(10, Double(exponent))

@@ -8,8 +8,9 @@ public struct ParquetLimits: Sendable, Hashable {
     /// Largest size of one page once decompressed (its `uncompressed_page_size`), in bytes. A
     /// dictionary page is a page, so this also bounds each column chunk's dictionary.
     public var maxPageBytes: Int
-    /// Largest total size of one column's byte-string values once decoded (in one row group),
-    /// in bytes; dictionary indices that repeat a long entry many times are stopped here.
+    /// Largest total size of one column's byte-string values once decoded (of every row group
+    /// for `column(_:)`, of one for `column(_:rowGroup:)` and `records`), in bytes; dictionary
+    /// indices that repeat a long entry many times are stopped here.
     public var maxColumnBytes: Int
     /// Largest size of the footer (the file metadata), in bytes.
     public var maxFooterBytes: Int

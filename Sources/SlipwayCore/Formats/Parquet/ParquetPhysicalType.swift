@@ -23,6 +23,15 @@ public enum ParquetPhysicalType: Int32, Sendable, Hashable, CaseIterable, Custom
         }
     }
 
+    /// Reads a `Type` enum number from the footer.
+    init(reading reader: inout ThriftCompactReader) throws {
+        let raw = try reader.readI32()
+        guard let type = ParquetPhysicalType(rawValue: raw) else {
+            throw ParquetError.corrupt("a column has an unknown physical type \(raw)")
+        }
+        self = type
+    }
+
     /// Bytes per PLAIN-encoded value, for the fixed-width types (FIXED_LEN_BYTE_ARRAY has its
     /// column's `type_length`; BOOLEAN takes a bit and BYTE_ARRAY varies).
     var fixedWidth: Int? {

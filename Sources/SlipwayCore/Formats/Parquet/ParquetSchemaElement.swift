@@ -25,12 +25,7 @@ struct ParquetSchemaElement: Sendable {
         var lastID: Int16 = 0
         while let field = try reader.readFieldHeader(lastID: &lastID) {
             switch (field.id, field.type) {
-            case (1, .i32):
-                let raw = try reader.readI32()
-                guard let type = ParquetPhysicalType(rawValue: raw) else {
-                    throw ParquetError.corrupt("a column has an unknown physical type \(raw)")
-                }
-                self.type = type
+            case (1, .i32): type = try ParquetPhysicalType(reading: &reader)
             case (2, .i32): typeLength = try reader.readI32()
             case (3, .i32):
                 let raw = try reader.readI32()

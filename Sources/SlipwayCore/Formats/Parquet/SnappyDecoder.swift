@@ -5,12 +5,6 @@
 /// back-references. Every length and offset is checked against the input, the output written
 /// so far and the expected size, so hostile input only produces an error.
 enum SnappyDecoder {
-    /// The declared uncompressed length at the start of a block.
-    static func uncompressedLength(_ input: [UInt8], in range: Range<Int>) throws -> Int {
-        var position = range.lowerBound
-        return try readLength(input, &position, end: range.upperBound)
-    }
-
     /// Decompresses the block `input[range]`, which must expand to exactly `expectedSize` bytes.
     static func decompress(_ input: [UInt8], in range: Range<Int>, expectedSize: Int) throws -> [UInt8] {
         guard range.lowerBound >= 0, range.upperBound <= input.count else {
