@@ -32,7 +32,7 @@ struct ServiceHarness: Sendable {
     static let sealingKey = Data("test sealing key".utf8)
     /// How long the polling helpers wait before giving up: generous, because the whole suite
     /// runs in parallel on a small shared machine; a passing test returns as soon as it can.
-    static let patience: Duration = .seconds(15)
+    static let patience: Duration = .seconds(90)
 
     static func make(limits: Limits = Limits(executionTimeout: .seconds(5), longPollHold: .seconds(15))) async throws
         -> ServiceHarness {
