@@ -37,9 +37,9 @@ def s3_endpoint(tmp_path_factory):
     deadline = time.monotonic() + 30
     while True:
         try:
-            requests.get(url, timeout=1)
+            requests.get(url, timeout=5)
             break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or slow to answer on a busy machine
             if time.monotonic() > deadline or process.poll() is not None:
                 process.kill()
                 pytest.fail("moto server did not start")
