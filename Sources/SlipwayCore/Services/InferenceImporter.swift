@@ -38,9 +38,10 @@ public struct InferenceImporter: Sendable {
             .max(by: { $0.createdAt < $1.createdAt })?.id ?? pipeline.id
         var records: [InferenceRecord] = []
         records.reserveCapacity(inferences.count)
+        let recordIDs = InferenceRecordIDs(at: Date())
         for (index, inference) in inferences.enumerated() {
             let record = InferenceRecord(
-                id: UUID().uuidString.lowercased(), workspaceID: workspaceID, deploymentID: deploymentID,
+                id: recordIDs.id(at: index), workspaceID: workspaceID, deploymentID: deploymentID,
                 pipelineID: pipeline.id, pipelineVersionID: pipelineVersion?.id, modelVersionID: version.id,
                 time: inference.time, inputs: inference.inputs, outputs: inference.outputs)
                 .limited(toBytes: maxRecordBytes)

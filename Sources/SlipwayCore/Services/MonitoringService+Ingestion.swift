@@ -14,8 +14,11 @@ extension MonitoringService {
         outcomes.reserveCapacity(inferences.count)
         var candidates: [(index: Int, record: InferenceRecord)] = []
         var seen: Set<String> = []
+        let recordIDs = InferenceRecordIDs(at: now)
         for (index, inference) in inferences.enumerated() {
-            switch Result(catching: { () throws(SlipwayError) in try Self.record(inference, of: model, now: now) }) {
+            switch Result(catching: { () throws(SlipwayError) in
+                try Self.record(inference, of: model, id: recordIDs.id(at: index), now: now)
+            }) {
             case .failure(let error):
                 outcomes.append(.refused(error))
             case .success(let record):
@@ -157,7 +160,7 @@ extension MonitoringService {
     }
 
     /// The record an inference becomes, or why it cannot be one.
-    static func record(_ inference: IncomingInference, of model: MonitoredModel, now: Date) throws(SlipwayError) -> InferenceRecord {
+    static func record(_ inference: IncomingInference, of model: MonitoredModel, id: String, now: Date) throws(SlipwayError) -> InferenceRecord {
         try checkExternalID(inference.externalID)
         var inputs: [String: FeatureValue] = [:]
         var outputs: [String: FeatureValue] = [:]
@@ -184,7 +187,7 @@ extension MonitoringService {
             throw .badRequest("model '\(NameRules.printable(model.displayName))' is not a batch model: send no batch id")
         }
         var record = InferenceRecord(
-            id: UUID().uuidString.lowercased(), workspaceID: model.workspaceID, deploymentID: model.id, pipelineID: model.id,
+            id: id, workspaceID: model.workspaceID, deploymentID: model.id, pipelineID: model.id,
             time: inference.time ?? now, externalID: inference.externalID, inputs: inputs, outputs: outputs,
             groundTruth: inference.groundTruth,
             groundTruthTime: inference.groundTruth == nil ? nil : (inference.groundTruthTime ?? now))

@@ -212,11 +212,11 @@ public final class ServingService: Sendable {
             }
         }
         let modelsElapsed = Self.nanoseconds(ContinuousClock.now - started)
-        let prefix = Self.recordPrefix(at: time)
+        let recordIDs = InferenceRecordIDs(at: time)
         var records: [InferenceRecord] = []
         var resultRows: [InferenceResult.Row] = []
         for index in rows.indices {
-            let id = prefix + Self.paddedIndex(index)
+            let id = recordIDs.id(at: index)
             let inputs = rows[index].objectValue ?? [:]
             let outputs = currentRows[index].objectValue ?? [:]
             guard let served = current.models[servingVersions[index]] else { continue }
@@ -267,18 +267,6 @@ public final class ServingService: Sendable {
 
     /// Record ids sort by time, then by row: ten base-36 digits of the time in microseconds, six
     /// random ones, then the row index.
-    static func recordPrefix(at time: Date) -> String {
-        let micros = UInt64(max(0, time.timeIntervalSince1970 * 1_000_000))
-        var digits = String(micros, radix: 36)
-        if digits.count < 10 { digits = String(repeating: "0", count: 10 - digits.count) + digits }
-        return digits + SecretTokens.shortID(length: 6)
-    }
-
-    static func paddedIndex(_ index: Int) -> String {
-        let text = String(index)
-        return text.count >= 6 ? text : String(repeating: "0", count: 6 - text.count) + text
-    }
-
     public static func nanoseconds(_ duration: Duration) -> Int64 {
         duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
