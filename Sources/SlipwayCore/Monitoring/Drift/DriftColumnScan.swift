@@ -1,7 +1,8 @@
 import Foundation
 
 /// The first pass over a feature's values: how many are finite, how many are not (NaN, ±inf),
-/// and the finite values' sum, min and max. Read-only, no allocation.
+/// and the finite values' sum, min and max; optionally also the order-statistics bucket counts
+/// over a range guessed from a sample, so that the selection needs no counting pass of its own.
 struct DriftColumnScan: Sendable, Equatable {
     var count = 0
     var missing = 0
@@ -15,6 +16,26 @@ struct DriftColumnScan: Sendable, Equatable {
     /// consecutive values do not wait on each other (and the sum's rounding error grows more
     /// slowly than with one running total).
     static func scan(_ values: UnsafeBufferPointer<Double>) -> DriftColumnScan {
+        scan(values, bucketing: nil, buckets: nil)
+    }
+
+    /// The scan and, when the values are many and a sample of them spans a range, the bucket
+    /// counts over that range (`DriftOrderStatistics.sampleBucketing`), in the same pass.
+    static func scanCounting(_ values: UnsafeBufferPointer<Double>) -> (scan: DriftColumnScan,
+                                                                       histogram: DriftOrderStatistics.Histogram?) {
+        guard let bucketing = DriftOrderStatistics.sampleBucketing(values) else { return (scan(values), nil) }
+        var counts = [Int](repeating: 0, count: bucketing.count)
+        let result = counts.withUnsafeMutableBufferPointer { scan(values, bucketing: bucketing, buckets: $0) }
+        return (result, .init(bucketing: bucketing, counts: counts))
+    }
+
+    /// The scan loop; with a bucketing it also counts every finite value into `buckets`. The
+    /// accumulators' order of operations is the same either way (the sums are bit-identical).
+    private static func scan(_ values: UnsafeBufferPointer<Double>, bucketing: DriftOrderStatistics.Bucketing?,
+                             buckets: UnsafeMutableBufferPointer<Int>?) -> DriftColumnScan {
+        let counting = bucketing != nil
+        let bucketOf = bucketing ?? DriftOrderStatistics.Bucketing(min: 0, max: 1, count: 1)
+        let histogram = buckets ?? UnsafeMutableBufferPointer(start: nil, count: 0)
         var sums = (0.0, 0.0, 0.0, 0.0)
         var lows = (Double.infinity, Double.infinity, Double.infinity, Double.infinity)
         var highs = (-Double.infinity, -Double.infinity, -Double.infinity, -Double.infinity)
@@ -30,6 +51,12 @@ struct DriftColumnScan: Sendable, Equatable {
                 highs.0 = Swift.max(highs.0, a); highs.1 = Swift.max(highs.1, b)
                 highs.2 = Swift.max(highs.2, c); highs.3 = Swift.max(highs.3, d)
                 finite &+= 4
+                if counting {
+                    histogram[bucketOf.index(of: a)] &+= 1
+                    histogram[bucketOf.index(of: b)] &+= 1
+                    histogram[bucketOf.index(of: c)] &+= 1
+                    histogram[bucketOf.index(of: d)] &+= 1
+                }
             } else {
                 for j in i..<(i + 4) where values[j].isFinite {
                     let x = values[j]
@@ -37,6 +64,7 @@ struct DriftColumnScan: Sendable, Equatable {
                     lows.0 = Swift.min(lows.0, x)
                     highs.0 = Swift.max(highs.0, x)
                     finite &+= 1
+                    if counting { histogram[bucketOf.index(of: x)] &+= 1 }
                 }
             }
             i += 4
@@ -48,6 +76,7 @@ struct DriftColumnScan: Sendable, Equatable {
                 lows.0 = Swift.min(lows.0, x)
                 highs.0 = Swift.max(highs.0, x)
                 finite &+= 1
+                if counting { histogram[bucketOf.index(of: x)] &+= 1 }
             }
             i += 1
         }
