@@ -177,6 +177,8 @@ enum DriftOrderStatistics {
         let count: Int
         /// `last` as a double, the largest t.
         let lastBucket: Double
+        /// min, scale and lastBucket in both lanes, for `indices(of:)`.
+        let pairMin: SIMD2<Double>, pairScale: SIMD2<Double>, pairLast: SIMD2<Double>
 
         init(min: Double, max: Double, count: Int) {
             let width = max - min
@@ -191,6 +193,9 @@ enum DriftOrderStatistics {
             self.min = min
             self.last = self.count - 1
             self.lastBucket = Double(self.last)
+            pairMin = SIMD2(repeating: min)
+            pairScale = SIMD2(repeating: self.scale)
+            pairLast = SIMD2(repeating: lastBucket)
         }
 
         /// The bucket of a finite x, t = (x − min) · scale rounded to the nearest integer, so
@@ -204,6 +209,16 @@ enum DriftOrderStatistics {
             let t = (x - min) * scale
             let clamped = t > 0 ? Swift.min(t, lastBucket) : 0
             return Int(truncatingIfNeeded: (clamped + 0x1p52).bitPattern &- (0x1p52 as Double).bitPattern)
+        }
+
+        /// `index(of:)` of two finite values at once, the same operations lane by lane (so the
+        /// same buckets).
+        @inline(__always)
+        func indices(of x: SIMD2<Double>) -> SIMD2<Int64> {
+            let t = (x - pairMin) * pairScale
+            let clamped = t.replacing(with: 0, where: .!(t .> 0)).replacing(with: pairLast, where: t .> pairLast)
+            let shifted = clamped + SIMD2(repeating: 0x1p52)
+            return unsafeBitCast(shifted, to: SIMD2<Int64>.self) &- Int64(bitPattern: (0x1p52 as Double).bitPattern)
         }
     }
 

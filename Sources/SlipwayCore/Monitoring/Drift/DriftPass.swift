@@ -33,7 +33,19 @@ enum DriftPass {
                             let extras = Extras(bucketing: bucketing, buckets: buckets, gather: plan?.bucketing,
                                                 slotOf: slotOf, gathered: gathered, filled: filled)
                             let left = binner?.leftEdge
-                            switch Self.binning(binner) {
+                            switch Self.binning(binner, bucketing: plan?.bucketing) {
+                            case .byBucket(let bucketing):
+                                let table = BucketTally.table(bucketing: bucketing, bounds: Array(bounds), leftEdge: left)
+                                var lanes = [Int](repeating: 0, count: 2 * Swift.max(binCount, 1))
+                                table.withUnsafeBufferPointer { table in
+                                    lanes.withUnsafeMutableBufferPointer { lanes in
+                                        var tally = BucketTally(binOf: table, bounds: bounds, left: left ?? -.infinity,
+                                                                hasLeft: left != nil, lanes: lanes,
+                                                                stride: Swift.max(binCount, 1))
+                                        totals = loop(values, mean: mean, tally: &tally, extras: extras)
+                                    }
+                                }
+                                for b in 0..<binCount { counts[b] = lanes[b] + lanes[binCount + b] }
                             case .none:
                                 var tally = NoTally()
                                 totals = loop(values, mean: mean, tally: &tally, extras: extras)
@@ -59,18 +71,20 @@ enum DriftPass {
                       deviationSum: totals.deviation, squaredDeviationSum: totals.squared, gathered: gathered)
     }
 
-    /// How values are binned. Up to 16 sorted bounds are compared at once as one or two vectors
-    /// of 8 (padded with +inf, which no finite value exceeds), each lane counting the values
-    /// above its bound: no branch and no memory write depends on the data. Unsorted bounds (a
-    /// hand-made summary) and more than 16 bounds bin value by value.
-    enum Binning: Equatable {
-        case none, cumulative, cumulativeWide, perValue
+    /// How values are binned. Sorted bounds, when the pass copies out buckets, bin by bucket
+    /// (`BucketTally`); otherwise up to 16 sorted bounds are compared at once as one or two
+    /// vectors of 8 (padded with +inf, which no finite value exceeds), each lane counting the
+    /// values above its bound: no branch and no memory write depends on the data. Unsorted
+    /// bounds (a hand-made summary) and more than 16 bounds bin value by value.
+    enum Binning {
+        case none, byBucket(DriftOrderStatistics.Bucketing), cumulative, cumulativeWide, perValue
     }
 
-    static func binning(_ binner: DriftBinner?) -> Binning {
+    static func binning(_ binner: DriftBinner?, bucketing: DriftOrderStatistics.Bucketing?) -> Binning {
         guard let binner else { return .none }
         let all = (binner.leftEdge.map { [$0] } ?? []) + binner.bounds
         let sorted = zip(all, all.dropFirst()).allSatisfy { $0 <= $1 } && !all.contains(where: \.isNaN)
+        if sorted, let bucketing, binner.binCount < Int(Int16.max) { return .byBucket(bucketing) }
         switch binner.bounds.count {
         case ...8 where sorted: return .cumulative
         case ...16 where sorted: return .cumulativeWide
@@ -87,11 +101,12 @@ enum DriftPass {
 
     /// Bin counting, one finite value at a time; the loop is specialised for each kind.
     protocol Tally {
-        mutating func add(_ x: Double, at i: Int)
+        /// `bucket` is x's bucket in the gathering's bucketing (0 when not gathering).
+        mutating func add(_ x: Double, bucket: Int, at i: Int)
     }
 
     struct NoTally: Tally {
-        @inline(__always) mutating func add(_ x: Double, at i: Int) {}
+        @inline(__always) mutating func add(_ x: Double, bucket: Int, at i: Int) {}
     }
 
     /// Up to 8 sorted bounds: lane j counts the values above bounds[j] (as minus the sum of
@@ -112,7 +127,7 @@ enum DriftPass {
             self.hasLeft = leftEdge != nil
         }
 
-        @inline(__always) mutating func add(_ x: Double, at i: Int) {
+        @inline(__always) mutating func add(_ x: Double, bucket: Int, at i: Int) {
             above &+= unsafeBitCast(low .< SIMD8<Double>(repeating: x), to: SIMD8<Int64>.self)
             belowLeft &+= x < left ? 1 : 0
         }
@@ -136,8 +151,8 @@ enum DriftPass {
             self.high = high
         }
 
-        @inline(__always) mutating func add(_ x: Double, at i: Int) {
-            narrow.add(x, at: i)
+        @inline(__always) mutating func add(_ x: Double, bucket: Int, at i: Int) {
+            narrow.add(x, bucket: bucket, at: i)
             aboveHigh &+= unsafeBitCast(high .< SIMD8<Double>(repeating: x), to: SIMD8<Int64>.self)
         }
 
@@ -145,6 +160,43 @@ enum DriftPass {
             let above = (0..<bounds).map { $0 < 8 ? -Int(narrow.above[$0]) : -Int(aboveHigh[$0 - 8]) }
             DriftPass.difference(into: &counts, finite: finite, belowLeft: narrow.hasLeft ? narrow.belowLeft : nil,
                                  above: above)
+        }
+    }
+
+    /// With a gathering bucketing, bins by bucket: a bucket strictly between the buckets of two
+    /// consecutive edges lies wholly inside their bin (the bucket is monotone in the value, so
+    /// x's bucket above an edge's means x is above the edge), and a table gives its bin; only
+    /// the values in an edge's own bucket are compared with the bounds. Two sets of counters
+    /// (even and odd positions) keep consecutive increments of one bin apart.
+    struct BucketTally: Tally {
+        let binOf: UnsafeBufferPointer<Int16>
+        let bounds: UnsafeBufferPointer<Double>
+        let left: Double
+        let hasLeft: Bool
+        let lanes: UnsafeMutableBufferPointer<Int>
+        let stride: Int
+
+        @inline(__always) mutating func add(_ x: Double, bucket: Int, at i: Int) {
+            var bin = Int(binOf[bucket])
+            if bin < 0 {
+                bin = (hasLeft && x >= left ? 1 : 0) &+ DriftBinner.countBelow(x, in: bounds)
+            }
+            lanes[(i & 1) &* stride &+ bin] &+= 1
+        }
+
+        /// Per bucket: its bin, or −1 for the bucket of an edge (left edge included).
+        static func table(bucketing: DriftOrderStatistics.Bucketing, bounds: [Double], leftEdge: Double?) -> [Int16] {
+            var table = [Int16](repeating: 0, count: bucketing.count)
+            let left = leftEdge.map { bucketing.index(of: $0) }
+            let edges = bounds.map { bucketing.index(of: $0) }
+            var next = 0
+            for b in 0..<bucketing.count {
+                while next < edges.count && edges[next] < b { next += 1 }
+                table[b] = Int16((left.map { b > $0 ? 1 : 0 } ?? 0) + next)
+            }
+            if let left { table[left] = -1 }
+            for e in edges { table[e] = -1 }
+            return table
         }
     }
 
@@ -175,7 +227,7 @@ enum DriftPass {
             self.lanes = [Int](repeating: 0, count: 4 * stride)
         }
 
-        @inline(__always) mutating func add(_ x: Double, at i: Int) {
+        @inline(__always) mutating func add(_ x: Double, bucket: Int, at i: Int) {
             var bin = 0
             if bounds.count <= 16 {
                 for b in bounds where b < x { bin &+= 1 }
@@ -219,17 +271,41 @@ enum DriftPass {
             self.filled = filled
         }
 
-        @inline(__always) func visit(_ x: Double) {
+        /// `visit` of two finite values, their buckets computed together.
+        @inline(__always) func visit(_ x: SIMD2<Double>) -> SIMD2<Int64> {
+            if counting {
+                let b = bucketOf.indices(of: x)
+                buckets[Int(b[0])] &+= 1
+                buckets[Int(b[1])] &+= 1
+            }
+            guard gathering else { return SIMD2() }
+            let b = gatherOf.indices(of: x)
+            let s0 = Int(slotOf[Int(b[0])]), s1 = Int(slotOf[Int(b[1])])
+            if s0 >= 0 {
+                gathered[filled[s0]] = x[0]
+                filled[s0] &+= 1
+            }
+            if s1 >= 0 {
+                gathered[filled[s1]] = x[1]
+                filled[s1] &+= 1
+            }
+            return b
+        }
+
+        /// Counts and copies out one finite value; returns its bucket in the gathering's
+        /// bucketing (0 when not gathering).
+        @inline(__always) func visit(_ x: Double) -> Int {
             if counting {
                 buckets[bucketOf.index(of: x)] &+= 1
             }
-            if gathering {
-                let slot = Int(slotOf[gatherOf.index(of: x)])
-                if slot >= 0 {
-                    gathered[filled[slot]] = x
-                    filled[slot] &+= 1
-                }
+            guard gathering else { return 0 }
+            let bucket = gatherOf.index(of: x)
+            let slot = Int(slotOf[bucket])
+            if slot >= 0 {
+                gathered[filled[slot]] = x
+                filled[slot] &+= 1
             }
+            return bucket
         }
     }
 
@@ -246,34 +322,43 @@ enum DriftPass {
         var local = tally
         defer { tally = local }
         let extras = extras
-        var dev0 = 0.0, dev1 = 0.0, sq0 = 0.0, sq1 = 0.0
+        // Lane 0 sums the even positions' deviations, lane 1 the odd ones'.
+        var dev = SIMD2<Double>(), sq = SIMD2<Double>()
+        let means = SIMD2<Double>(repeating: mean)
         var finite = 0
         let n = values.count
         var i = 0
         while i + 2 <= n {
-            let x0 = base[i], x1 = base[i + 1]
-            let f0 = x0.isFinite, f1 = x1.isFinite
-            let d0 = f0 ? x0 - mean : 0, d1 = f1 ? x1 - mean : 0
-            dev0 += d0; sq0 += d0 * d0
-            dev1 += d1; sq1 += d1 * d1
-            if f0 {
-                local.add(x0, at: i)
-                extras.visit(x0)
-                finite &+= 1
-            }
-            if f1 {
-                local.add(x1, at: i &+ 1)
-                extras.visit(x1)
-                finite &+= 1
+            let x = SIMD2(base[i], base[i + 1])
+            // x − x is 0 exactly when x is finite (NaN for NaN and ±inf).
+            let isFinite = (x - x) .== 0
+            let d = (x - means).replacing(with: 0, where: .!isFinite)
+            dev += d
+            sq += d * d
+            if all(isFinite) {
+                let b = extras.visit(x)
+                local.add(x[0], bucket: Int(b[0]), at: i)
+                local.add(x[1], bucket: Int(b[1]), at: i &+ 1)
+                finite &+= 2
+            } else {
+                if isFinite[0] {
+                    local.add(x[0], bucket: extras.visit(x[0]), at: i)
+                    finite &+= 1
+                }
+                if isFinite[1] {
+                    local.add(x[1], bucket: extras.visit(x[1]), at: i &+ 1)
+                    finite &+= 1
+                }
             }
             i &+= 2
         }
+        var dev0 = dev[0], sq0 = sq[0]
+        let dev1 = dev[1], sq1 = sq[1]
         if i < n, base[i].isFinite {
             let x = base[i]
             let d = x - mean
             dev0 += d; sq0 += d * d
-            local.add(x, at: i)
-            extras.visit(x)
+            local.add(x, bucket: extras.visit(x), at: i)
             finite &+= 1
         }
         totals.deviation = dev0 + dev1
