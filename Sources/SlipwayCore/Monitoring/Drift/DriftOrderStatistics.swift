@@ -2,12 +2,17 @@ import Foundation
 
 /// Order statistics of a feature's finite values without sorting them.
 ///
-/// A counting pass (`DriftPass`, fused with the other per-value work) puts every finite value
-/// into one of `bucketCount` equal-width buckets over [min, max]; the cumulative counts tell
-/// which bucket holds each wanted rank; one more pass copies just those buckets' values out,
-/// and a quickselect inside each copy finds the rank. The input is never copied whole nor
-/// reordered. The bucket of a value is a monotone function of it, so the answer is exact
-/// whatever the data; skewed data only makes a bucket (and its quickselect) larger.
+/// A counting pass puts every finite value into one of `bucketCount` equal-width buckets; the
+/// cumulative counts tell which bucket holds each wanted rank (`Plan`); one more pass copies
+/// just those buckets' values out, and a quickselect inside each copy finds the rank. The
+/// input is never copied whole nor reordered. The bucket of a value is a monotone function of
+/// it, so the answer is exact whatever the data; skewed data only makes a bucket (and its
+/// quickselect) larger.
+///
+/// Usually the buckets span a sample's range (`sampleBucketing`) and the counting is part of
+/// the first pass (`DriftColumnScan.scanCounting`), the copying part of the deviations pass
+/// (`DriftPass` with a plan): two reads in all. Otherwise (few values, or a sample without a
+/// range) the buckets span [min, max], `DriftPass` counts and `select` copies out.
 enum DriftOrderStatistics {
     /// Buckets of the counting pass: 4,096 counters (32 KiB) stay in the L1/L2 cache.
     static let bucketCount = 4096
