@@ -4,9 +4,10 @@ import Foundation
 /// edges, and the metric between them. Pure functions over `[Double]`; see `DriftBinMode`,
 /// `DriftAggregation`, `DriftMetric` and `DistributionSummary` for the rules.
 ///
-/// Each summary reads the values a few times (first pass: count, sum, min, max; then the order
-/// statistics by `DriftOrderStatistics`; then binning with the deviations for std) and never
-/// sorts or copies them whole.
+/// Each summary reads the values twice: the first pass counts them, sums them, finds min and
+/// max and counts them into the order-statistics buckets (over a range from a sample); the
+/// second bins them, sums the deviations for the std and copies out the few buckets that hold
+/// the wanted ranks (see `DriftOrderStatistics`). The values are never sorted or copied whole.
 public enum DriftEngine {
     /// Summary of a baseline: edges computed from these values by the summarizer's bin mode;
     /// names `q_`/`p_`/`e_` by mode, `left_outlier`/`right_outlier` for the outlier bins.
@@ -14,14 +15,14 @@ public enum DriftEngine {
     public static func baseline(_ values: [Double], summarizer: DriftSummarizer) throws(SlipwayError) -> DistributionSummary {
         try summarizer.validate()
         return try values.withUnsafeBufferPointer { (buffer) throws(SlipwayError) -> DistributionSummary in
-            let scan = DriftColumnScan.scan(buffer)
+            let first = DriftColumnScan.scanCounting(buffer)
+            let scan = first.scan
             guard scan.count > 0 else {
                 throw .badRequest("the baseline has no finite value to summarize (\(scan.missing) missing)")
             }
             let n = scan.count
             let k = summarizer.innerBinCount
             let medianRank = (n + 1) / 2
-            let bucketing = DriftOrderStatistics.bucketing(for: scan)
             // edges[0...k]: the left edge, then the bins' upper edges; names for edges[1...k].
             let inner: [Double]
             var names: [String]
@@ -29,10 +30,9 @@ public enum DriftEngine {
                 // X₍round(n·j/k)₎, halves rounded up, in integers: ⌊(2nj + k) / 2k⌋, at least 1.
                 // The selection also counts the values ≤ each edge, which are the bins' counts:
                 // no binning pass is needed.
-                let pass = DriftPass.run(buffer, mean: scan.mean, binner: nil, bucketing: bucketing)
                 let ranks = (1..<k).map { j in Swift.max(1, (2 * n * j + k) / (2 * k)) }
-                let selection = DriftOrderStatistics.select(ranks: ranks + [medianRank], in: buffer, scan: scan,
-                                                            histogram: pass.histogram)
+                let (pass, selection) = secondPass(buffer, scan: scan, histogram: first.histogram, binner: nil,
+                                                   ranks: ranks + [medianRank])
                 inner = [scan.min] + selection.values.prefix(k - 1) + [scan.max]
                 names = (1...k).map { DriftEdgeNames.quantile($0, of: k) }
                 let atMost = selection.atMost.prefix(k - 1) + [n]
@@ -62,7 +62,7 @@ public enum DriftEngine {
             if summarizer.addOutlierEdges {
                 names = [DriftEdgeNames.leftOutlier] + names + [DriftEdgeNames.rightOutlier]
             }
-            return summarize(buffer, scan: scan, edges: Self.edges(inner, outliers: summarizer.addOutlierEdges),
+            return summarize(buffer, first: first, edges: Self.edges(inner, outliers: summarizer.addOutlierEdges),
                              names: names, aggregation: summarizer.aggregation)
         }
     }
@@ -78,7 +78,7 @@ public enum DriftEngine {
             return DriftEdgeNames.edge(edge)
         }
         return values.withUnsafeBufferPointer { buffer in
-            summarize(buffer, scan: DriftColumnScan.scan(buffer), edges: baseline.edges, names: names,
+            summarize(buffer, first: DriftColumnScan.scanCounting(buffer), edges: baseline.edges, names: names,
                       aggregation: summarizer.aggregation)
         }
     }
@@ -149,18 +149,36 @@ public enum DriftEngine {
         outliers ? inner.map { $0 } + [nil] : inner.dropFirst().map { $0 }
     }
 
-    /// The summary of `buffer` binned by `edges`: one fused pass bins the values, sums their
-    /// deviations and counts them for the median's selection.
-    private static func summarize(_ buffer: UnsafeBufferPointer<Double>, scan: DriftColumnScan, edges: [Double?],
-                                  names: [String], aggregation: DriftAggregation) -> DistributionSummary {
-        let pass = DriftPass.run(buffer, mean: scan.mean, binner: DriftBinner(edges: edges),
-                                 bucketing: DriftOrderStatistics.bucketing(for: scan))
-        let median = scan.count > 0
-            ? DriftOrderStatistics.select(ranks: [(scan.count + 1) / 2], in: buffer, scan: scan,
-                                          histogram: pass.histogram).values[0]
-            : 0
-        return summary(scan: scan, pass: pass, counts: pass.counts, median: median, edges: edges, names: names,
-                       aggregation: aggregation)
+    /// The summary of `buffer` binned by `edges`, after its first pass: the second pass bins the
+    /// values, sums their deviations and copies out the median's bucket.
+    private static func summarize(_ buffer: UnsafeBufferPointer<Double>,
+                                  first: (scan: DriftColumnScan, histogram: DriftOrderStatistics.Histogram?),
+                                  edges: [Double?], names: [String], aggregation: DriftAggregation) -> DistributionSummary {
+        let scan = first.scan
+        let ranks = scan.count > 0 ? [(scan.count + 1) / 2] : []
+        let (pass, selection) = secondPass(buffer, scan: scan, histogram: first.histogram,
+                                           binner: DriftBinner(edges: edges), ranks: ranks)
+        return summary(scan: scan, pass: pass, counts: pass.counts, median: selection.values.first ?? 0, edges: edges,
+                       names: names, aggregation: aggregation)
+    }
+
+    /// The second pass and the selection of `ranks`. With the first pass's bucket counts (many
+    /// values, not all equal) the pass also copies out the ranks' buckets; otherwise it counts
+    /// the buckets over the exact range and the selection reads the values once more (or sorts
+    /// a few, or needs nothing when they are all equal).
+    private static func secondPass(_ buffer: UnsafeBufferPointer<Double>, scan: DriftColumnScan,
+                                   histogram: DriftOrderStatistics.Histogram?, binner: DriftBinner?,
+                                   ranks: [Int]) -> (DriftPass.Result, DriftOrderStatistics.Selection) {
+        if let histogram, scan.min < scan.max, !ranks.isEmpty {
+            let plan = DriftOrderStatistics.Plan(ranks: ranks, histogram: histogram)
+            var pass = DriftPass.run(buffer, mean: scan.mean, binner: binner, bucketing: nil, plan: plan)
+            let selection = pass.gathered.withUnsafeMutableBufferPointer { plan.select(in: $0) }
+            pass.gathered = []
+            return (pass, selection)
+        }
+        let pass = DriftPass.run(buffer, mean: scan.mean, binner: binner,
+                                 bucketing: ranks.isEmpty ? nil : DriftOrderStatistics.bucketing(for: scan))
+        return (pass, DriftOrderStatistics.select(ranks: ranks, in: buffer, scan: scan, histogram: pass.histogram))
     }
 
     /// Assembles a summary: the mean and std from the first pass and the deviations, the
