@@ -28,6 +28,8 @@ public final class CaptureIngestor: Sendable {
     private let running = Mutex<Set<String>>([])
     /// Background ingestions at once (each holds a file in memory).
     private let gate: SlotGate
+    /// Whether a background scan (`startScan`) is running.
+    private let scanning = Mutex(false)
 
     public static let defaultClaimLease: TimeInterval = 60
     public static let defaultMaximumAttempts = 5
@@ -63,6 +65,19 @@ public final class CaptureIngestor: Sendable {
         }
         for binding in bindings where Self.isDue(object, for: binding) {
             _ = await ingest(object, for: binding)
+        }
+    }
+
+    /// Starts a scan in the background unless one is still running (the scheduler calls it).
+    public func startScan() {
+        guard scanning.withLock({ running -> Bool in
+            guard !running else { return false }
+            running = true
+            return true
+        }) else { return }
+        Task {
+            await self.scan()
+            self.scanning.withLock { $0 = false }
         }
     }
 
@@ -202,7 +217,8 @@ public final class CaptureIngestor: Sendable {
 
     /// Errors that say the file cannot be ingested as it is (not that something else failed).
     static func refusesTheFile(_ error: SlipwayError) -> Bool {
-        [.badRequest, .payloadTooLarge, .unprocessable, .conflict, .notFound].contains(error.kind)
+        let refusals: [SlipwayError.Kind] = [.badRequest, .payloadTooLarge, .unprocessable, .conflict, .notFound]
+        return refusals.contains(error.kind)
     }
 
     private func fail(_ claimed: CaptureIngestion, token: String, _ reason: String) async throws -> CaptureIngestion? {

@@ -6,7 +6,7 @@ import Foundation
 /// claimed slot survives restarts (missed slots are coalesced). Assays analyse every window that
 /// closed, once each (their position is claimed with their results, see `AssayService.runDue`).
 /// Bound capture folders are scanned at start and every `captureInterval` for files no attempt
-/// ingested (see `CaptureIngestor.scan`).
+/// ingested (see `CaptureIngestor.scan`), in the background of the loop.
 public actor PeriodicScheduler {
     let platform: Platform
     let deployments: DeploymentService
@@ -58,7 +58,8 @@ public actor PeriodicScheduler {
             }
             if let captures {
                 if nextCaptureScan.map({ $0 <= platform.now() }) ?? true {
-                    await captures.scan()
+                    // In the background: ingesting files must not delay the deployments' slots.
+                    captures.startScan()
                     nextCaptureScan = platform.now().addingTimeInterval(captureInterval)
                 }
                 if let due = nextCaptureScan, next.map({ due < $0 }) ?? true { next = due }
