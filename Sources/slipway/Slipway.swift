@@ -13,7 +13,7 @@ struct Slipway: AsyncParsableCommand {
         commandName: "slipway",
         abstract: "A self-hosted MLOps platform: pipelines, executions, data store and metrics behind the Craft AI and Wallaroo APIs.",
         subcommands: [Serve.self, TokenCommand.self, UserCommand.self, WorkspaceCommand.self, InferenceCommand.self,
-                      DriftCommand.self])
+                      DriftCommand.self, CaptureCommand.self])
 }
 
 struct DataDirectoryOption: ParsableArguments {
@@ -62,6 +62,8 @@ struct Serve: AsyncParsableCommand {
     var noOpenRegistration = false
     @Option(help: "How often the closed windows of active assays are analysed, in seconds.")
     var assayInterval: Double = PeriodicScheduler.defaultAssayInterval
+    @Option(help: "How often bound capture folders are scanned for capture files not yet ingested, in seconds (also at start).")
+    var captureInterval: Double = PeriodicScheduler.defaultCaptureInterval
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
@@ -85,6 +87,10 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--assay-interval must be at least 0.1 seconds")
         }
         configuration.assayInterval = assayInterval
+        guard captureInterval.isFinite, captureInterval >= 0.1 else {
+            throw ValidationError("--capture-interval must be at least 0.1 seconds")
+        }
+        configuration.captureInterval = captureInterval
         let app = try await SlipwayApp.build(configuration, logger: logger)
         var banner = "Slipway environment URL: \(configuration.baseURL)\n"
         if app.createdAdminToken != nil {

@@ -22,6 +22,9 @@ public struct CoreServices: Sendable {
     public let catalog: AssetCatalogService
     /// Models served elsewhere whose inferences are recorded and watched.
     public let monitoring: MonitoringService
+    /// Data-store folders bound to monitored models, and the ingestion of their capture files.
+    public let captureBindings: CaptureBindingService
+    public let captures: CaptureIngestor
     /// The workspaces' artifact trees (tracking clients' files, the registry's snapshot view).
     public let artifacts: ArtifactService
     /// This server's tracked runs with their files (what the registry and the catalog read).
@@ -33,13 +36,15 @@ public struct CoreServices: Sendable {
         accounts = AccountService(store: platform.store, passwords: passwords)
         steps = StepService(platform: platform)
         pipelines = PipelineService(platform: platform, steps: steps)
-        dataStore = DataStoreService(platform: platform)
+        monitoring = MonitoringService(platform: platform)
+        captureBindings = CaptureBindingService(store: platform.store, now: platform.now)
+        captures = CaptureIngestor(platform: platform, monitoring: monitoring)
+        dataStore = DataStoreService(platform: platform, captures: captures)
         executions = ExecutionService(platform: platform, accounts: accounts, dataStore: dataStore)
         deployments = DeploymentService(platform: platform, accounts: accounts, executions: executions, dataStore: dataStore)
         metrics = MetricService(platform: platform)
         variables = VariableService(platform: platform)
         models = ModelRegistryService(platform: platform)
-        monitoring = MonitoringService(platform: platform)
         modelPipelines = ModelPipelineService(platform: platform)
         serving = ServingService(platform: platform)
         assays = AssayService(platform: platform, models: models, modelPipelines: modelPipelines)

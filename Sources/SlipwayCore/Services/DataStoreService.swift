@@ -1,12 +1,16 @@
 import Foundation
 
-/// A workspace's data store: an index of paths in the metadata store over blobs.
+/// A workspace's data store: an index of paths in the metadata store over blobs. Every object
+/// stored (uploads, presigned uploads, execution outputs: all go through `attach`) is handed to
+/// `captures`, which ingests capture files of bound folders in the background.
 public struct DataStoreService: Sendable {
     let platform: Platform
+    let captures: CaptureIngestor?
     public static let pageSize = 1000
 
-    public init(platform: Platform) {
+    public init(platform: Platform, captures: CaptureIngestor? = nil) {
         self.platform = platform
+        self.captures = captures
     }
 
     public func information(workspaceID: String, path: String) async throws -> DataObject {
@@ -50,6 +54,7 @@ public struct DataStoreService: Sendable {
             try? await platform.blobs.delete(blob.key)
             throw error
         }
+        captures?.objectStored(object)
         return object
     }
 

@@ -5,23 +5,32 @@ import Foundation
 /// in the store with a compare-and-set before it runs, so it fires at most once, and the last
 /// claimed slot survives restarts (missed slots are coalesced). Assays analyse every window that
 /// closed, once each (their position is claimed with their results, see `AssayService.runDue`).
+/// Bound capture folders are scanned at start and every `captureInterval` for files no attempt
+/// ingested (see `CaptureIngestor.scan`), in the background of the loop.
 public actor PeriodicScheduler {
     let platform: Platform
     let deployments: DeploymentService
     let assays: AssayService?
     let assayInterval: TimeInterval
+    let captures: CaptureIngestor?
+    let captureInterval: TimeInterval
     private var nextAssayRun: Date?
+    private var nextCaptureScan: Date?
     private var loop: Task<Void, Never>?
     private var wake: CheckedContinuation<Void, Never>?
 
     public static let defaultAssayInterval: TimeInterval = 60
+    public static let defaultCaptureInterval: TimeInterval = 30
 
     public init(platform: Platform, deployments: DeploymentService, assays: AssayService? = nil,
-                assayInterval: TimeInterval = defaultAssayInterval) {
+                assayInterval: TimeInterval = defaultAssayInterval, captures: CaptureIngestor? = nil,
+                captureInterval: TimeInterval = defaultCaptureInterval) {
         self.platform = platform
         self.deployments = deployments
         self.assays = assays
         self.assayInterval = max(0.1, assayInterval)
+        self.captures = captures
+        self.captureInterval = max(0.1, captureInterval)
     }
 
     public func start() {
@@ -46,6 +55,14 @@ public actor PeriodicScheduler {
                     nextAssayRun = platform.now().addingTimeInterval(assayInterval)
                 }
                 if let due = nextAssayRun, next.map({ due < $0 }) ?? true { next = due }
+            }
+            if let captures {
+                if nextCaptureScan.map({ $0 <= platform.now() }) ?? true {
+                    // In the background: ingesting files must not delay the deployments' slots.
+                    captures.startScan()
+                    nextCaptureScan = platform.now().addingTimeInterval(captureInterval)
+                }
+                if let due = nextCaptureScan, next.map({ due < $0 }) ?? true { next = due }
             }
             let now = platform.now()
             // Wake up at the next due slot, but at least every 30 s to see new deployments.

@@ -9,7 +9,8 @@ public protocol MonitoringStore: Sendable {
     func monitoredModel(workspaceID: String, partnerModelID: String) async throws -> MonitoredModel?
     /// Oldest first.
     func monitoredModels(workspaceID: String) async throws -> [MonitoredModel]
-    /// Removes the model with its inference records, batches and reference data.
+    /// Removes the model with its inference records, batches, reference data, capture bindings
+    /// and their ingestion records.
     func deleteMonitoredModel(id: String) async throws
 
     /// Which of `externalIDs` already name a record of the deployment (shadow results aside).

@@ -5,25 +5,26 @@ import Foundation
 public struct ObjectPath: Sendable, Hashable, CustomStringConvertible {
     public let value: String
 
-    public init(_ raw: String) throws(SlipwayError) {
-        guard !raw.isEmpty else { throw .badRequest("path_to_object must not be empty") }
-        guard raw.utf8.count <= 1024 else { throw .badRequest("path_to_object must be at most 1024 bytes") }
+    /// `field` names the value in error messages (the data-store API calls it `path_to_object`).
+    public init(_ raw: String, field: String = "path_to_object") throws(SlipwayError) {
+        guard !raw.isEmpty else { throw .badRequest("\(field) must not be empty") }
+        guard raw.utf8.count <= 1024 else { throw .badRequest("\(field) must be at most 1024 bytes") }
         guard !raw.hasPrefix("/") else {
-            throw .badRequest("path_to_object '\(NameRules.printable(raw))' must be relative (no leading '/')")
+            throw .badRequest("\(field) '\(NameRules.printable(raw))' must be relative (no leading '/')")
         }
         guard !raw.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\\" })
-        else { throw .badRequest("path_to_object must not contain control characters or '\\'") }
+        else { throw .badRequest("\(field) must not contain control characters or '\\'") }
         let segments = raw.split(separator: "/", omittingEmptySubsequences: false)
         for (index, segment) in segments.enumerated() {
             if segment == "." || segment == ".." {
-                throw .badRequest("path_to_object '\(NameRules.printable(raw))' must not contain '.' or '..' segments")
+                throw .badRequest("\(field) '\(NameRules.printable(raw))' must not contain '.' or '..' segments")
             }
             if segment.isEmpty && index != segments.count - 1 {
-                throw .badRequest("path_to_object '\(NameRules.printable(raw))' must not contain empty segments")
+                throw .badRequest("\(field) '\(NameRules.printable(raw))' must not contain empty segments")
             }
         }
         guard !raw.hasSuffix("/") else {
-            throw .badRequest("path_to_object '\(NameRules.printable(raw))' names a folder, not an object")
+            throw .badRequest("\(field) '\(NameRules.printable(raw))' names a folder, not an object")
         }
         value = raw
     }
@@ -31,10 +32,10 @@ public struct ObjectPath: Sendable, Hashable, CustomStringConvertible {
     public var description: String { value }
 
     /// Validates a folder prefix used for listings (may be empty, may end with `/`).
-    public static func validateFolder(_ raw: String) throws(SlipwayError) -> String {
+    public static func validateFolder(_ raw: String, field: String = "path_to_object") throws(SlipwayError) -> String {
         if raw.isEmpty { return "" }
         let trimmed = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
-        _ = try ObjectPath(trimmed)
+        _ = try ObjectPath(trimmed, field: field)
         return trimmed + "/"
     }
 

@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable {
     public var openRegistration = true
     /// How often the scheduler analyses the windows of active assays that have closed, in seconds.
     public var assayInterval: TimeInterval = PeriodicScheduler.defaultAssayInterval
+    /// How often bound capture folders are scanned for files not yet ingested, in seconds.
+    public var captureInterval: TimeInterval = PeriodicScheduler.defaultCaptureInterval
 
     /// Two per event loop thread (one per core): a handful of callers get the short path, a
     /// crowd spreads over every core.

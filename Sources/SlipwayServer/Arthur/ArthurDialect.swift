@@ -13,6 +13,9 @@ import SlipwayCore
 /// - Inferences: streaming JSON (`207` with per-record results), ground truth, files (Parquet
 ///   or a JSON array), batches, reference data, SageMaker Data Capture files, queries and drift.
 /// - Errors: `{"code": <status>, "message": "…", "request_id"}` (`+Errors`).
+/// - Slipway's extension, not part of Arthur's API: `models/{id}/capture_bindings` binds a
+///   data-store folder to the model so that capture files written there are ingested without
+///   a Lambda (`+CaptureBindings`).
 struct ArthurDialect: Dialect {
     let core: CoreServices
     let monitoring: MonitoringService
@@ -41,5 +44,6 @@ struct ArthurDialect: Dialect {
         registerInferences(api)
         registerFiles(api)
         registerQueries(api)
+        registerCaptureBindings(api)
     }
 }

@@ -505,5 +505,26 @@ enum Migrations {
             "CREATE INDEX inference_columns_feature ON inference_columns (pipeline_id, side, feature, element, last_time)",
         ], revert: ["DROP TABLE inference_columns", "DROP TABLE assay_results", "DROP TABLE assays"],
         rewrite: InferenceColumns.backfill),
+        // Data-store folders bound to monitored models, and one ingestion record per (binding,
+        // object path, object version) of the capture files written there: its primary key is
+        // what makes a file ingested once; the claim columns say which attempt holds it.
+        Migration(version: 19, name: "capture bindings", prepare: [
+            """
+            CREATE TABLE capture_bindings (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, model_id TEXT NOT NULL,
+                folder TEXT NOT NULL, created_by TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL,
+                UNIQUE (model_id, folder))
+            """,
+            "CREATE INDEX capture_bindings_workspace ON capture_bindings (workspace_id, created_at)",
+            """
+            CREATE TABLE capture_ingestions (binding_id TEXT NOT NULL, path TEXT NOT NULL, version TEXT NOT NULL,
+                workspace_id TEXT NOT NULL, model_id TEXT NOT NULL, size BIGINT NOT NULL, status TEXT NOT NULL,
+                success_count BIGINT NOT NULL, failure_count BIGINT NOT NULL, total_count BIGINT NOT NULL,
+                failures_json TEXT NOT NULL, attempts INTEGER NOT NULL, claim_token TEXT, claimed_until DOUBLE PRECISION,
+                created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (binding_id, path, version))
+            """,
+            "CREATE INDEX capture_ingestions_recent ON capture_ingestions (binding_id, updated_at)",
+            "CREATE INDEX capture_ingestions_model ON capture_ingestions (model_id)",
+        ], revert: ["DROP TABLE capture_ingestions", "DROP TABLE capture_bindings"]),
     ]
 }

@@ -47,6 +47,8 @@ extension SQLMetadataStore {
             try await db.raw("DELETE FROM monitoring_batches WHERE model_id = \(bind: id)").run()
             try await db.raw("DELETE FROM reference_rows WHERE model_id = \(bind: id)").run()
             try await db.raw("DELETE FROM reference_data_sets WHERE model_id = \(bind: id)").run()
+            try await db.raw("DELETE FROM capture_ingestions WHERE model_id = \(bind: id)").run()
+            try await db.raw("DELETE FROM capture_bindings WHERE model_id = \(bind: id)").run()
             try await db.raw("DELETE FROM monitored_models WHERE id = \(bind: id)").run()
         }
     }

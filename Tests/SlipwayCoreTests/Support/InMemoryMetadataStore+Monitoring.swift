@@ -44,6 +44,8 @@ extension InMemoryMetadataStore {
             state.monitoring.batches[id] = nil
             state.monitoring.referenceRows[id] = nil
             state.monitoring.referenceSets[id] = nil
+            state.captures.ingestions.removeAll { $0.modelID == id }
+            state.captures.bindings.removeAll { $0.modelID == id }
             state.monitoring.models.removeAll { $0.id == id }
         }
     }

@@ -58,6 +58,7 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         var catalogProfiles: [String: CatalogUserProfile] = [:]
         var tracking = TrackingTables()
         var monitoring = MonitoringTables()
+        var captures = CaptureTables()
         /// Source of the AUTOINCREMENT ids of log lines and list-metric batches.
         var nextRowID: Int = 1
         /// Bumped by every write, so a transaction can tell whether another write came between.

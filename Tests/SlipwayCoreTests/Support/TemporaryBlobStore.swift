@@ -10,6 +10,8 @@ import Synchronization
 final class TemporaryBlobStore: BlobStore, Sendable {
     let root: URL
     private let deleted = Mutex<[String]>([])
+    /// Whole-blob reads still to fail (`failNextReads`), as an unreachable object store would.
+    private let readFailures = Mutex(0)
 
     init() {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-blobs-\(UUID().uuidString)")
@@ -18,6 +20,11 @@ final class TemporaryBlobStore: BlobStore, Sendable {
 
     deinit {
         try? FileManager.default.removeItem(at: root)
+    }
+
+    /// Makes the next `count` whole-blob reads throw.
+    func failNextReads(_ count: Int) {
+        readFailures.withLock { $0 = count }
     }
 
     /// Keys passed to `delete`, in order (whether or not the blob existed).
@@ -82,6 +89,12 @@ final class TemporaryBlobStore: BlobStore, Sendable {
     }
 
     func read(_ key: String) async throws -> BlobContent? {
+        let fails = readFailures.withLock { remaining -> Bool in
+            guard remaining > 0 else { return false }
+            remaining -= 1
+            return true
+        }
+        if fails { throw SlipwayError(.unavailable, "the object store is unreachable") }
         guard let data = data(key) else { return nil }
         return BlobContent(size: Int64(data.count), chunks: AsyncThrowingStream { continuation in
             continuation.yield(data)
