@@ -147,6 +147,13 @@ def api(server, admin_key) -> Arthur:
 
 
 @pytest.fixture(scope="session")
+def connection(server, admin_key):
+    """The `arthurai` SDK's client, signed in with the admin's key."""
+    from arthurai import ArthurAI
+    return ArthurAI(url=server.base_url, access_key=admin_key, allow_insecure=True)
+
+
+@pytest.fixture(scope="session")
 def ingest_key(server) -> str:
     """An ingestion-only key of the admin in the default workspace."""
     return cli(server, "token", "create", "--scope", "ingest")

@@ -3,29 +3,11 @@ async provisioning, then `Ready`), `get_model` by partner id, streaming `send_in
 `update_inference_ground_truths`, batch models' batches, and `send_bulk_inferences` with the
 Parquet files the SDK writes."""
 
-import uuid
-
 import pandas as pd
 import pytest
-from arthurai import ArthurAI
-from arthurai.common.constants import InputType, OutputType, Stage, ValueType
+from arthurai.common.constants import Stage
 
-
-@pytest.fixture(scope="module")
-def connection(server, admin_key) -> ArthurAI:
-    return ArthurAI(url=server.base_url, access_key=admin_key, allow_insecure=True)
-
-
-def new_model(connection: ArthurAI, *, is_batch: bool = False):
-    model = connection.model(partner_model_id=f"credit-{uuid.uuid4().hex[:8]}", display_name="Credit risk",
-                             input_type=InputType.Tabular, output_type=OutputType.Regression, is_batch=is_batch)
-    model.add_attribute(name="age", value_type=ValueType.Integer, stage=Stage.ModelPipelineInput, position=0)
-    model.add_attribute(name="income", value_type=ValueType.Float, stage=Stage.ModelPipelineInput, position=1)
-    model.add_attribute(name="region", value_type=ValueType.String, stage=Stage.NonInputData, categorical=True,
-                        categories=["north", "south"])
-    model.add_regression_output_attributes({"risk": "defaulted"}, value_type=ValueType.Float)
-    model.save()
-    return model
+from arthur_models import new_model
 
 
 def test_the_sdk_finds_its_organisation_and_creates_a_ready_model(connection, api):

@@ -8,7 +8,6 @@ the same records, using the reference's quantile rule (§11.4)."""
 import datetime
 import io
 import json
-import math
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import requests
 from models_helpers import Client, dense_onnx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from drift_reference import reference_psi  # noqa: E402
 from slipway_server import database_for, server_binary  # noqa: E402
 
 DAY_MS = 86_400_000
@@ -66,36 +66,6 @@ def assay_body(pipeline_id: int, workspace_id: int, assay_id=None) -> dict:
     if assay_id is not None:
         body["id"] = assay_id
     return body
-
-
-def reference_psi(baseline: np.ndarray, window: np.ndarray, bins: int = 5) -> "tuple[float, list]":
-    """PSI as §11.4 derives it: edges are baseline order statistics X(round(n·j/k)), bins
-    (e[j-1], e[j]] with bin 1 closed on the left, outlier bins, 0.005 for empty bins."""
-    ordered = np.sort(baseline)
-    n = len(ordered)
-    edges = [ordered[0]] + [ordered[int(round(n * j / bins)) - 1] for j in range(1, bins + 1)]
-
-    def counts(values):
-        result = [0] * (bins + 2)
-        for x in values:
-            if x < edges[0]:
-                result[0] += 1
-            elif x > edges[bins]:
-                result[bins + 1] += 1
-            else:
-                result[max(1, int(np.searchsorted(edges, x, side="left")))] += 1
-        return result
-
-    b, w = counts(baseline), counts(window)
-    scores = []
-    for bc, wc in zip(b, w):
-        bd, wd = bc / len(baseline), wc / len(window)
-        if bd == 0 and wd == 0:
-            scores.append(0.0)
-            continue
-        bd, wd = bd or 0.005, wd or 0.005
-        scores.append((wd - bd) * math.log(wd / bd))
-    return sum(scores), scores
 
 
 @pytest.fixture(scope="module")
@@ -186,6 +156,12 @@ def test_flow6_assays(client, drift):
     assert [r["score"] for r in stored] == [r["score"] for r in interactive]
     assert len({r["id"] for r in stored}) == 30 and all(isinstance(r["id"], int) for r in stored)
     assert sum(r["status"] == "Alert" for r in stored) == len(SHIFTED_DAYS)
+    alerts = client.post("assays/get_alerts", {"workspace_id": workspace_id}).json()
+    mine = [a for a in alerts if a["assay_id"] == assay_id]
+    assert sorted(a["id"] for a in mine) == sorted(r["id"] for r in stored if r["status"] == "Alert")
+    assert all(a["score"] >= a["alert_threshold"] for a in mine)
+    assert [a["analyzed_at"] for a in alerts] == sorted((a["analyzed_at"] for a in alerts), reverse=True)
+    assert client.post("assays/get_alerts", {"workspace_id": workspace_id, "limit": 0}).status_code == 400
     time.sleep(2.5)
     assert len(client.post("assays/get_results", {"assay_id": assay_id, "limit": 100}).json()) == 30
 
@@ -298,6 +274,7 @@ def test_assays_of_another_workspace_are_not_visible(client, drift, APIURL, TOKE
     for path, payload in [("assays/create", body), ("assays/list", {"pipeline_id": drift["pipeline_id"]}),
                           ("assays/run_interactive", body),
                           ("assays/get_baseline", {"workspace_id": drift["workspace_id"], "pipeline_name": "housepricepipe"}),
+                          ("assays/get_alerts", {"workspace_id": drift["workspace_id"]}),
                           ("pipelines/import_logs", {"workspace_id": drift["workspace_id"], "pipeline_id": "housepricepipe",
                                                      "model_name": "housepricemodel", "records": records(range(1))})]:
         response = requests.post(f"{APIURL}/v1/api/{path}", json=payload, headers=bearer(token))

@@ -148,6 +148,9 @@ enum WallarooAPIDocs {
             summary: "Stored results of an assay's scheduled runs, oldest window first",
             fields: [Field("assay_id", "integer", true), Field("start", "string"), Field("end", "string"),
                      Field("limit", "integer"), Field("pipeline_id", "integer")]),
+        "/v1/api/assays/get_alerts": Operation(
+            summary: "Slipway: scheduled results at or above their alert threshold in a workspace, newest first",
+            fields: [Field("workspace_id", "integer", true), Field("limit", "integer")]),
         "/v1/api/assays/summarize": Operation(summary: "Summary and bins of a list of values",
                                               fields: [Field("summarizer", "object", true), Field("values", "array", true)]),
     ]

@@ -3,8 +3,10 @@ import Hummingbird
 import SlipwayCore
 
 /// `POST /v1/api/assays/create|list|set_active|run_interactive_baseline|get_baseline|
-/// run_interactive|get_results|summarize` (protocol reference §11). Assays and their results
-/// are named by numbers; every call is limited to the caller's workspaces.
+/// run_interactive|get_results|summarize` (protocol reference §11), and Slipway's
+/// `get_alerts`: the scheduled results at or above their alert threshold in a workspace,
+/// newest first, in `get_results`' shape. Assays and their results are named by numbers;
+/// every call is limited to the caller's workspaces.
 extension WallarooDialect {
     struct AssayListBody: Decodable {
         var pipeline_id: Int
@@ -30,6 +32,11 @@ extension WallarooDialect {
         var end: String?
         var limit: Int?
         var pipeline_id: Int?
+    }
+
+    struct AlertsBody: Decodable {
+        var workspace_id: FlexibleInt
+        var limit: Int?
     }
 
     struct SummarizeBody: Decodable {
@@ -101,6 +108,21 @@ extension WallarooDialect {
             let numbers = try await core.numbers.numbers(of: .assayResult, ids: results.compactMap(\.id))
             return JSONResponse.make(JSONValue.array(results.map {
                 WallarooAssayPresenter.result($0, number: $0.id.flatMap { numbers[$0] }, assayNumber: body.assay_id)
+            }))
+        }
+        api.post("assays/get_alerts") { request, context -> Response in
+            let user = try context.wallarooUser()
+            let body = try await request.wallarooBody(AlertsBody.self)
+            let (workspace, _) = try await accounts.workspace(number: body.workspace_id.value, visibleTo: user)
+            let limit = body.limit ?? 100
+            guard (1...AssayService.maximumResultsPage).contains(limit) else {
+                throw SlipwayError.badRequest("'limit' must be between 1 and \(AssayService.maximumResultsPage)")
+            }
+            let alerts = try await core.assays.alerts(workspaceID: workspace.id, limit: limit)
+            let resultNumbers = try await core.numbers.numbers(of: .assayResult, ids: alerts.compactMap(\.id))
+            let assayNumbers = try await core.numbers.numbers(of: .assay, ids: Array(Set(alerts.map(\.assayID))))
+            return JSONResponse.make(JSONValue.array(alerts.map {
+                WallarooAssayPresenter.result($0, number: $0.id.flatMap { resultNumbers[$0] }, assayNumber: assayNumbers[$0.assayID] ?? 0)
             }))
         }
         api.post("assays/get_baseline") { request, context -> Response in
