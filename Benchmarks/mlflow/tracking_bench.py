@@ -27,7 +27,8 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "Tests" / "support"))
 
 
-def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 600) -> None:
+    """Start-up is not timed; `mlflow server` takes over a minute to start on a loaded machine."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         if process.poll() is not None:

@@ -114,7 +114,7 @@ extension SemanticDescription {
     }
 
     static func dateTime(_ date: Date) -> JSONValue {
-        .object(["@value": .string(ISO8601DateFormatter().string(from: date)), "@type": .string("xsd:dateTime")])
+        .object(["@value": .string(RFC3339Time.string(from: date)), "@type": .string("xsd:dateTime")])
     }
 
     /// Name/value pairs as nodes of their own (`rdfs:label`, `slipway:value`).

@@ -190,6 +190,6 @@ public struct AssayService: Sendable {
     }
 
     static func stamp(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
+        RFC3339Time.string(from: date)
     }
 }

@@ -99,7 +99,7 @@ public actor PeriodicScheduler {
         guard (try? await platform.store.claimScheduleSlot(id: deployment.id, previous: previous, slot: slot)) == true else {
             return
         }
-        let stamp = ISO8601DateFormatter().string(from: slot)
+        let stamp = RFC3339Time.string(from: slot)
         if coalesced > 0 {
             await deployments.log(deployment, "\(coalesced + 1) scheduled runs were missed while the server was down; "
                 + "running once now for \(stamp)")

@@ -76,23 +76,6 @@ struct ArthurFields {
 /// ISO 8601 times as Python writes them (`isoformat()`: microseconds, `+00:00`, or no zone).
 enum ArthurTime {
     static func parse(_ text: String) -> Date? {
-        var value = text.trimmingCharacters(in: .whitespaces)
-        if value.contains(" "), !value.contains("T") { value = value.replacingOccurrences(of: " ", with: "T") }
-        // Keep at most milliseconds of a fraction (ISO8601DateFormatter reads no more).
-        if let dot = value.firstIndex(of: ".") {
-            let digits = value[value.index(after: dot)...].prefix { $0.isNumber }
-            let end = value.index(value.index(after: dot), offsetBy: digits.count)
-            let fraction = Double("0." + digits) ?? 0
-            let base = String(value[..<dot]) + String(value[end...])
-            return parse(whole: base).map { $0.addingTimeInterval(fraction) }
-        }
-        return parse(whole: value)
-    }
-
-    private static func parse(whole text: String) -> Date? {
-        let hasZone = text.hasSuffix("Z") || text.range(of: #"[+-]\d\d:?\d\d$"#, options: .regularExpression) != nil
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: hasZone ? text : text + "Z")
+        RFC3339Time.date(assumingUTC: text.trimmingCharacters(in: .whitespaces))
     }
 }

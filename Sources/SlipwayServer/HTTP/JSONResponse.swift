@@ -22,11 +22,7 @@ enum JSONResponse {
 
 extension Date {
     /// `2026-01-31T12:00:00.000Z`
-    var iso8601: String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: self)
-    }
+    var iso8601: String { RFC3339Time.string(from: self, fractionDigits: 3) }
 
     var json: JSONValue { .string(iso8601) }
 }

@@ -94,9 +94,7 @@ enum WallarooAssayPresenter {
 
     /// `2023-01-02T05:00:00Z`.
     static func seconds(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        RFC3339Time.string(from: date)
     }
 
     /// `2023-05-19T17:26:59.664583293Z` (nine fraction digits).

@@ -178,12 +178,7 @@ extension WallarooDialect {
 
     /// An RFC 3339 time; a time without an offset is UTC (what Python's naive `isoformat()` gives).
     static func time(_ text: String, field: String) throws -> Date {
-        let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return date }
-            if let date = formatter.date(from: text + "Z") { return date }
-        }
+        if let date = RFC3339Time.date(assumingUTC: text) { return date }
         throw SlipwayError.badRequest("'\(field)' must be an RFC 3339 time such as 2023-05-18T12:00:00+00:00")
     }
 }

@@ -37,4 +37,32 @@ struct RFC3339TimeTests {
     func refusesWhatIsNotAZonedDateTime(_ text: String) {
         #expect(RFC3339Time.date(from: text) == nil, "\(text)")
     }
+
+    @Test func writesWhatFoundationWrites() {
+        let seconds = ISO8601DateFormatter()
+        seconds.formatOptions = [.withInternetDateTime]
+        let millis = ISO8601DateFormatter()
+        millis.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var generator = SystemRandomNumberGenerator()
+        var instants: [TimeInterval] = [0, -1, 951_868_799, 4_102_444_800, -2_208_988_800.5, 1_709_287_200.25]
+        for _ in 0..<500 { instants.append(Double(Int64.random(in: -4_000_000_000...8_000_000_000, using: &generator))) }
+        for instant in instants {
+            let date = Date(timeIntervalSince1970: instant)
+            #expect(RFC3339Time.string(from: date) == seconds.string(from: date), "\(instant)")
+            if instant == instant.rounded() || instant == 1_709_287_200.25 || instant == -2_208_988_800.5 {
+                #expect(RFC3339Time.string(from: date, fractionDigits: 3) == millis.string(from: date), "\(instant)")
+            }
+            #expect(RFC3339Time.date(from: RFC3339Time.string(from: date)) == Date(timeIntervalSince1970: instant.rounded(.down)))
+        }
+        #expect(RFC3339Time.string(from: Date(timeIntervalSince1970: 1.999_999_999_9), fractionDigits: 9) == "1970-01-01T00:00:01.999999999Z")
+        #expect(RFC3339Time.string(from: Date(timeIntervalSince1970: 1_709_287_200.25), fractionDigits: 6)
+            == "2024-03-01T10:00:00.250000Z")
+    }
+
+    @Test func readsZonelessTimesAsUTCOnlyWhenAsked() {
+        #expect(RFC3339Time.date(from: "2024-03-01T10:00:00.5") == nil)
+        #expect(RFC3339Time.date(assumingUTC: "2024-03-01T10:00:00.5")?.timeIntervalSince1970 == 1_709_287_200.5)
+        #expect(RFC3339Time.date(assumingUTC: "2024-03-01T12:00:00+02:00")?.timeIntervalSince1970 == 1_709_287_200)
+        #expect(RFC3339Time.date(assumingUTC: "2024-03-01") == nil)
+    }
 }
