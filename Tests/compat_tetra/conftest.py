@@ -20,31 +20,11 @@ from pathlib import Path
 import pytest
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from tetra_helpers import ORG, Tetra  # noqa: E402
+
 from slipway_server import SERVERS, Server, database_for, server_binary, session_root, session_server  # noqa: E402
-
-ORG = "training-sspdemo"
-
-
-class Tetra:
-    """A small client of the TetraScience API with ts-sdk's headers."""
-
-    def __init__(self, base_url: str, token: "str | None", org: "str | None" = ORG):
-        self.base_url = base_url
-        self.token = token
-        self.org = org
-
-    def call(self, method: str, path: str, *, token: "str | None | bool" = True, org: "str | None | bool" = True,
-             header: str = "ts-auth-token", **kwargs) -> requests.Response:
-        headers = dict(kwargs.pop("headers", {}))
-        chosen = self.token if token is True else token
-        if chosen:
-            headers[header] = f"Bearer {chosen}" if header == "Authorization" else chosen
-        slug = self.org if org is True else org
-        if slug:
-            headers["x-org-slug"] = slug
-        return requests.request(method, self.base_url + "/v1" + path, headers=headers, timeout=60, **kwargs)
-
 
 class Admin:
     """Runs `slipway` administration commands on the session server's data dir (and database)."""

@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from conftest import ORG, Tetra
+from tetra_helpers import ORG, Tetra
 
 API_KEY = "kaggle-5d41402abc4b2a76b9719d911017c592"
 CLI_SECRET = "cli-secret-7f2b9e1c4d6a8b0e3f5a"

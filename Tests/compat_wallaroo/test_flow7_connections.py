@@ -4,6 +4,8 @@ remove_from_workspace (204), delete (204; refused while attached). `details` are
 every answer (contracts: at most the last four characters of each value) and the private
 values appear in no answer and no server log line."""
 
+from datetime import datetime, timedelta, timezone
+
 import requests
 
 from wallaroo_helpers import bearer, user_token
@@ -65,7 +67,8 @@ def test_flow7_connections(TOKENURL, APIURL, creds, server):
     connection = listed[0]
     assert connection["name"] == connection_name and connection["type"] == "BIGQUERY"
     assert connection["workspace_names"] == ["bigqueryapiworkspace"]
-    assert connection["created_at"].endswith("Z")
+    created_at = datetime.fromisoformat(connection["created_at"].replace("Z", "+00:00"))
+    assert created_at.tzinfo is not None and abs(datetime.now(timezone.utc) - created_at) < timedelta(minutes=10)
     assert set(connection["details"]) == set(details)
     for key, value in details.items():
         assert connection["details"][key] == masked(value), key
