@@ -31,6 +31,12 @@ public struct DataDirectory: Sendable {
         }
     }
 
+    /// The key `SecretSealer` seals secrets with (endpoint tokens, workspace secrets, connection
+    /// details): a file of the data directory, apart from the database (mode 0600).
+    public func sealingKey() throws -> Data {
+        try secret(named: "endpoint-tokens.key")
+    }
+
     /// A random 32-byte key kept in `name` (mode 0600), created on first use.
     public func secret(named name: String) throws -> Data {
         let file = root.appendingPathComponent(name)

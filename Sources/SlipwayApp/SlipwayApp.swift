@@ -43,7 +43,7 @@ public struct SlipwayApp: Sendable {
         launcher.removeLeftovers()
         let residents = SubprocessResidentPool(runsRoot: directory.runs, workerPythonPath: workerPath, blobs: blobs,
                                                logger: logger)
-        let sealer = SecretSealer(key: try directory.secret(named: "endpoint-tokens.key"))
+        let sealer = SecretSealer(key: try directory.sealingKey())
         let platform = Platform(
             store: store, blobs: blobs, bundles: bundles, environments: environments, launcher: launcher,
             residents: residents, sealer: sealer,

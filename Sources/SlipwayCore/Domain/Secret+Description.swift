@@ -10,7 +10,8 @@ extension Secret: CustomStringConvertible, CustomDebugStringConvertible, CustomR
     /// `dump` and debuggers see the metadata, not the sealed bytes.
     public var customMirror: Mirror {
         Mirror(self, children: ["id": id, "workspaceID": workspaceID, "name": name, "keyID": keyID,
-                                "sealedByteCount": sealedValue.count, "createdAt": createdAt, "updatedAt": updatedAt],
+                                "sealedByteCount": sealedValue.count, "createdAt": createdAt, "updatedAt": updatedAt,
+                                "version": version, "updatedBy": updatedBy as Any],
                displayStyle: .struct)
     }
 }

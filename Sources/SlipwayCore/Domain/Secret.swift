@@ -14,9 +14,13 @@ public struct Secret: Sendable, Equatable, Codable {
     public var keyID: String
     public var createdAt: Date
     public var updatedAt: Date
+    /// 1 when created, one more at every replacement of the value (how often it was edited).
+    public var version: Int
+    /// The user who last set the value; nil when set by an administration command.
+    public var updatedBy: String?
 
     public init(id: String, workspaceID: String, name: String, sealedValue: Data, keyID: String, createdAt: Date,
-                updatedAt: Date? = nil) {
+                updatedAt: Date? = nil, version: Int = 1, updatedBy: String? = nil) {
         self.id = id
         self.workspaceID = workspaceID
         self.name = name
@@ -24,23 +28,34 @@ public struct Secret: Sendable, Equatable, Codable {
         self.keyID = keyID
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
+        self.version = version
+        self.updatedBy = updatedBy
+    }
+
+    /// Largest value accepted, in UTF-8 bytes.
+    public static let maximumValueBytes = 16 * 1024
+
+    /// What the sealed value is bound to (`SecretSealer.seal(_:boundTo:)`): a sealed value
+    /// copied to another secret or workspace does not open.
+    public static func sealingContext(workspaceID: String, name: String) -> String {
+        "secret\u{0}\(workspaceID)\u{0}\(name)"
+    }
+
+    /// A value is 1 to ``maximumValueBytes`` bytes without NUL. The message never quotes it.
+    public static func validateValue(_ value: String, name: String) throws(SlipwayError) {
+        guard !value.isEmpty else { throw .badRequest("the value of secret '\(name)' must not be empty") }
+        guard value.utf8.count <= maximumValueBytes else {
+            throw .tooLarge("the value of secret '\(name)' must be at most \(maximumValueBytes) bytes")
+        }
+        guard !value.utf8.contains(0) else { throw .badRequest("the value of secret '\(name)' must not contain NUL characters") }
     }
 
     /// What to record instead of the value.
     public var reference: SecretReference { SecretReference(name: name) }
 
-    /// 1–128 characters: letters, digits, `_`, `-` and `.`, starting with a letter or digit.
+    /// 1–128 characters: letters, digits, `_`, `-` and `.`, starting with a letter or digit
+    /// (``NameRules/validateKeyName(_:kind:)``).
     public static func validateName(_ name: String) throws(SlipwayError) {
-        let bytes = Array(name.utf8)
-        func isAlphanumeric(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-        }
-        guard (1...128).contains(bytes.count), isAlphanumeric(bytes[0]),
-              bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
-        else {
-            throw .badRequest("secret name '\(NameRules.printable(name))' is invalid: use 1 to 128 letters, digits, "
-                + "'_', '-' and '.', starting with a letter or digit")
-        }
+        try NameRules.validateKeyName(name, kind: "secret")
     }
 }

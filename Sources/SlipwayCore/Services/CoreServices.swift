@@ -19,6 +19,10 @@ public struct CoreServices: Sendable {
     public let numbers: NumberingService
     public let tracking: TrackingService
     public let registries: RegistryConnectionService
+    /// Workspace secrets (sealed) and shared settings (plain), and connections to external systems.
+    public let secrets: SecretService
+    public let settings: SettingService
+    public let connections: ConnectionService
     public let catalog: AssetCatalogService
     /// Models served elsewhere whose inferences are recorded and watched.
     public let monitoring: MonitoringService
@@ -56,6 +60,9 @@ public struct CoreServices: Sendable {
         registries = RegistryConnectionService(
             platform: platform, models: models, artifacts: artifacts,
             folders: ModelFolderImporter(platform: platform, runs: local, artifacts: artifacts, registry: models))
+        secrets = SecretService(platform: platform)
+        settings = SettingService(store: platform.store, now: platform.now)
+        connections = ConnectionService(platform: platform, secrets: secrets)
         catalog = AssetCatalogService(store: platform.store, accounts: accounts,
                                       trackedRuns: TrackedRunSources(local: trackedRuns.local ?? local, remote: trackedRuns.remote))
     }

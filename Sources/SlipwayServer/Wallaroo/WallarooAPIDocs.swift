@@ -96,6 +96,25 @@ enum WallarooAPIDocs {
                      Field("visibility", "string", true), Field("workspace_id", "integer", true),
                      Field("conversion", "object", true, "framework, python_version, requirements"),
                      Field("input_schema", "string", false), Field("output_schema", "string", false)]),
+        "/v1/api/connections/create": Operation(
+            summary: "Create a connection to an external data source, attached to no workspace (details sealed at rest)",
+            fields: [Field("name", "string", true, "lowercase letters, digits and '-', unique on the server"),
+                     Field("type", "string", true, "free text, e.g. BIGQUERY"),
+                     Field("details", "object", true, "settings and credentials; a value may be {\"$secret\": \"<name>\"}")]),
+        "/v1/api/connections/add_to_workspace": Operation(
+            summary: "Attach a connection to a workspace; answers the attachment's id",
+            fields: [Field("workspace_id", "integer", true), Field("connection_id", "string", true)]),
+        "/v1/api/connections/list": Operation(summary: "The connections attached to a workspace, details masked",
+                                              fields: [Field("workspace_id", "integer", true)]),
+        "/v1/api/connections/get": Operation(summary: "One connection by name, details masked",
+                                             fields: [Field("name", "string", true)]),
+        "/v1/api/connections/get_by_id": Operation(summary: "One connection by id (or name), details masked",
+                                                   fields: [Field("id", "string", true)]),
+        "/v1/api/connections/remove_from_workspace": Operation(
+            summary: "Detach a connection from a workspace (204)",
+            fields: [Field("workspace_id", "integer", true), Field("connection_id", "string", true)]),
+        "/v1/api/connections/delete": Operation(summary: "Delete a connection attached to no workspace (204; 409 while attached)",
+                                                fields: [Field("name", "string", true)]),
         "/v1/api/pipelines/create": Operation(
             summary: "Create a pipeline, or a new version of it (ModelInference, RandomSplit, ShadowDeploy steps)",
             fields: [Field("pipeline_id", "string", true, "pipeline name"), Field("workspace_id", "integer", true),

@@ -526,5 +526,39 @@ enum Migrations {
             "CREATE INDEX capture_ingestions_recent ON capture_ingestions (binding_id, updated_at)",
             "CREATE INDEX capture_ingestions_model ON capture_ingestions (model_id)",
         ], revert: ["DROP TABLE capture_ingestions", "DROP TABLE capture_bindings"]),
+        // Shared settings (plain values) and secrets (sealed values with the id of the key that
+        // sealed them) of each workspace, unique per (workspace, name), listed by name; and
+        // connections to external systems (names unique on the server, details sealed) with one
+        // row per attachment to a workspace, the attachment having an id of its own.
+        Migration(version: 22, name: "shared settings, secrets and connections", prepare: [
+            MigrationStatement(sqlite: """
+                CREATE TABLE shared_settings (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, name TEXT NOT NULL,
+                    value TEXT NOT NULL, version BIGINT NOT NULL, updated_by TEXT, created_at DOUBLE PRECISION NOT NULL,
+                    updated_at DOUBLE PRECISION NOT NULL, UNIQUE (workspace_id, name))
+                """, postgres: """
+                CREATE TABLE shared_settings (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, name TEXT COLLATE "C" NOT NULL,
+                    value TEXT NOT NULL, version BIGINT NOT NULL, updated_by TEXT, created_at DOUBLE PRECISION NOT NULL,
+                    updated_at DOUBLE PRECISION NOT NULL, UNIQUE (workspace_id, name))
+                """),
+            MigrationStatement(sqlite: """
+                CREATE TABLE secrets (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, name TEXT NOT NULL,
+                    sealed_value TEXT NOT NULL, key_id TEXT NOT NULL, version BIGINT NOT NULL, updated_by TEXT,
+                    created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL, UNIQUE (workspace_id, name))
+                """, postgres: """
+                CREATE TABLE secrets (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, name TEXT COLLATE "C" NOT NULL,
+                    sealed_value TEXT NOT NULL, key_id TEXT NOT NULL, version BIGINT NOT NULL, updated_by TEXT,
+                    created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL, UNIQUE (workspace_id, name))
+                """),
+            """
+            CREATE TABLE connections (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
+                sealed_details TEXT NOT NULL, key_id TEXT NOT NULL, created_by TEXT NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL)
+            """,
+            """
+            CREATE TABLE connection_workspaces (id TEXT NOT NULL UNIQUE, connection_id TEXT NOT NULL,
+                workspace_id TEXT NOT NULL, attached_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (connection_id, workspace_id))
+            """,
+            "CREATE INDEX connection_workspaces_by_workspace ON connection_workspaces (workspace_id, attached_at)",
+        ], revert: ["DROP TABLE connection_workspaces", "DROP TABLE connections", "DROP TABLE secrets", "DROP TABLE shared_settings"]),
     ]
 }

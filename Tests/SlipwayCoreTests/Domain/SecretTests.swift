@@ -74,29 +74,45 @@ struct SecretTests {
 
     @Test func connectionRules() throws {
         let details: JSONValue = .object(["host": .string("db"), "port": .number(5432), "password": SecretReference(name: "pw").json])
-        let connection = Connection(id: "c1", name: "warehouse", type: .postgresql, details: details,
-                                    workspaceIDs: ["w2", "w1", "w2"], createdAt: Self.t0)
-        try connection.validate()
+        let connection = Connection(id: "c1", name: "warehouse", type: .postgresql, sealedDetails: "c2VhbGVk", keyID: "k1",
+                                    createdBy: "u1", workspaceIDs: ["w2", "w1", "w2"], createdAt: Self.t0)
+        try Connection.validateName(connection.name)
+        #expect(try Connection.validateDetails(details) == [SecretReference(name: "pw")])
         #expect(connection.workspaceIDs == ["w1", "w2"])
-        #expect(connection.secretReferences == [SecretReference(name: "pw")])
-        let decoded = try JSONDecoder().decode(Connection.self, from: JSONEncoder().encode(connection))
-        #expect(decoded == connection)
+        #expect(connection.updatedAt == Self.t0)
+        var dumped = ""
+        dump(connection, to: &dumped)
+        for text in [connection.description, String(reflecting: connection), dumped] {
+            #expect(!text.contains("c2VhbGVk"), "\(text)")
+        }
 
-        var bad = connection
-        bad.name = "Warehouse"
-        expectBadRequest("connection name") { try bad.validate() }
-        bad = connection
-        bad.details = .array([])
-        expectBadRequest("JSON object") { try bad.validate() }
-        bad.details = .object(["secret": .object(["$secret": .null])])
-        expectBadRequest("secret reference") { try bad.validate() }
-        bad.details = .object(["blob": .string(String(repeating: "x", count: Connection.maximumDetailsBytes))])
+        expectBadRequest("connection name") { try Connection.validateName("Warehouse") }
+        expectBadRequest("JSON object") { try Connection.validateDetails(.array([])) }
+        expectBadRequest("secret reference") { try Connection.validateDetails(.object(["secret": .object(["$secret": .null])])) }
         do {
-            try bad.validate()
+            try Connection.validateDetails(.object(["blob": .string(String(repeating: "x", count: Connection.maximumDetailsBytes))]))
             Issue.record("oversized details accepted")
         } catch {
             #expect(error.kind == .payloadTooLarge)
         }
+    }
+
+    @Test func maskedDetailsKeepTheShapeAndAtMostTheLastFourCharacters() {
+        let details: JSONValue = .object([
+            "password": .string("correct-horse-battery"), "user": .string("bob"), "port": .number(5432),
+            "tls": .bool(true), "none": .null, "key": SecretReference(name: "api").json,
+            "nested": .object(["token": .string("tok_0123456789abcdef")]), "hosts": .array([.string("a.example.internal")]),
+        ])
+        let masked = Connection.masked(details)
+        #expect(masked["password"] == .string("****tery"))
+        #expect(masked["user"] == .string("****"))
+        #expect(masked["port"] == .string("****"))
+        #expect(masked["tls"] == .string("****"))
+        #expect(masked["none"] == .null)
+        #expect(masked["key"] == SecretReference(name: "api").json)
+        #expect(masked["nested"]?["token"] == .string("****cdef"))
+        #expect(masked["hosts"] == .array([.string("****rnal")]))
+        #expect(!masked.jsonString().contains("correct-horse") && !masked.jsonString().contains("0123456789"))
     }
 
     @Test func connectionTypesRoundTripExactly() throws {

@@ -59,6 +59,10 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         var tracking = TrackingTables()
         var monitoring = MonitoringTables()
         var captures = CaptureTables()
+        var sharedSettings: [SharedSetting] = []
+        var secrets: [Secret] = []
+        var connections: [Connection] = []
+        var connectionAttachments: [ConnectionAttachment] = []
         /// Source of the AUTOINCREMENT ids of log lines and list-metric batches.
         var nextRowID: Int = 1
         /// Bumped by every write, so a transaction can tell whether another write came between.

@@ -1,0 +1,123 @@
+import Foundation
+import SlipwayCore
+
+/// The OpenAPI document of the TetraScience routes, served at `/v1/tetrascience/docs` (HTML)
+/// and `/v1/tetrascience/docs/openapi.json`. Its paths are read from the router after the
+/// dialect registered its routes, so a route cannot be served unlisted; what each takes and
+/// answers is in `operations` (a server test keeps the table complete).
+enum TetraScienceAPIDocs {
+    struct Operation {
+        var summary: String
+        /// The JSON body's fields (name → about), none for routes without a body.
+        var body: [(name: String, about: String)] = []
+        /// The success status and what it carries.
+        var answer: (status: Int, about: String)
+    }
+
+    static let settingShape = "{id, name, type: \"setting\", value, version, createdAt, updatedAt, lastModifiedBy}"
+    static let secretShape = "{id, name, type: \"secret\", version, createdAt, updatedAt, lastModifiedBy} (never the value)"
+
+    /// Keyed by "METHOD path".
+    static let operations: [String: Operation] = [
+        "GET /v1/sharedsettings": Operation(summary: "The organization's shared settings, by name",
+                                            answer: (200, "[\(settingShape)]")),
+        "POST /v1/sharedsettings": Operation(
+            summary: "Create a shared setting, or replace the value of the one of that name",
+            body: [("name", "1-128 letters, digits, '_', '-', '.'"), ("value", "string, at most 32 KiB")],
+            answer: (201, "\(settingShape) (200 when an existing value was replaced)")),
+        "GET /v1/sharedsettings/{name}": Operation(summary: "One shared setting", answer: (200, settingShape)),
+        "PUT /v1/sharedsettings/{name}": Operation(summary: "Create or replace the shared setting named in the path",
+                                                   body: [("value", "string, at most 32 KiB")],
+                                                   answer: (200, "\(settingShape) (201 when created)")),
+        "DELETE /v1/sharedsettings/{name}": Operation(summary: "Delete a shared setting", answer: (204, "no body")),
+        "GET /v1/secrets": Operation(summary: "The organization's secrets, by name, without their values",
+                                     answer: (200, "[\(secretShape)]")),
+        "POST /v1/secrets": Operation(
+            summary: "Create a secret, or replace the value of the one of that name (sealed at rest, never returned)",
+            body: [("name", "1-128 letters, digits, '_', '-', '.'"), ("value", "string, at most 16 KiB")],
+            answer: (201, "\(secretShape) (200 when an existing value was replaced)")),
+        "GET /v1/secrets/{name}": Operation(summary: "One secret, without its value", answer: (200, secretShape)),
+        "PUT /v1/secrets/{name}": Operation(summary: "Create or replace the secret named in the path",
+                                            body: [("value", "string, at most 16 KiB")],
+                                            answer: (200, "\(secretShape) (201 when created)")),
+        "DELETE /v1/secrets/{name}": Operation(summary: "Delete a secret", answer: (204, "no body")),
+    ]
+
+    static let errorShape = "{\"statusCode\": <status>, \"error\": \"<reason>\", \"message\": \"…\", \"requestId\"}"
+
+    /// `:name` path parameters written as OpenAPI's `{name}`.
+    static func openAPIPath(_ path: String) -> String {
+        "/" + path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+    }
+
+    static func document(routes: [(method: String, path: String)]) -> JSONValue {
+        var paths: [String: JSONValue] = [:]
+        for route in routes {
+            let path = openAPIPath(route.path)
+            guard TetraScienceDialect.pathPrefixes.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) else { continue }
+            let operation = operations["\(route.method) \(path)"]
+            var entry: [String: JSONValue] = [
+                "summary": .string(operation?.summary ?? "(not described)"),
+                "responses": .object([
+                    String(operation?.answer.status ?? 200): .object(["description": .string(operation?.answer.about ?? "Success")]),
+                    "400": .object(["description": .string("Invalid request: \(errorShape)")]),
+                    "401": .object(["description": .string("Missing or invalid ts-auth-token")]),
+                    "403": .object(["description": .string("The token does not give access to the x-org-slug organization")]),
+                ]),
+            ]
+            let parameters = path.split(separator: "/").filter { $0.hasPrefix("{") }.map { name in
+                JSONValue.object(["name": .string(String(name.dropFirst().dropLast())), "in": .string("path"),
+                                  "required": .bool(true), "schema": .object(["type": .string("string")])])
+            }
+            if !parameters.isEmpty { entry["parameters"] = .array(parameters) }
+            if let operation, !operation.body.isEmpty {
+                let properties = Dictionary(uniqueKeysWithValues: operation.body.map {
+                    ($0.name, JSONValue.object(["type": .string("string"), "description": .string($0.about)]))
+                })
+                entry["requestBody"] = .object(["content": .object(["application/json": .object(["schema": .object([
+                    "type": .string("object"), "properties": .object(properties),
+                    "required": .array(operation.body.map { .string($0.name) }),
+                ])])])])
+            }
+            entry["security"] = .array([.object(["tsAuthToken": .array([]), "orgSlug": .array([])])])
+            var methods = paths[path]?.objectValue ?? [:]
+            methods[route.method.lowercased()] = .object(entry)
+            paths[path] = .object(methods)
+        }
+        return .object([
+            "openapi": .string("3.1.0"),
+            "info": .object(["title": .string("Slipway — TetraScience Data Platform API"), "version": .string("1")]),
+            "paths": .object(paths),
+            "components": .object(["securitySchemes": .object([
+                "tsAuthToken": .object(["type": .string("apiKey"), "in": .string("header"), "name": .string("ts-auth-token"),
+                                        "description": .string("A Slipway SDK token (also accepted as x-api-key or a bearer token)")]),
+                "orgSlug": .object(["type": .string("apiKey"), "in": .string("header"), "name": .string("x-org-slug"),
+                                    "description": .string("The workspace name (default: the token's workspace)")]),
+            ])]),
+        ])
+    }
+
+    /// A readable page of the same document: one row per route.
+    static func html(_ document: JSONValue) -> String {
+        func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;")
+        }
+        var rows = ""
+        for (path, methods) in (document.objectValue?["paths"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for (method, operation) in (methods.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+                let summary = operation.objectValue?["summary"]?.stringValue ?? ""
+                rows += "<tr><td><code>\(method.uppercased())</code></td><td><code>\(escape(path))</code></td>"
+                    + "<td>\(escape(summary))</td></tr>\n"
+            }
+        }
+        return """
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Slipway — TetraScience API</title></head>
+            <body><h1>Slipway — TetraScience Data Platform API</h1>
+            <p>Send <code>ts-auth-token</code> (a Slipway SDK token) and <code>x-org-slug</code> (the workspace).
+            Errors: <code>\(escape(errorShape))</code>.</p>
+            <table><thead><tr><th>Method</th><th>Path</th><th>What it does</th></tr></thead><tbody>
+            \(rows)</tbody></table></body></html>
+            """
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import SlipwayCore
+
+/// The TetraScience Data Platform API on the core, at the same `api_url` (`…/v1`) and with the
+/// same credentials as `ts-sdk put`: `ts-auth-token` (or `x-api-key`, or a bearer token) holding
+/// a Slipway SDK token, and `x-org-slug` naming the workspace (`TetraScienceAuthenticator`).
+///
+/// Route files: `+SharedSettings` (`/v1/sharedsettings` and `/v1/secrets`); errors in
+/// `+Errors`; the route table in `TetraScienceAPIDocs`, served at `/v1/tetrascience/docs`.
+struct TetraScienceDialect: Dialect {
+    let core: CoreServices
+    let accounts: AccountService
+
+    init(_ services: DialectServices) {
+        core = services.core
+        accounts = services.accounts
+    }
+
+    static let pathPrefixes = ["/v1/sharedsettings", "/v1/secrets", "/v1/tetrascience"]
+
+    /// Largest JSON body of a settings or secrets call (a value is at most 32 KiB).
+    static let maxJSONBodyBytes = 64 * 1024
+
+    func register(on router: Router<SlipwayRequestContext>) {
+        let api = router.group("v1").add(middleware: TetraScienceAuthenticator(accounts: accounts))
+        registerSharedSettings(api)
+        let document = TetraScienceAPIDocs.document(routes: router.routes.map { ($0.method.rawValue, $0.path.description) })
+        router.get("v1/tetrascience/docs/openapi.json") { _, _ in JSONResponse.make(document) }
+        router.get("v1/tetrascience/docs") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: TetraScienceAPIDocs.html(document))))
+        }
+    }
+}
