@@ -1,0 +1,44 @@
+import Foundation
+
+/// How long a workspace keeps its inference records: for ever, or a number of whole days
+/// counted back from now. Records older than the cutoff are deleted by the retention pass.
+public enum InferenceRetention: Sendable, Equatable, CustomStringConvertible {
+    case forever
+    case days(Int)
+
+    /// The longest retention that can be set in days (100 years); longer is `forever`.
+    public static let maximumDays = 36_500
+
+    /// `days` as a retention, refused (400) unless it is 1 to `maximumDays`.
+    public static func validated(days: Int) throws(SlipwayError) -> InferenceRetention {
+        guard days >= 1 else {
+            throw .badRequest("inference retention must be at least 1 day (got \(days)); use 'forever' to keep every record")
+        }
+        guard days <= maximumDays else {
+            throw .badRequest("inference retention must be at most \(maximumDays) days (got \(days)); "
+                + "use 'forever' to keep every record")
+        }
+        return .days(days)
+    }
+
+    /// Records strictly older than this are expired at `now`; nil when nothing expires.
+    public func cutoff(now: Date) -> Date? {
+        switch self {
+        case .forever: return nil
+        case .days(let days): return now.addingTimeInterval(-Double(days) * 86_400)
+        }
+    }
+
+    /// The number of days, nil for `forever` (how stores keep it).
+    public var days: Int? {
+        if case .days(let days) = self { return days }
+        return nil
+    }
+
+    public var description: String {
+        switch self {
+        case .forever: return "forever"
+        case .days(let days): return days == 1 ? "1 day" : "\(days) days"
+        }
+    }
+}
