@@ -96,11 +96,10 @@ struct Serve: AsyncParsableCommand {
         }
         configuration.captureInterval = captureInterval
         if let inferenceRetentionDays {
-            do {
-                configuration.inferenceRetention = try InferenceRetention.validated(days: inferenceRetentionDays)
-            } catch let error as SlipwayError {
-                throw ValidationError("--inference-retention-days: \(error.message)")
+            if let problem = InferenceRetention.problem(days: inferenceRetentionDays) {
+                throw ValidationError("--inference-retention-days: \(problem)")
             }
+            configuration.inferenceRetention = .days(inferenceRetentionDays)
         }
         guard retentionInterval.isFinite, retentionInterval >= 0.1 else {
             throw ValidationError("--retention-interval must be at least 0.1 seconds")

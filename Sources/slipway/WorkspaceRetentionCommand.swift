@@ -29,12 +29,8 @@ struct WorkspaceRetentionCommand: AsyncParsableCommand {
     func validate() throws {
         let chosen = [days != nil, forever, serverDefault].filter { $0 }.count
         guard chosen <= 1 else { throw ValidationError("give at most one of --days, --forever and --server-default") }
-        if let days {
-            do {
-                _ = try InferenceRetention.validated(days: days)
-            } catch let error as SlipwayError {
-                throw ValidationError("--days: \(error.message)")
-            }
+        if let days, let problem = InferenceRetention.problem(days: days) {
+            throw ValidationError("--days: \(problem)")
         }
     }
 

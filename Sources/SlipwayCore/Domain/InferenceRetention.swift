@@ -11,14 +11,19 @@ public enum InferenceRetention: Sendable, Equatable, CustomStringConvertible {
 
     /// `days` as a retention, refused (400) unless it is 1 to `maximumDays`.
     public static func validated(days: Int) throws(SlipwayError) -> InferenceRetention {
-        guard days >= 1 else {
-            throw .badRequest("inference retention must be at least 1 day (got \(days)); use 'forever' to keep every record")
-        }
-        guard days <= maximumDays else {
-            throw .badRequest("inference retention must be at most \(maximumDays) days (got \(days)); "
-                + "use 'forever' to keep every record")
-        }
+        if let problem = problem(days: days) { throw .badRequest(problem) }
         return .days(days)
+    }
+
+    /// Why `days` cannot be a retention, or nil when it can (for callers that report it their way).
+    public static func problem(days: Int) -> String? {
+        if days < 1 {
+            return "inference retention must be at least 1 day (got \(days)); use 'forever' to keep every record"
+        }
+        if days > maximumDays {
+            return "inference retention must be at most \(maximumDays) days (got \(days)); use 'forever' to keep every record"
+        }
+        return nil
     }
 
     /// Records strictly older than this are expired at `now`; nil when nothing expires.
