@@ -84,8 +84,12 @@ public actor PeriodicScheduler {
                             await retention.runPass()
                             self.retentionPassEnded()
                         }
+                        nextRetentionPass = platform.now().addingTimeInterval(retentionInterval)
+                    } else {
+                        // The previous pass is still running: look again soon rather than
+                        // skipping a whole interval.
+                        nextRetentionPass = platform.now().addingTimeInterval(min(retentionInterval, 1))
                     }
-                    nextRetentionPass = platform.now().addingTimeInterval(retentionInterval)
                 }
                 if let due = nextRetentionPass, next.map({ due < $0 }) ?? true { next = due }
             }

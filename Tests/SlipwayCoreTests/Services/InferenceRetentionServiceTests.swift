@@ -158,10 +158,12 @@ struct InferenceRetentionServiceTests {
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(harness.store.snapshot.inferenceRecords.map(\.id) == ["new"])
-        // Later passes follow the clock: a day on, the other record expires too.
+        // Later passes follow the clock: two days on, the other record expires too. The clock
+        // keeps moving (a second per poll), as a real one would while a pass is still running.
         harness.clock.advance(by: 2 * 86_400)
         while !harness.store.snapshot.inferenceRecords.isEmpty, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
+            harness.clock.advance(by: 1)
         }
         await scheduler.stop()
         #expect(harness.store.snapshot.inferenceRecords.isEmpty)
