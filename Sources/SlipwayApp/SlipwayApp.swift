@@ -76,7 +76,10 @@ public struct SlipwayApp: Sendable {
         try await core.serving.resume()
         let scheduler = PeriodicScheduler(platform: platform, deployments: core.deployments, assays: core.assays,
                                           assayInterval: configuration.assayInterval, captures: core.captures,
-                                          captureInterval: configuration.captureInterval)
+                                          captureInterval: configuration.captureInterval,
+                                          retention: InferenceRetentionService(
+                                              platform: platform, serverDefault: configuration.inferenceRetention),
+                                          retentionInterval: configuration.retentionInterval)
         logger.info("Python environments: \(environments.builder); versions \(environments.availablePythonVersions().joined(separator: ", "))")
         return SlipwayApp(configuration: configuration, core: core, frontEnd: frontEnd, store: store, residents: residents,
                           scheduler: scheduler, resources: resources, createdAdminToken: created,

@@ -65,6 +65,10 @@ struct Serve: AsyncParsableCommand {
     var assayInterval: Double = PeriodicScheduler.defaultAssayInterval
     @Option(help: "How often bound capture folders are scanned for capture files not yet ingested, in seconds (also at start).")
     var captureInterval: Double = PeriodicScheduler.defaultCaptureInterval
+    @Option(help: "Days inference records are kept in workspaces without a retention of their own (`slipway workspace retention`); default: for ever.")
+    var inferenceRetentionDays: Int?
+    @Option(help: "How often inference records older than their workspace's retention are deleted, in seconds (also at start).")
+    var retentionInterval: Double = InferenceRetentionService.defaultInterval
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
@@ -92,6 +96,16 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--capture-interval must be at least 0.1 seconds")
         }
         configuration.captureInterval = captureInterval
+        if let inferenceRetentionDays {
+            if let problem = InferenceRetention.problem(days: inferenceRetentionDays) {
+                throw ValidationError("--inference-retention-days: \(problem)")
+            }
+            configuration.inferenceRetention = .days(inferenceRetentionDays)
+        }
+        guard retentionInterval.isFinite, retentionInterval >= 0.1 else {
+            throw ValidationError("--retention-interval must be at least 0.1 seconds")
+        }
+        configuration.retentionInterval = retentionInterval
         let app = try await SlipwayApp.build(configuration, logger: logger)
         var banner = "Slipway environment URL: \(configuration.baseURL)\n"
         if app.createdAdminToken != nil {
@@ -230,7 +244,7 @@ func readPassword(_ value: String) throws -> String {
 
 struct WorkspaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "workspace", abstract: "Manage workspaces (environments).",
-                                                    subcommands: [Create.self])
+                                                    subcommands: [Create.self, WorkspaceRetentionCommand.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -6,7 +6,9 @@ import Foundation
 /// claimed slot survives restarts (missed slots are coalesced). Assays analyse every window that
 /// closed, once each (their position is claimed with their results, see `AssayService.runDue`).
 /// Bound capture folders are scanned at start and every `captureInterval` for files no attempt
-/// ingested (see `CaptureIngestor.scan`), in the background of the loop.
+/// ingested (see `CaptureIngestor.scan`), in the background of the loop. Expired inference
+/// records are deleted every `retentionInterval` (see `InferenceRetentionService.runPass`), also
+/// in the background, one pass at a time.
 public actor PeriodicScheduler {
     let platform: Platform
     let deployments: DeploymentService
@@ -14,8 +16,12 @@ public actor PeriodicScheduler {
     let assayInterval: TimeInterval
     let captures: CaptureIngestor?
     let captureInterval: TimeInterval
+    let retention: InferenceRetentionService?
+    let retentionInterval: TimeInterval
     private var nextAssayRun: Date?
     private var nextCaptureScan: Date?
+    private var nextRetentionPass: Date?
+    private var retentionPass: Task<Void, Never>?
     private var loop: Task<Void, Never>?
     private var wake: CheckedContinuation<Void, Never>?
 
@@ -24,13 +30,16 @@ public actor PeriodicScheduler {
 
     public init(platform: Platform, deployments: DeploymentService, assays: AssayService? = nil,
                 assayInterval: TimeInterval = defaultAssayInterval, captures: CaptureIngestor? = nil,
-                captureInterval: TimeInterval = defaultCaptureInterval) {
+                captureInterval: TimeInterval = defaultCaptureInterval, retention: InferenceRetentionService? = nil,
+                retentionInterval: TimeInterval = InferenceRetentionService.defaultInterval) {
         self.platform = platform
         self.deployments = deployments
         self.assays = assays
         self.assayInterval = max(0.1, assayInterval)
         self.captures = captures
         self.captureInterval = max(0.1, captureInterval)
+        self.retention = retention
+        self.retentionInterval = max(0.1, retentionInterval)
     }
 
     public func start() {
@@ -41,6 +50,8 @@ public actor PeriodicScheduler {
     public func stop() {
         loop?.cancel()
         loop = nil
+        retentionPass?.cancel()
+        retentionPass = nil
         wake?.resume()
         wake = nil
     }
@@ -64,11 +75,33 @@ public actor PeriodicScheduler {
                 }
                 if let due = nextCaptureScan, next.map({ due < $0 }) ?? true { next = due }
             }
+            if let retention {
+                if nextRetentionPass.map({ $0 <= platform.now() }) ?? true {
+                    // In the background, and never two passes at once: a large deletion must
+                    // not delay the deployments' slots or the assays.
+                    if retentionPass == nil {
+                        retentionPass = Task {
+                            await retention.runPass()
+                            self.retentionPassEnded()
+                        }
+                        nextRetentionPass = platform.now().addingTimeInterval(retentionInterval)
+                    } else {
+                        // The previous pass is still running: look again soon rather than
+                        // skipping a whole interval.
+                        nextRetentionPass = platform.now().addingTimeInterval(min(retentionInterval, 1))
+                    }
+                }
+                if let due = nextRetentionPass, next.map({ due < $0 }) ?? true { next = due }
+            }
             let now = platform.now()
             // Wake up at the next due slot, but at least every 30 s to see new deployments.
             let wait = max(0.05, min(30, (next ?? now.addingTimeInterval(30)).timeIntervalSince(now) + 0.01))
             try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
         }
+    }
+
+    private func retentionPassEnded() {
+        retentionPass = nil
     }
 
     /// Fires what is due; returns the earliest next slot of any periodic deployment.

@@ -32,6 +32,11 @@ public struct ServerConfiguration: Sendable {
     public var assayInterval: TimeInterval = PeriodicScheduler.defaultAssayInterval
     /// How often bound capture folders are scanned for files not yet ingested, in seconds.
     public var captureInterval: TimeInterval = PeriodicScheduler.defaultCaptureInterval
+    /// How long inference records are kept in a workspace without a retention of its own
+    /// (`--inference-retention-days`; for ever by default).
+    public var inferenceRetention: InferenceRetention = .forever
+    /// How often the retention pass deletes expired inference records, in seconds.
+    public var retentionInterval: TimeInterval = InferenceRetentionService.defaultInterval
 
     /// Two per event loop thread (one per core): a handful of callers get the short path, a
     /// crowd spreads over every core.

@@ -526,6 +526,19 @@ enum Migrations {
             "CREATE INDEX capture_ingestions_recent ON capture_ingestions (binding_id, updated_at)",
             "CREATE INDEX capture_ingestions_model ON capture_ingestions (model_id)",
         ], revert: ["DROP TABLE capture_ingestions", "DROP TABLE capture_bindings"]),
+        // Retention of inference records: each workspace's own setting (`days` NULL keeps them
+        // for ever; no row follows the server's default), and the indexes the retention pass
+        // deletes through: records by (workspace, time), feature columns by (workspace, first
+        // time).
+        Migration(version: 21, name: "inference retention", prepare: [
+            """
+            CREATE TABLE inference_retention (workspace_id TEXT PRIMARY KEY, days INTEGER,
+                updated_at DOUBLE PRECISION NOT NULL)
+            """,
+            "CREATE INDEX inference_records_workspace_time ON inference_records (workspace_id, time)",
+            "CREATE INDEX inference_columns_workspace_first ON inference_columns (workspace_id, first_time)",
+        ], revert: ["DROP INDEX inference_columns_workspace_first", "DROP INDEX inference_records_workspace_time",
+                    "DROP TABLE inference_retention"]),
         // Shared settings (plain values) and secrets (sealed values with the id of the key that
         // sealed them) of each workspace, unique per (workspace, name), listed by name; and
         // connections to external systems (names unique on the server, details sealed) with one

@@ -48,6 +48,8 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         var pipelineVersions: [PipelineVersion] = []
         var modelDeployments: [ModelDeployment] = []
         var inferenceRecords: [InferenceRecord] = []
+        /// Workspaces' own retention of inference records, by workspace id.
+        var inferenceRetention: [String: InferenceRetention] = [:]
         var assays: [Assay] = []
         var assayResults: [AssayResult] = []
         var numbers: [NumberedKind: [String: Int64]] = [:]
