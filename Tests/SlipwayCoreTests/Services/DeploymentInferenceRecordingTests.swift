@@ -198,17 +198,20 @@ import Testing
 
     // MARK: - Refusals
 
+    static let periodicInputs = [InputMapping(input: "x", source: .constant(.number(1))),
+                                 InputMapping(input: "label", source: .null)]
+    static let periodicOutputs = [OutputMapping(output: "y", destination: .null)]
+
     @Test func periodicDeploymentsCannotRecordInferences() async throws {
         let h = try await Self.harness()
         await expectRefusedUnchanged(.badRequest, in: h.store, message: "only endpoint deployments record inferences") {
             try await create(h, DeploymentRequest(
                 pipelineName: "model", name: "nightly", rule: .periodic, mode: .elastic, schedule: "0 * * * *",
-                recordInferences: true,
-                inputsMapping: [InputMapping(input: "x", source: .constant(.number(1))), InputMapping(input: "label", source: .null)]))
+                recordInferences: true, inputsMapping: Self.periodicInputs, outputsMapping: Self.periodicOutputs))
         }
         _ = try await create(h, DeploymentRequest(
             pipelineName: "model", name: "nightly", rule: .periodic, mode: .elastic, schedule: "0 * * * *",
-            inputsMapping: [InputMapping(input: "x", source: .constant(.number(1))), InputMapping(input: "label", source: .null)]))
+            inputsMapping: Self.periodicInputs, outputsMapping: Self.periodicOutputs))
         await expectRefusedUnchanged(.badRequest, in: h.store, message: "only endpoint deployments record inferences") {
             try await h.deployments.update(workspaceID: h.workspace.id, name: "nightly",
                                            changes: DeploymentChanges(recordInferences: true), principal: h.principal)
