@@ -5,11 +5,57 @@ import SlipwayServer
 import SlipwayStore
 
 /// `slipway inference import`: loads historical inference records (JSON lines, a JSON array,
-/// or an Arrow IPC file of `{time, in, out}` records) into a model pipeline, offline, on the
-/// data directory or database a server uses.
+/// or an Arrow IPC file of `{time, in, out}` records) into a model pipeline; `slipway inference
+/// list`: prints a deployment's records as JSON lines. Both offline, on the data directory or
+/// database a server uses.
 struct InferenceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "inference", abstract: "Manage inference records.",
-                                                    subcommands: [Import.self])
+                                                    subcommands: [Import.self, List.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a deployment's inference records, one JSON object a line (newest first).",
+            discussion: "The deployment is a pipeline deployment (one that records inferences), else a model pipeline's deployment.")
+        @Option(help: "Workspace of the deployment (its name, or its number).") var workspace: String
+        @Option(help: "The deployment's name.") var deployment: String
+        @Option(help: "Most records to print (1-10000).") var limit = 100
+        @Flag(help: "Oldest first.") var oldestFirst = false
+        @OptionGroup var data: DataDirectoryOption
+
+        func run() async throws {
+            let records = try await withAdmin(data) { _, store -> [InferenceRecord] in
+                let target = try await CaptureCommand.workspace(workspace, store)
+                var found = try await store.deployment(workspaceID: target.id, name: deployment)?.id
+                if found == nil { found = try await store.modelDeployment(workspaceID: target.id, name: deployment)?.id }
+                guard let deploymentID = found else {
+                    throw SlipwayError.notFound("deployment", NameRules.printable(deployment))
+                }
+                return try await DeploymentInferences(store: store).records(
+                    workspaceID: target.id, deploymentID: deploymentID, order: oldestFirst ? .oldestFirst : .newestFirst,
+                    limit: limit).records
+            }
+            for record in records { print(Self.line(record)) }
+        }
+
+        /// One record as a JSON object: id, time (ISO 8601), external id (for a pipeline
+        /// deployment, the execution), inputs, outputs, latency in milliseconds.
+        static func line(_ record: InferenceRecord) -> String {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            var object: [String: JSONValue] = [
+                "id": .string(record.id), "time": .string(formatter.string(from: record.time)),
+                "external_id": record.externalID.map(JSONValue.string) ?? .null,
+                "inputs": .object(record.inputs.mapValues(\.json)), "outputs": .object(record.outputs.mapValues(\.json)),
+                "latency_ms": record.latency.map { JSONValue.number(milliseconds($0)) } ?? .null,
+            ]
+            if !record.dropped.isEmpty { object["dropped"] = .array(record.dropped.map(JSONValue.string)) }
+            return JSONValue.object(object).jsonString()
+        }
+
+        static func milliseconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        }
+    }
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -42,6 +42,53 @@ struct ExecutionWriteContractTests {
         }
     }
 
+    /// The inference-recording flag (migration 20) is stored, changed and read back; records of
+    /// a pipeline deployment (no model version) read back by deployment and feed the per-feature
+    /// columns that drift reads.
+    @Test(arguments: StoreBackendKind.available)
+    func inferenceRecordingFlagAndThePipelineDeploymentsRecords(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { store in
+            let plain = makeDeployment("plain")
+            try await store.insertDeployment(plain)
+            let readPlain = try await store.deployment(workspaceID: "ws1", name: "plain")
+            #expect(readPlain?.recordsInferences == false)
+            var recording = makeDeployment("recording")
+            recording.recordsInferences = true
+            try await store.insertDeployment(recording)
+            let readRecording = try await store.deployment(workspaceID: "ws1", name: "recording")
+            #expect(readRecording == recording)
+            recording.recordsInferences = false
+            try await store.updateDeployment(recording)
+            let byPath = try await store.deployment(workspaceID: "ws1", endpointPath: "recording")
+            #expect(byPath?.recordsInferences == false)
+            let switched = try await DeploymentInferences(store: store, now: { self.t0 })
+                .setRecording(true, workspaceID: "ws1", deploymentName: "recording", userID: "u2")
+            let stored = try #require(try await store.deployment(workspaceID: "ws1", name: "recording"))
+            #expect(stored == switched)
+            #expect(stored.recordsInferences)
+            #expect(stored.updatedBy == "u2")
+
+            let ids = InferenceRecordIDs(at: t0)
+            let records = (0..<3).map { index in
+                InferenceRecord(id: ids.id(at: index), workspaceID: "ws1", deploymentID: recording.id, pipelineID: "pid",
+                                time: t0.addingTimeInterval(Double(index)), externalID: "exec-\(index)",
+                                inputs: ["x": .number(Double(index))], outputs: ["y": .number(Double(index) * 2)],
+                                latency: .milliseconds(3))
+            }
+            try await store.appendInferenceRecords(records)
+            let page = try await DeploymentInferences(store: store).records(of: stored, order: .oldestFirst, limit: 2)
+            #expect(page.records.map(\.externalID) == ["exec-0", "exec-1"])
+            #expect(page.records.first?.latency == .milliseconds(3))
+            #expect(page.nextCursor != nil)
+            let none = try await DeploymentInferences(store: store).records(of: plain)
+            #expect(none.records.isEmpty)
+            let series = try await store.inferenceSeries(InferenceSeriesQuery(
+                workspaceID: "ws1", pipelineID: "pid", feature: InferenceFeature(side: .output, name: "y"),
+                start: t0, end: t0.addingTimeInterval(10)))
+            #expect(series.values == [0, 2, 4])
+        }
+    }
+
     @Test(arguments: StoreBackendKind.available)
     func statusAndScheduleSlotsAreCompareAndSet(_ backend: StoreBackendKind) async throws {
         try await withStore(backend) { store in

@@ -66,6 +66,10 @@ public struct Deployment: Sendable, Equatable {
     public var ramRequestBytes: Int64?
     public var gpuRequest: Int?
     public var executionTimeoutSeconds: Int?
+    /// Endpoint only: every endpoint execution that succeeds is also kept as an inference record
+    /// (inputs and outputs as features), for monitoring. Off by default, so that an endpoint pays
+    /// nothing for monitoring it does not use.
+    public var recordsInferences: Bool
     /// Bumped on every reload of a low-latency deployment.
     public var generation: Int
     /// Periodic only: the last scheduled minute that was fired (or deliberately skipped).
@@ -81,7 +85,7 @@ public struct Deployment: Sendable, Equatable {
                 endpointTokenSealed: String? = nil, schedule: String? = nil, inputsMapping: [InputMapping] = [],
                 outputsMapping: [OutputMapping] = [], parallelExecutions: Bool = false, maxParallelExecutions: Int = 1,
                 ramRequestBytes: Int64? = nil, gpuRequest: Int? = nil, executionTimeoutSeconds: Int? = nil,
-                generation: Int = 1, lastScheduledAt: Date? = nil, createdAt: Date, createdBy: String) {
+                recordsInferences: Bool = false, generation: Int = 1, lastScheduledAt: Date? = nil, createdAt: Date, createdBy: String) {
         self.id = id
         self.workspaceID = workspaceID
         self.name = name
@@ -104,6 +108,7 @@ public struct Deployment: Sendable, Equatable {
         self.ramRequestBytes = ramRequestBytes
         self.gpuRequest = gpuRequest
         self.executionTimeoutSeconds = executionTimeoutSeconds
+        self.recordsInferences = recordsInferences
         self.generation = generation
         self.lastScheduledAt = lastScheduledAt
         self.createdAt = createdAt

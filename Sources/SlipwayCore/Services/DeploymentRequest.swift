@@ -15,6 +15,8 @@ public struct DeploymentRequest: Sendable {
     public var schedule: String?
     public var endpointPath: String?
     public var endpointToken: String?
+    /// Endpoint only: keep every successful endpoint execution as an inference record (default off).
+    public var recordInferences: Bool?
     public var inputsMapping: [InputMapping]
     public var outputsMapping: [OutputMapping]
 
@@ -25,8 +27,8 @@ public struct DeploymentRequest: Sendable {
     public init(pipelineName: String, name: String, rule: ExecutionRule, mode: DeploymentMode, description: String? = nil,
                 parallelExecutions: Bool? = nil, maxParallelExecutions: Int? = nil, ramRequestBytes: Int64? = nil,
                 gpuRequest: Int? = nil, executionTimeoutSeconds: Int? = nil, schedule: String? = nil,
-                endpointPath: String? = nil, endpointToken: String? = nil, inputsMapping: [InputMapping] = [],
-                outputsMapping: [OutputMapping] = []) {
+                endpointPath: String? = nil, endpointToken: String? = nil, recordInferences: Bool? = nil,
+                inputsMapping: [InputMapping] = [], outputsMapping: [OutputMapping] = []) {
         self.pipelineName = pipelineName
         self.name = name
         self.rule = rule
@@ -40,13 +42,14 @@ public struct DeploymentRequest: Sendable {
         self.schedule = schedule
         self.endpointPath = endpointPath
         self.endpointToken = endpointToken
+        self.recordInferences = recordInferences
         self.inputsMapping = inputsMapping
         self.outputsMapping = outputsMapping
     }
 }
 
 /// What a change of a deployment sets; nil fields stay as they are. No change at all reloads a
-/// low-latency deployment's worker.
+/// low-latency deployment's worker; a change of `recordInferences` alone does not.
 public struct DeploymentChanges: Sendable, Equatable {
     public var isEnabled: Bool?
     public var schedule: String?
@@ -54,12 +57,15 @@ public struct DeploymentChanges: Sendable, Equatable {
     public var inputsMapping: [InputMapping]?
     /// Replaces the mappings of the outputs it names.
     public var outputsMapping: [OutputMapping]?
+    /// Endpoint only: starts or stops keeping endpoint executions as inference records.
+    public var recordInferences: Bool?
 
     public init(isEnabled: Bool? = nil, schedule: String? = nil, inputsMapping: [InputMapping]? = nil,
-                outputsMapping: [OutputMapping]? = nil) {
+                outputsMapping: [OutputMapping]? = nil, recordInferences: Bool? = nil) {
         self.isEnabled = isEnabled
         self.schedule = schedule
         self.inputsMapping = inputsMapping
         self.outputsMapping = outputsMapping
+        self.recordInferences = recordInferences
     }
 }

@@ -137,13 +137,15 @@ extension DeploymentService {
             let runner = ExecutionRunner(platform: platform, accounts: accounts, dataStore: dataStore)
             let stored = inputs
             let timeout = self.timeout(of: deployment)
+            let recording = EndpointInferenceRecording.of(deployment, trigger: trigger, recorder: recorder,
+                                                          maxRecordBytes: platform.limits.maxInferenceRecordBytes)
             let handle = ExecutionHandle()
             // On the shared pool even when the call came in on an event loop: an elastic launch
             // prepares its work directory with blocking file operations.
             Task(executorPreference: globalConcurrentExecutor) {
                 handle.complete(await runner.execute(execution, step: step, workspace: workspace, inputs: stored,
                                                      outputs: outputs, route: route, timeout: timeout,
-                                                     alreadyStarted: started, record: deferred))
+                                                     alreadyStarted: started, record: deferred, recording: recording))
             }
             return (execution, handle)
         } catch {

@@ -8,12 +8,15 @@ public struct DeploymentService: Sendable {
     let executions: ExecutionService
     let dataStore: DataStoreService
     let directory = DeploymentDirectory()
+    /// Group commit of the inference records of deployments that record them.
+    let recorder: InferenceRecorder
 
     public init(platform: Platform, accounts: AccountService, executions: ExecutionService, dataStore: DataStoreService) {
         self.platform = platform
         self.accounts = accounts
         self.executions = executions
         self.dataStore = dataStore
+        recorder = InferenceRecorder(store: platform.store)
     }
 
     // MARK: - Creation
@@ -39,6 +42,7 @@ public struct DeploymentService: Sendable {
         let inputs = try planner.planInputs(request.inputsMapping)
         let outputs = try planner.planOutputs(request.outputsMapping)
         if let schedule = request.schedule { _ = try Self.cron(schedule) }
+        if request.recordInferences == true { try Self.checkCanRecordInferences(request.rule, name: request.name) }
         var path: String?
         var token: String?
         if request.rule == .endpoint {
@@ -64,11 +68,13 @@ public struct DeploymentService: Sendable {
             maxParallelExecutions: parallel ? (request.maxParallelExecutions ?? DeploymentRequest.defaultMaxParallel) : 1,
             ramRequestBytes: request.ramRequestBytes, gpuRequest: request.gpuRequest,
             executionTimeoutSeconds: request.executionTimeoutSeconds,
+            recordsInferences: request.recordInferences ?? false,
             lastScheduledAt: request.rule == .periodic ? Self.minute(platform.now()) : nil,
             createdAt: platform.now(), createdBy: principal.userID)
         deployment.updatedAt = deployment.createdAt
         try await platform.store.insertDeployment(deployment)
-        await log(deployment, "Deployment created (\(deployment.rule.rawValue), \(deployment.mode.rawValue))")
+        await log(deployment, "Deployment created (\(deployment.rule.rawValue), \(deployment.mode.rawValue)"
+            + (deployment.recordsInferences ? ", recording inferences)" : ")"))
         if deployment.mode == .lowLatency {
             await startWorker(deployment, step: step)
         }
@@ -89,6 +95,14 @@ public struct DeploymentService: Sendable {
     static func validateEndpointToken(_ token: String) throws(SlipwayError) {
         guard (16...512).contains(token.utf8.count), token.unicodeScalars.allSatisfy({ $0.value > 32 && $0.value < 127 }) else {
             throw .badRequest("an endpoint token must be 16 to 512 printable ASCII characters without spaces")
+        }
+    }
+
+    /// Only endpoint executions answer a caller, so only endpoint deployments record inferences.
+    static func checkCanRecordInferences(_ rule: ExecutionRule, name: String) throws(SlipwayError) {
+        guard rule == .endpoint else {
+            throw .badRequest("deployment '\(NameRules.printable(name))' is \(rule.rawValue): only endpoint deployments "
+                + "record inferences")
         }
     }
 
@@ -145,6 +159,15 @@ public struct DeploymentService: Sendable {
         try await platform.store.listExecutions(workspaceID: deployment.workspaceID, deploymentName: deployment.name)
     }
 
+    /// One page of the deployment's inference records (see `DeploymentInferences.records`).
+    public func inferenceRecords(of deployment: Deployment, start: Date? = nil, end: Date? = nil,
+                                 order: InferenceRecordQuery.Order = .newestFirst,
+                                 limit: Int = InferenceRecordQuery.defaultLimit, cursor: InferenceCursor? = nil)
+        async throws -> InferenceRecordQuery.Page {
+        try await DeploymentInferences(store: platform.store, now: platform.now)
+            .records(of: deployment, start: start, end: end, order: order, limit: limit, cursor: cursor)
+    }
+
     public func pods(_ deployment: Deployment) async -> [PodInfo] {
         guard deployment.mode == .lowLatency else { return [] }
         return await platform.residents.pods(deploymentID: deployment.id)
@@ -177,6 +200,12 @@ public struct DeploymentService: Sendable {
             throw SlipwayError.notFound("step of pipeline", deployment.pipelineName)
         }
         var changed = false
+        var recordingChanged = false
+        if let recording = changes.recordInferences {
+            if recording { try Self.checkCanRecordInferences(deployment.rule, name: deployment.name) }
+            recordingChanged = recording != deployment.recordsInferences
+            deployment.recordsInferences = recording
+        }
         if let text = changes.schedule {
             guard deployment.rule == .periodic else {
                 throw SlipwayError.badRequest("schedule can only be set on a periodic deployment, as a string")
@@ -202,7 +231,10 @@ public struct DeploymentService: Sendable {
         deployment.updatedAt = platform.now()
         deployment.updatedBy = principal.userID
         directory.forget(deployment)
-        if changed { try await platform.store.updateDeployment(deployment) }
+        if changed || recordingChanged { try await platform.store.updateDeployment(deployment) }
+        if recordingChanged {
+            await log(deployment, DeploymentInferences.logMessage(deployment.recordsInferences))
+        }
 
         if enabled == false, deployment.isEnabled {
             deployment.isEnabled = false
@@ -217,7 +249,9 @@ public struct DeploymentService: Sendable {
             await apply(.enable(deployment.mode), to: deployment)
             await log(deployment, "Deployment enabled")
             if deployment.mode == .lowLatency { await startWorker(deployment, step: step) }
-        } else if deployment.mode == .lowLatency, deployment.isEnabled, enabled == nil || changed {
+        } else if deployment.mode == .lowLatency, deployment.isEnabled,
+                  (enabled == nil && changes.recordInferences == nil) || changed {
+            // A change that sets nothing reloads the worker; recording is not the worker's concern.
             deployment.generation += 1
             try await platform.store.updateDeployment(deployment)
             await log(deployment, "Reloading the worker")

@@ -18,10 +18,16 @@ struct ExecutionRunner: Sendable {
     /// Runs one execution to its end, whatever its trigger and mode: start (unless it was
     /// recorded started), call the worker, accept the outputs, finish. Every write is awaited:
     /// when this returns, the final state is durable, so what the caller answers is stored.
+    ///
+    /// With `recording`, a success is first appended as an inference record, before the
+    /// execution's end is written: whoever sees the execution succeed (its caller, or a reader
+    /// of its status) can already read the record. A record that cannot be stored turns the
+    /// success into an error, so that no answer goes out unrecorded.
     @discardableResult
     func execute(_ execution: Execution, step: Step, workspace: Workspace, inputs: [ExecutionInput],
                  outputs: [ExecutionOutput], route: Route = .elastic, timeout: Duration? = nil,
-                 alreadyStarted: Bool = false, record: DeferredRecord? = nil) async -> ExecutionResult {
+                 alreadyStarted: Bool = false, record: DeferredRecord? = nil,
+                 recording: EndpointInferenceRecording? = nil) async -> ExecutionResult {
         let logs = LogBuffer(store: platform.store, subject: .execution(execution.id))
         var machine = ExecutionStateMachine(status: alreadyStarted ? .running : .pending)
         var started = alreadyStarted
@@ -35,11 +41,23 @@ struct ExecutionRunner: Sendable {
             if case .resident(let ticket) = route { platform.residents.release(ticket) }
             return ExecutionResult(status: machine.status, outputs: [], failureMessage: "the execution could not start")
         }
+        let called = ContinuousClock.now
         let outcome = await call(execution, step: step, workspace: workspace, inputs: inputs, outputs: outputs,
                                  route: route, timeout: timeout ?? platform.limits.executionTimeout, logs: logs)
+        let latency = ContinuousClock.now - called
         // Gives back a place reserved but never used (no-op when the worker ran the job).
         if case .resident(let ticket) = route { platform.residents.release(ticket) }
         var (event, produced, message) = settle(outcome, logs: logs)
+        if let recording, case .succeed = event {
+            do {
+                try await recording.append(execution, inputs: inputs, outputs: produced, latency: latency)
+            } catch {
+                platform.logger.error("could not store the inference record of execution \(execution.id): \(error)")
+                let text = "the inference record of this execution could not be stored"
+                logs.add(LogLine(timestamp: platform.now(), stream: .system, message: text))
+                (event, produced, message) = (.error(text), [], text)
+            }
+        }
         let remaining = await logs.takeRemaining()
         var finalStatus = machine.status
         if let record, case .transition(let from, let to, let text) = machine.handle(event) {

@@ -36,6 +36,7 @@ enum CraftAIDeploymentPresenter {
         case .endpoint:
             object["endpoint_url_path"] = deployment.endpointPath.json
             object["endpoint_token"] = token.json
+            object["record_inferences"] = .bool(deployment.recordsInferences)
         case .periodic:
             object["schedule"] = deployment.schedule.json
             object["human_readable_schedule"] = deployment.schedule

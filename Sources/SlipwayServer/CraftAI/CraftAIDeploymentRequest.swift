@@ -1,7 +1,10 @@
 import Foundation
 import SlipwayCore
 
-/// The bodies of `create_deployment` and `update_deployment`, as the SDK sends them.
+/// The bodies of `create_deployment` and `update_deployment`, as the SDK sends them, plus one
+/// key of Slipway's own that the SDK never sends (its signatures are fixed) but a plain HTTP
+/// call may: `record_inferences` (bool), which keeps successful endpoint executions as
+/// inference records.
 enum CraftAIDeploymentRequest {
     static let maxParallelLimit = DeploymentRequest.maxParallelLimit
 
@@ -44,6 +47,7 @@ enum CraftAIDeploymentRequest {
         request.schedule = try fields.string("schedule")
         request.endpointPath = try fields.string("endpoint_url_path")
         request.endpointToken = try fields.string("endpoint_token")
+        request.recordInferences = try fields.bool("record_inferences")
         request.inputsMapping = try list(body["inputs_mapping"], key: "inputs_mapping").map { item throws(SlipwayError) in
             try CraftAIMapping.input(item)
         }
@@ -69,13 +73,14 @@ enum CraftAIDeploymentRequest {
 
     /// Decodes an `update_deployment` body.
     static func changes(_ body: [String: JSONValue]) throws(SlipwayError) -> DeploymentChanges {
-        let known: Set<String> = ["is_enabled", "schedule", "inputs_mapping", "outputs_mapping"]
+        let known: Set<String> = ["is_enabled", "schedule", "inputs_mapping", "outputs_mapping", "record_inferences"]
         if let unknown = body.keys.sorted().first(where: { !known.contains($0) }) {
             throw .badRequest("'\(NameRules.printable(unknown))' cannot be updated; "
-                + "update_deployment changes is_enabled, schedule, inputs_mapping or outputs_mapping")
+                + "update_deployment changes is_enabled, schedule, inputs_mapping, outputs_mapping or record_inferences")
         }
         let fields = Fields(body)
-        var changes = DeploymentChanges(isEnabled: try fields.bool("is_enabled"))
+        var changes = DeploymentChanges(isEnabled: try fields.bool("is_enabled"),
+                                        recordInferences: try fields.bool("record_inferences"))
         if let value = body["schedule"], value != .null {
             guard let text = value.stringValue else {
                 throw .badRequest("schedule can only be set on a periodic deployment, as a string")

@@ -73,6 +73,7 @@ struct CraftAIDialect: Dialect {
         registerPipelines(group)
         registerExecutions(group)
         registerDeployments(group)
+        registerInferences(group)
         registerResourceMetrics(group)
         registerMetrics(group)
         registerDataStore(group)

@@ -526,6 +526,12 @@ enum Migrations {
             "CREATE INDEX capture_ingestions_recent ON capture_ingestions (binding_id, updated_at)",
             "CREATE INDEX capture_ingestions_model ON capture_ingestions (model_id)",
         ], revert: ["DROP TABLE capture_ingestions", "DROP TABLE capture_bindings"]),
+        // Whether a pipeline deployment keeps its endpoint executions as inference records: off
+        // for every deployment that existed before (recording is opt-in). Like version 12, the
+        // revert keeps the column (older SQLite cannot drop one; older code ignores it).
+        Migration(version: 20, name: "deployment inference recording", prepare: [
+            "ALTER TABLE deployments ADD COLUMN record_inferences INTEGER NOT NULL DEFAULT 0",
+        ], revert: []),
         // Retention of inference records: each workspace's own setting (`days` NULL keeps them
         // for ever; no row follows the server's default), and the indexes the retention pass
         // deletes through: records by (workspace, time), feature columns by (workspace, first

@@ -10,7 +10,7 @@ extension SQLMetadataStore {
                 INSERT INTO deployments (id, workspace_id, name, pipeline_id, pipeline_name, step_id, rule, mode, description,
                     is_enabled, status, endpoint_path, endpoint_token_hash, endpoint_token_sealed, schedule,
                     inputs_mapping_json, outputs_mapping_json, parallel_executions, max_parallel_executions,
-                    ram_request_bytes, gpu_request, execution_timeout_s, generation, last_scheduled_at,
+                    ram_request_bytes, gpu_request, execution_timeout_s, record_inferences, generation, last_scheduled_at,
                     created_at, created_by, updated_at, updated_by)
                 VALUES (\(bind: d.id), \(bind: d.workspaceID), \(bind: d.name), \(bind: d.pipelineID), \(bind: d.pipelineName),
                     \(bind: d.stepID), \(bind: d.rule.rawValue), \(bind: d.mode.rawValue), \(bind: d.description),
@@ -18,7 +18,8 @@ extension SQLMetadataStore {
                     \(bind: d.endpointTokenHash), \(bind: d.endpointTokenSealed), \(bind: d.schedule),
                     \(bind: Self.mappingsJSON(d.inputsMapping.map(\.stored))), \(bind: Self.mappingsJSON(d.outputsMapping.map(\.stored))),
                     \(bind: d.parallelExecutions ? 1 : 0), \(bind: d.maxParallelExecutions), \(bind: d.ramRequestBytes),
-                    \(bind: d.gpuRequest), \(bind: d.executionTimeoutSeconds), \(bind: d.generation),
+                    \(bind: d.gpuRequest), \(bind: d.executionTimeoutSeconds), \(bind: d.recordsInferences ? 1 : 0),
+                    \(bind: d.generation),
                     \(bind: d.lastScheduledAt?.timeIntervalSince1970), \(bind: d.createdAt.timeIntervalSince1970),
                     \(bind: d.createdBy), \(bind: d.updatedAt.timeIntervalSince1970), \(bind: d.updatedBy))
                 """).run()
@@ -69,6 +70,7 @@ extension SQLMetadataStore {
                     schedule = \(bind: d.schedule),
                     inputs_mapping_json = \(bind: Self.mappingsJSON(d.inputsMapping.map(\.stored))),
                     outputs_mapping_json = \(bind: Self.mappingsJSON(d.outputsMapping.map(\.stored))),
+                    record_inferences = \(bind: d.recordsInferences ? 1 : 0),
                     generation = \(bind: d.generation), last_scheduled_at = \(bind: d.lastScheduledAt?.timeIntervalSince1970),
                     updated_at = \(bind: d.updatedAt.timeIntervalSince1970), updated_by = \(bind: d.updatedBy)
                 WHERE id = \(bind: d.id)
@@ -156,6 +158,7 @@ extension SQLMetadataStore {
             ramRequestBytes: try row.decode(column: "ram_request_bytes", as: Int64?.self),
             gpuRequest: try row.decode(column: "gpu_request", as: Int?.self),
             executionTimeoutSeconds: try row.decode(column: "execution_timeout_s", as: Int?.self),
+            recordsInferences: try row.bool("record_inferences"),
             generation: try row.int("generation"), lastScheduledAt: try row.optionalDate("last_scheduled_at"),
             createdAt: try row.date("created_at"), createdBy: try row.string("created_by"))
         deployment.updatedAt = try row.date("updated_at")

@@ -123,6 +123,7 @@ extension InMemoryMetadataStore {
     }
 
     func appendInferenceRecords(_ records: [InferenceRecord]) async throws {
+        try injected(.appendInferenceRecords)
         try write { state in
             var ids = Set(state.inferenceRecords.map(\.id))
             for record in records {

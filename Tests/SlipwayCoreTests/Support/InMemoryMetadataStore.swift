@@ -91,7 +91,7 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
     /// Writes that can be made to fail once, to test what a service leaves behind when the
     /// store refuses a write it did not expect to be refused (a lost race, a full disk).
     enum FailingWrite: String, Sendable {
-        case insertStep, insertPipeline, insertExecution, insertDeployment, putObject
+        case insertStep, insertPipeline, insertExecution, insertDeployment, putObject, appendInferenceRecords
     }
 
     private let state: Mutex<State>
@@ -106,7 +106,7 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         _ = failing.withLock { $0.insert(write) }
     }
 
-    private func injected(_ write: FailingWrite) throws {
+    func injected(_ write: FailingWrite) throws {
         if failing.withLock({ $0.remove(write) }) != nil {
             throw SlipwayError.internal("injected failure of \(write.rawValue)")
         }
@@ -646,6 +646,7 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
             row.schedule = deployment.schedule
             row.inputsMapping = deployment.inputsMapping
             row.outputsMapping = deployment.outputsMapping
+            row.recordsInferences = deployment.recordsInferences
             row.generation = deployment.generation
             row.lastScheduledAt = deployment.lastScheduledAt
             row.updatedAt = deployment.updatedAt
