@@ -38,6 +38,27 @@ struct MLflowTrackingPresenterTests {
         #expect(object(object(first)["dataset"]!)["digest"] == .string("x"))
     }
 
+    @Test func metricsPageIsTheMetricShapeWrittenDirectly() throws {
+        let points = [
+            RunMetric(key: "loss", value: 0.25, timestamp: 1_700_000_000_123, step: 0),
+            RunMetric(key: "lo\"ss", value: .nan, timestamp: 5, step: 9_007_199_254_740_993, runID: "r1", modelID: "m-1",
+                      datasetName: "train", datasetDigest: "d1"),
+            RunMetric(key: "x", value: -.infinity, timestamp: -3, step: -1, runID: "r2"),
+            RunMetric(key: "y", value: 1e-300, timestamp: 0, step: 2),
+        ]
+        let written = String(decoding: MLflowTrackingPresenter.metricsPage(points, nextPageToken: "tok"), as: UTF8.self)
+        #expect(written.contains(#""step":9007199254740993,"#))
+        let page = try JSONTextParser.parse(written)
+        let bigStep = try JSONTextParser.parse("9007199254740993")
+        var expected = points.map(MLflowTrackingPresenter.metric)
+        // The writer keeps integers above 2^53 exact, where a JSONValue number cannot.
+        if case .object(var second) = expected[1] { second["step"] = bigStep; expected[1] = .object(second) }
+        #expect(page == .object(["metrics": .array(expected), "next_page_token": .string("tok")]))
+        let text = String(decoding: MLflowTrackingPresenter.metricsPage(points.prefix(1), nextPageToken: nil), as: UTF8.self)
+        #expect(text == #"{"metrics":[{"key":"loss","step":0,"timestamp":1700000000123,"value":0.25}]}"#)
+        #expect(String(decoding: MLflowTrackingPresenter.metricsPage([], nextPageToken: nil), as: UTF8.self) == #"{"metrics":[]}"#)
+    }
+
     @Test func executionRunsShowTheirUser() {
         let run = TrackedRun(id: "p-1", workspaceID: "w", experimentID: "pipeline-x", name: "p-1", userID: "bob", status: .running,
                              startTime: 1, endTime: nil, source: .execution)

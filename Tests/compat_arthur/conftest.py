@@ -12,7 +12,6 @@ $SLIPWAY_COMPAT_DATABASE_URL set to a PostgreSQL URL the server runs on a fresh 
 
 import json
 import secrets
-import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -21,8 +20,7 @@ import pytest
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from slipway_server import (SERVERS, Server, _database_for, server_binary, session_root,  # noqa: E402
-                            start_server, stop)
+from slipway_server import SERVERS, Server, run_cli, session_root, start_server, stop  # noqa: E402
 
 # Small, so that the size-limit test sends little; every other file of the suite is far below.
 MAX_FILE_BYTES = 1_000_000
@@ -84,11 +82,7 @@ TABULAR_ATTRIBUTES = [
 
 def cli(server: Server, *args: str) -> str:
     """Runs a `slipway` administration command on the server's data dir (and database)."""
-    command = [str(server_binary()), *args, "--data-dir", str(server.data_dir)]
-    database = _database_for(server.data_dir)
-    if database:
-        command += ["--database", database]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    result = run_cli(server, *args)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 

@@ -1,8 +1,12 @@
 """The capability probes and the dialect's authentication, through raw HTTP."""
 
 import base64
+import time
 
 import requests
+
+from mlflow_helpers import make_outsider
+from slipway_server import run_cli
 
 
 def _basic(user: str, password: str) -> dict:
@@ -36,6 +40,25 @@ def test_wrong_password_is_refused_without_detail(server):
     body = response.json()
     assert body["error_code"] == "UNAUTHENTICATED"
     assert "not-the-password" not in response.text
+
+
+def test_remembered_basic_credentials_stop_working_when_the_password_changes(server):
+    """A verified pair is remembered, but whether the password is still the one it matched is
+    checked again once a second: the old pair is refused a second after a change, the new one
+    accepted."""
+    email, password = make_outsider(server)
+    url = f"{server.base_url}/api/2.0/mlflow/experiments/search"
+    # Authenticated (then refused as a non-member of `default`): the pair is now remembered.
+    for _ in range(2):
+        assert requests.get(url, params={"max_results": 5}, headers=_basic(email, password), timeout=10).status_code == 403
+    changed = run_cli(server, "user", "password", email, "--password", "-", stdin="another-pw-" + password + "\n")
+    assert changed.returncode == 0, changed.stderr
+    time.sleep(1.1)
+    refused = requests.get(url, params={"max_results": 5}, headers=_basic(email, password), timeout=10)
+    assert refused.status_code == 401, refused.text
+    assert refused.json()["error_code"] == "UNAUTHENTICATED"
+    accepted = requests.get(url, params={"max_results": 5}, headers=_basic(email, "another-pw-" + password), timeout=10)
+    assert accepted.status_code == 403, accepted.text
 
 
 def test_unknown_workspace_is_not_found(server):

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 from tetra_helpers import ORG, Tetra  # noqa: E402
 
-from slipway_server import SERVERS, Server, database_for, server_binary, session_root, session_server  # noqa: E402
+from slipway_server import SERVERS, Server, run_cli, session_root, session_server  # noqa: E402
 
 class Admin:
     """Runs `slipway` administration commands on the session server's data dir (and database)."""
@@ -33,12 +33,7 @@ class Admin:
         self.server = server
 
     def run(self, *args: str, stdin: "str | None" = None, check: bool = True) -> subprocess.CompletedProcess:
-        command = [str(server_binary()), *args, "--data-dir", str(self.server.data_dir)]
-        database = database_for(self.server.data_dir)
-        if database:
-            command += ["--database", database]
-        result = subprocess.run(command, input=stdin if stdin is not None else "", capture_output=True, text=True,
-                                timeout=60)
+        result = run_cli(self.server, *args, stdin=stdin, timeout=60)
         if check:
             assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
         return result

@@ -8,7 +8,6 @@ the same records, using the reference's quantile rule (§11.4)."""
 import datetime
 import io
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ from models_helpers import Client, dense_onnx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 from drift_reference import reference_psi  # noqa: E402
-from slipway_server import database_for, server_binary  # noqa: E402
+from slipway_server import run_cli  # noqa: E402
 
 DAY_MS = 86_400_000
 START = datetime.datetime(2023, 1, 1, 5, tzinfo=datetime.timezone.utc)  # 2023-01-01T00:00:00-05:00
@@ -210,12 +209,8 @@ def test_arrow_import_and_cli_import(client, drift, server, tmp_path):
 
     lines = tmp_path / "day41.jsonl"
     lines.write_text("\n".join(json.dumps(r) for r in records(range(41, 42))) + "\n")
-    command = [str(server_binary()), "inference", "import", "--workspace", "housepricedrift", "--pipeline", "importedpipe",
-               "--model", "housepricemodel", str(lines), "--data-dir", str(server.data_dir)]
-    database = database_for(server.data_dir)
-    if database:
-        command += ["--database", database]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    done = run_cli(server, "inference", "import", "--workspace", "housepricedrift", "--pipeline", "importedpipe",
+                   "--model", "housepricemodel", str(lines))
     assert done.returncode == 0, done.stderr
     assert f"imported {PER_DAY} records" in done.stdout
 

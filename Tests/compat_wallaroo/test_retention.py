@@ -16,8 +16,7 @@ import pytest
 from models_helpers import Client, dense_onnx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from slipway_server import (CONFIDENTIAL_CLIENT, SERVERS, database_for, server_binary, start_server,  # noqa: E402
-                            stop)
+from slipway_server import CONFIDENTIAL_CLIENT, SERVERS, run_cli, start_server, stop  # noqa: E402
 
 DAY_MS = 86_400_000
 NOW_MS = int(time.time() * 1000)
@@ -44,11 +43,7 @@ def client(server):
 
 
 def cli(server, *args) -> subprocess.CompletedProcess:
-    command = [str(server_binary()), "workspace", "retention", *args, "--data-dir", str(server.data_dir)]
-    database = database_for(server.data_dir)
-    if database:
-        command += ["--database", database]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+    return run_cli(server, "workspace", "retention", *args)
 
 
 def rows(ages_days, offset: int = 0) -> list:

@@ -173,6 +173,14 @@ def start_server(root: Path, *, admin_password: "str | None", client_secret: "st
     return server
 
 
+def run_cli(server: Server, *args: str, stdin: "str | None" = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Runs a `slipway` administration command on a running server's data dir (and database)."""
+    command = [str(server_binary()), *args, "--data-dir", str(server.data_dir)]
+    database = _database_for(server.data_dir)
+    if database:
+        command += ["--database", database]
+    return subprocess.run(command, input=stdin if stdin is not None else "", capture_output=True, text=True,
+                          timeout=timeout)
 
 
 def session_root(request, prefix: str):

@@ -66,6 +66,13 @@ extension AccountService {
     /// The enabled user whose name or email and password these are, without opening a session
     /// (HTTP Basic credentials sent with every call). Fails as `signIn` does.
     public func verifyPassword(login: String, password: String) async throws -> User {
+        try await verifiedPassword(login: login, password: password).user
+    }
+
+    /// `verifyPassword`, also answering the stored hash the password matched, so a caller that
+    /// remembers the verification can later check the password has not changed since
+    /// (`user(id:passwordHash:)`) without hashing it again.
+    public func verifiedPassword(login: String, password: String) async throws -> (user: User, passwordHash: String) {
         let invalid = SlipwayError(.unauthorized, "invalid user credentials", code: .invalidCredentials)
         guard !login.isEmpty, login.utf8.count <= 320, !password.isEmpty,
               password.utf8.count <= PasswordHasher.maxPasswordBytes else {
@@ -79,6 +86,14 @@ extension AccountService {
         }
         guard passwords.verify(password, against: stored) else { throw invalid }
         guard user.isEnabled else { throw SlipwayError(.unauthorized, "the account is disabled", code: .accountDisabled) }
+        return (user, stored)
+    }
+
+    /// The user whose password was verified earlier against `passwordHash`, while the account
+    /// is enabled and its password unchanged; nil otherwise (the caller verifies afresh).
+    public func user(id: String, passwordHash: String) async throws -> User? {
+        guard let user = try await store.user(id: id), user.isEnabled,
+              try await store.passwordHash(userID: id) == passwordHash else { return nil }
         return user
     }
 }

@@ -121,7 +121,7 @@ public struct MLflowRESTClient: Sendable {
         }
         guard response.status == .ok else { throw failure(status: response.status, body: bytes, what: path) }
         if bytes.readableBytes == 0 { return .object([:]) }
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: bytes)) else {
+        guard let value = try? bytes.withUnsafeReadableBytes({ try JSONTextParser.parse($0.bindMemory(to: UInt8.self)) }) else {
             throw SlipwayError.badRequest("\(displayHost) did not answer \(path) with JSON: is it an MLflow tracking server?")
         }
         return value
@@ -157,7 +157,7 @@ public struct MLflowRESTClient: Sendable {
     }
 
     private func failure(status: HTTPResponseStatus, body: ByteBuffer, what: String) -> SlipwayError {
-        let answer = (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body)))
+        let answer = (try? body.withUnsafeReadableBytes({ try JSONTextParser.parse($0.bindMemory(to: UInt8.self)) }))
         let code = answer?["error_code"]?.stringValue
         let message = answer?["message"]?.stringValue.map { NameRules.printable($0, limit: 300) }
         let said = [code, message].compactMap { $0 }.joined(separator: ": ")

@@ -30,6 +30,10 @@ final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
     }
 
+    func remove(_ key: Key) {
+        entries.withLock { $0[key] = nil }
+    }
+
     func removeAll() {
         entries.withLock { $0.removeAll() }
     }

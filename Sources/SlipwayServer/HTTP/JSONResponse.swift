@@ -11,6 +11,12 @@ enum JSONResponse {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: JSONTextWriter.bytes(of: value))))
     }
 
+    /// JSON text written ahead (by a `JSONTextWriter`), for pages of many small objects that are
+    /// cheaper to write directly than to build as a `JSONValue` first.
+    static func make(jsonText: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: jsonText)))
+    }
+
     static func bytes(_ data: Data, contentType: String = "application/octet-stream", status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(data: data)))
     }

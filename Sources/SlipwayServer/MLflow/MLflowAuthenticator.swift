@@ -9,8 +9,10 @@ import SlipwayCore
 /// - `Authorization: Bearer <token>` (`MLFLOW_TRACKING_TOKEN`): a Slipway SDK token (user tokens
 ///   only; an execution's token is refused) or an access token from the token endpoint;
 /// - `Authorization: Basic …` (`MLFLOW_TRACKING_USERNAME`/`PASSWORD`): a user's name or email and
-///   password. A verified pair is remembered for ten seconds, so a client logging many metrics
-///   does not pay the slow password hash per call.
+///   password. A verified pair is remembered for five minutes, so a client logging many metrics
+///   does not pay the slow password hash per call; that the account is still enabled and its
+///   password unchanged (the stored hash is the one the pair matched) is checked again once a
+///   second, so a change takes effect within a second.
 ///
 /// The workspace is `X-MLFLOW-WORKSPACE` (absent: `default`); a user who is not a member of it
 /// (administrators included) gets a 403 naming it, an unknown one a 404.
@@ -21,8 +23,12 @@ struct MLflowAuthenticator: RouterMiddleware {
 
     let accounts: AccountService
     let tokens: WallarooTokenIssuer
-    /// User ids of Basic credentials verified in the last ten seconds, by SHA-256 of the header.
-    let verifiedPasswords = ExpiringCache<String, String>()
+    /// Basic credentials verified in the last five minutes, by SHA-256 of the header: the user
+    /// id and the stored password hash they matched.
+    let verifiedPasswords = ExpiringCache<String, (userID: String, passwordHash: String)>()
+    /// The users of those credentials as confirmed (enabled, password unchanged) in the last
+    /// second, by the same key: a changed password or a disabled account takes effect within it.
+    let confirmedUsers = ExpiringCache<String, User>()
     /// Membership checks of the last second (user id | workspace name) → workspace.
     let memberships = ExpiringCache<String, Workspace>()
 
@@ -71,16 +77,22 @@ struct MLflowAuthenticator: RouterMiddleware {
 
     private func basicUser(_ encoded: String) async throws -> User {
         let key = Hex.encode(SHA256.hash(data: Data(encoded.utf8)))
-        if let userID = verifiedPasswords.value(for: key) {
-            return try await accounts.activeUser(id: userID)
+        if let user = confirmedUsers.value(for: key) { return user }
+        if let verified = verifiedPasswords.value(for: key) {
+            if let user = try await accounts.user(id: verified.userID, passwordHash: verified.passwordHash) {
+                confirmedUsers.set(user, for: key, until: .now + .seconds(1))
+                return user
+            }
+            verifiedPasswords.remove(key)
         }
         guard encoded.utf8.count <= 2048, let data = Data(base64Encoded: encoded),
               let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else {
             throw SlipwayError.unauthorized("the Basic credentials are not valid base64 'user:password'")
         }
-        let user = try await accounts.verifyPassword(login: String(text[..<colon]),
-                                                     password: String(text[text.index(after: colon)...]))
-        verifiedPasswords.set(user.id, for: key, until: .now + .seconds(10))
+        let (user, hash) = try await accounts.verifiedPassword(login: String(text[..<colon]),
+                                                               password: String(text[text.index(after: colon)...]))
+        verifiedPasswords.set((user.id, hash), for: key, until: .now + .seconds(300))
+        confirmedUsers.set(user, for: key, until: .now + .seconds(1))
         return user
     }
 

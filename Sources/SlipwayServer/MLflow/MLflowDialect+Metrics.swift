@@ -18,9 +18,8 @@ extension MLflowDialect {
             let points = try await Self.runNotFoundAsMLflow(id) {
                 try await tracking.metricHistory(workspaceID: workspace.id, runID: id, key: key, limit: limit + 1, offset: offset)
             }
-            var body: [String: JSONValue] = ["metrics": .array(points.prefix(limit).map(MLflowTrackingPresenter.metric))]
-            if points.count > limit { body["next_page_token"] = .string(MLflowPageToken.encode(offset: offset + limit)) }
-            return JSONResponse.make(.object(body))
+            let next = points.count > limit ? MLflowPageToken.encode(offset: offset + limit) : nil
+            return JSONResponse.make(jsonText: MLflowTrackingPresenter.metricsPage(points.prefix(limit), nextPageToken: next))
         }
         group.get("metrics/get-history-bulk-interval") { request, context in
             let (_, workspace) = try context.mlflowScope()
@@ -33,7 +32,7 @@ extension MLflowDialect {
                                                    startStep: try message.int64("start_step"), endStep: try message.int64("end_step"),
                                                    limitPerRun: limit)
             }
-            return JSONResponse.make(.object(["metrics": .array(points.map(MLflowTrackingPresenter.metric))]))
+            return JSONResponse.make(jsonText: MLflowTrackingPresenter.metricsPage(points, nextPageToken: nil))
         }
     }
 }

@@ -157,19 +157,17 @@ extension MLflowDialect {
             let message = try await request.mlflowMessage()
             let id = try Self.runID(message)
             let json = try message.requiredString("model_json")
-            guard let data = json.data(using: .utf8), (try? JSONDecoder().decode(JSONValue.self, from: data)).map({
-                if case .object = $0 { return true } else { return false }
-            }) == true else {
+            guard let model = try? JSONTextParser.parse(json), case .object = model else {
                 throw MLflowError.invalidParameter("model_json must be a JSON object")
             }
             try await Self.runNotFoundAsMLflow(id) {
                 let run = try await tracking.run(workspaceID: workspace.id, id: id)
                 var history: [JSONValue] = []
-                if let existing = run.tags[Self.logModelHistoryTag], let data = existing.data(using: .utf8),
-                   case .array(let items)? = try? JSONDecoder().decode(JSONValue.self, from: data) {
+                if let existing = run.tags[Self.logModelHistoryTag],
+                   case .array(let items)? = try? JSONTextParser.parse(existing) {
                     history = items
                 }
-                history.append(try JSONDecoder().decode(JSONValue.self, from: data))
+                history.append(model)
                 try await tracking.log(workspaceID: workspace.id, runID: id,
                                        RunDataBatch(tags: [(key: Self.logModelHistoryTag, value: JSONValue.array(history).jsonString())]))
             }

@@ -141,7 +141,7 @@ extension Request {
         }
         let buffer = try await collectBody(limit: limit)
         guard buffer.readableBytes > 0 else { return MLflowMessage(fields: [:]) }
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer)) else {
+        guard let value = try? JSONValue.parse(buffer) else {
             throw MLflowError(.malformedRequest, "the request body is not valid JSON")
         }
         guard case .object(let object) = value else {

@@ -55,6 +55,39 @@ enum MLflowTrackingPresenter {
         return .object(info)
     }
 
+    /// `{"metrics": [...], "next_page_token": ...}` written directly: a history page holds up to
+    /// 25,000 points. Each point is what `metric(_:)` gives, keys in the same order.
+    static func metricsPage(_ metrics: some Collection<RunMetric>, nextPageToken: String?) -> [UInt8] {
+        var writer = JSONTextWriter(reservingCapacity: 64 + metrics.count * 72)
+        writer.append("{\"metrics\":[")
+        var first = true
+        for metric in metrics {
+            if !first { writer.append(",") }
+            first = false
+            writer.append("{")
+            if let digest = metric.datasetDigest { writer.append("\"dataset_digest\":"); writer.write(string: digest); writer.append(",") }
+            if let name = metric.datasetName { writer.append("\"dataset_name\":"); writer.write(string: name); writer.append(",") }
+            writer.append("\"key\":")
+            writer.write(string: metric.key)
+            if let modelID = metric.modelID { writer.append(",\"model_id\":"); writer.write(string: modelID) }
+            if let runID = metric.runID { writer.append(",\"run_id\":"); writer.write(string: runID) }
+            writer.append(",\"step\":")
+            writer.write(integer: metric.step)
+            writer.append(",\"timestamp\":")
+            writer.write(integer: metric.timestamp)
+            writer.append(",\"value\":")
+            writer.write(number(metric.value))
+            writer.append("}")
+        }
+        writer.append("]")
+        if let nextPageToken {
+            writer.append(",\"next_page_token\":")
+            writer.write(string: nextPageToken)
+        }
+        writer.append("}")
+        return writer.bytes
+    }
+
     static func metric(_ metric: RunMetric) -> JSONValue {
         var object: [String: JSONValue] = [
             "key": .string(metric.key), "value": number(metric.value),

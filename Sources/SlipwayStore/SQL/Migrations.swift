@@ -579,5 +579,14 @@ enum Migrations {
             """,
             "CREATE INDEX connection_workspaces_by_workspace ON connection_workspaces (workspace_id, attached_at)",
         ], revert: ["DROP TABLE connection_workspaces", "DROP TABLE connections", "DROP TABLE secrets", "DROP TABLE shared_settings"]),
+        // A metric's history is read in (step, timestamp, value) order: with `value` in the
+        // index the pages are an index walk, not a sort of the whole series per page.
+        Migration(version: 23, name: "metric history order", prepare: [
+            "CREATE INDEX tracking_metric_history_order ON tracking_metric_history (run_id, key, step, timestamp, value)",
+            "DROP INDEX tracking_metric_history_series",
+        ], revert: [
+            "CREATE INDEX tracking_metric_history_series ON tracking_metric_history (run_id, key, step, timestamp)",
+            "DROP INDEX tracking_metric_history_order",
+        ]),
     ]
 }

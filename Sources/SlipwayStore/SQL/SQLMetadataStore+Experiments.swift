@@ -48,8 +48,8 @@ extension SQLMetadataStore {
                 Experiment(id: try row.string("id"), workspaceID: try row.string("workspace_id"), name: try row.string("name"),
                            artifactLocation: try row.string("artifact_location"),
                            lifecycle: TrackingLifecycle(rawValue: try row.string("lifecycle")) ?? .active,
-                           createdAt: Self.date(milliseconds: try row.decode(column: "created_at", as: Int64.self)),
-                           updatedAt: Self.date(milliseconds: try row.decode(column: "updated_at", as: Int64.self)))
+                           createdAt: Self.date(milliseconds: try row.int64("created_at")),
+                           updatedAt: Self.date(milliseconds: try row.int64("updated_at")))
             }
             guard let workspaceID = experiments.first?.workspaceID else { return [] }
             let tags = try await db.raw("""

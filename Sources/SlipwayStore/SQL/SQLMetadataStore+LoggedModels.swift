@@ -46,8 +46,8 @@ extension SQLMetadataStore {
                             status: LoggedModel.Status(rawValue: try row.string("status")) ?? .pending,
                             statusMessage: try row.optionalString("status_message"),
                             lifecycle: TrackingLifecycle(rawValue: try row.string("lifecycle")) ?? .active,
-                            createdAt: try row.decode(column: "created_at", as: Int64.self),
-                            updatedAt: try row.decode(column: "updated_at", as: Int64.self))
+                            createdAt: try row.int64("created_at"),
+                            updatedAt: try row.int64("updated_at"))
             }
             guard !models.isEmpty else { return [] }
             var index: [String: Int] = [:]

@@ -178,8 +178,8 @@ extension SQLMetadataStore {
     static func metric(from row: any SQLRow, withRun: Bool) throws -> RunMetric {
         let isNaN = try row.bool("is_nan")
         return RunMetric(key: try row.string("key"), value: isNaN ? .nan : try row.double("value"),
-                         timestamp: try row.decode(column: "timestamp", as: Int64.self),
-                         step: try row.decode(column: "step", as: Int64.self),
+                         timestamp: try row.int64("timestamp"),
+                         step: try row.int64("step"),
                          runID: withRun ? try row.string("run_id") : nil,
                          modelID: (try? row.optionalString("model_id")) ?? nil,
                          datasetName: (try? row.optionalString("dataset_name")) ?? nil,
@@ -288,7 +288,7 @@ extension SQLMetadataStore {
                    experimentID: try row.string("experiment_id"), name: try row.string("name"),
                    userID: try row.string("user_id"),
                    status: TrackedRunStatus(rawValue: try row.string("status")) ?? .running,
-                   startTime: try row.decode(column: "start_time", as: Int64.self),
+                   startTime: try row.int64("start_time"),
                    endTime: try row.decode(column: "end_time", as: Int64?.self),
                    lifecycle: TrackingLifecycle(rawValue: try row.string("lifecycle")) ?? .active)
     }

@@ -47,6 +47,11 @@ public struct JSONTextWriter {
         bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
+    /// Writes an integer exactly (a `Double` holds only 53 bits).
+    public mutating func write(integer: Int64) {
+        bytes.append(contentsOf: String(integer).utf8)
+    }
+
     /// Writes a number as `write(_:)` does for `.number`.
     public mutating func write(number: Double) {
         guard number.isFinite else { return append("null") }
