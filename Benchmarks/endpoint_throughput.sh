@@ -165,19 +165,8 @@ stop_started() { # pid: stop it now and forget it
 tail_log() { log "--- $1 (tail) ---"; tail -n 40 "$1" >&2 || true; }
 
 # --- setup: wrk ----------------------------------------------------------------------
-if ! command -v wrk >/dev/null 2>&1; then
-    if [[ "$(id -u)" == 0 ]]; then
-        SUDO=()
-    elif command -v sudo >/dev/null 2>&1; then
-        SUDO=(sudo)
-    else
-        die "wrk is not installed and there is neither root nor sudo to apt-get install it"
-    fi
-    log "installing wrk (apt-get)"
-    "${SUDO[@]}" apt-get update -qq >&2
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2
-    command -v wrk >/dev/null 2>&1 || die "wrk still missing after apt-get install"
-fi
+# shellcheck source=lib/ensure_wrk.sh
+source "$REPO_ROOT/Benchmarks/lib/ensure_wrk.sh"
 WRK_VERSION="$(wrk -v 2>&1 | head -n 1 | sed -e 's/ *Copyright.*//' || true)"
 
 # --- setup: uv, .venvs/compat (Slipway side), .venvs/bench (peers) --------------------

@@ -2,6 +2,7 @@
 # Slipway benchmark: MLflow tracking against a real `mlflow server` (SQLite backend, default
 # workers), both driven by the same real mlflow client (mlflow-skinny 3.17.2) in one run:
 #   log_batch of 1,000 metrics x 100 calls; 10,000 single log_metric calls from 8 threads;
+#   (and, to show the server apart from the Python client, log-metric driven by wrk);
 #   search_runs over 10,000 runs with a metric filter; get_metric_history of 100,000 points.
 # Rounds are interleaved (the order alternates); the table gives the median of each figure
 # and the median (range) of the per-round ratios. Setup (runs, history points) is not timed.
@@ -34,6 +35,9 @@ if [[ -z "${SLIPWAY_MLFLOW_PYTHON:-}" || -z "${SLIPWAY_MLFLOW_SERVER:-}" ]]; the
 fi
 export SLIPWAY_BIN="${SLIPWAY_BIN:-$REPO_ROOT/.build/release/slipway}"
 [[ -x "$SLIPWAY_BIN" ]] || { echo "mlflow_tracking: no slipway binary at $SLIPWAY_BIN" >&2; exit 1; }
+
+# shellcheck source=lib/ensure_wrk.sh
+source "$REPO_ROOT/Benchmarks/lib/ensure_wrk.sh"
 
 mkdir -p "$RESULTS_DIR"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"

@@ -7,7 +7,15 @@ Scenarios (sizes configurable; the defaults are the issue's):
   log_metric   --single-calls log_metric calls from --threads threads (calls/s)
   search_runs  search_runs over --search-runs runs with a metric filter (seconds, median of 5)
   history      get_metric_history of --history-points points (seconds, median of 3)
+  log_metric_wrk  the server's own capacity for log-metric: wrk, 2 threads, --threads connections,
+               10 s, a Python-free client (calls/s; a run with a non-2xx answer fails)
+  log_metric_http, search_http, history_http: the same calls as raw HTTP (`requests` and `json` only, every
+               page), i.e. the server's answer without the mlflow client's protobuf decoding
 Setup (runs for search, points for history) is done once per server and not timed.
+
+Every scenario also reports the client's CPU share: the client process's CPU time over the wall
+time of the scenario (its few set-up calls included). Near 1.0 (one core: the client's threads share the GIL) the client
+itself is the limit, and the server's advantage cannot show fully in the client's figure.
 """
 
 import argparse
@@ -66,6 +74,14 @@ def start_slipway(root: Path):
     server = start_server(root / "slipway", admin_password=password, client_secret="s-" + secrets.token_urlsafe(16))
     return server.process, {"MLFLOW_TRACKING_URI": server.base_url, "MLFLOW_TRACKING_USERNAME": "admin",
                             "MLFLOW_TRACKING_PASSWORD": password}
+
+
+def http_session(env: dict):
+    import requests
+    session = requests.Session()
+    if "MLFLOW_TRACKING_USERNAME" in env:
+        session.auth = (env["MLFLOW_TRACKING_USERNAME"], env["MLFLOW_TRACKING_PASSWORD"])
+    return session
 
 
 def client_for(env: dict):
@@ -142,6 +158,91 @@ def setup_history(client, args) -> str:
     return run.info.run_id
 
 
+def log_metric_http(client, env, args) -> float:
+    run = client.create_run(client.create_experiment(f"single-http-{secrets.token_hex(4)}"))
+    url = env["MLFLOW_TRACKING_URI"] + "/api/2.0/mlflow/runs/log-metric"
+    per_thread = args.single_calls // args.threads
+    errors = []
+
+    def work(index):
+        session = http_session(env)
+        try:
+            for step in range(per_thread):
+                session.post(url, json={"run_id": run.info.run_id, "key": f"t{index}", "value": float(step),
+                                        "timestamp": int(time.time() * 1000), "step": step}).raise_for_status()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(args.threads)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return per_thread * args.threads / (time.perf_counter() - start)
+
+
+def log_metric_wrk(client, env, args) -> float:
+    import base64
+    import re
+    run = client.create_run(client.create_experiment(f"single-wrk-{secrets.token_hex(4)}"))
+    body = json.dumps({"run_id": run.info.run_id, "key": "w", "value": 1.5, "timestamp": int(time.time() * 1000),
+                       "step": 1})
+    script = ["wrk.method = 'POST'", f"wrk.body = '{body}'", "wrk.headers['Content-Type'] = 'application/json'"]
+    if "MLFLOW_TRACKING_USERNAME" in env:
+        pair = f"{env['MLFLOW_TRACKING_USERNAME']}:{env['MLFLOW_TRACKING_PASSWORD']}".encode()
+        script.append(f"wrk.headers['Authorization'] = 'Basic {base64.b64encode(pair).decode()}'")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write("\n".join(script) + "\n")
+    try:
+        done = subprocess.run(["wrk", "-t2", f"-c{args.threads}", "-d10s", "-s", lua.name,
+                               env["MLFLOW_TRACKING_URI"] + "/api/2.0/mlflow/runs/log-metric"],
+                              capture_output=True, text=True, check=True)
+    finally:
+        os.unlink(lua.name)
+    if "Non-2xx" in done.stdout or "Socket errors" in done.stdout:
+        raise RuntimeError(f"wrk saw failed calls:\n{done.stdout}")
+    return float(re.search(r"Requests/sec:\s+([0-9.]+)", done.stdout).group(1))
+
+
+def search_http(env, experiment) -> float:
+    session, url = http_session(env), env["MLFLOW_TRACKING_URI"] + "/api/2.0/mlflow/runs/search"
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        response = session.post(url, json={"experiment_ids": [experiment], "filter": "metrics.acc >= 0.99",
+                                           "max_results": 1000})
+        response.raise_for_status()
+        found = response.json().get("runs", [])
+        times.append(time.perf_counter() - start)
+        assert len(found) > 0
+    return statistics.median(times)
+
+
+def history_http(env, run_id, args) -> float:
+    session, url = http_session(env), env["MLFLOW_TRACKING_URI"] + "/api/2.0/mlflow/metrics/get-history"
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        points, token = 0, None
+        while True:
+            params = {"run_id": run_id, "metric_key": "h", "max_results": 25000}
+            if token:
+                params["page_token"] = token
+            response = session.get(url, params=params)
+            response.raise_for_status()
+            page = response.json()
+            points += len(page.get("metrics", []))
+            token = page.get("next_page_token")
+            if not token:
+                break
+        times.append(time.perf_counter() - start)
+        assert points == args.history_points, points
+    return statistics.median(times)
+
+
 def history(client, run_id, args) -> float:
     times = []
     for _ in range(3):
@@ -156,6 +257,7 @@ def scenario_main(args) -> None:
     """One scenario against one server (a fresh process, so environments do not mix)."""
     env = json.loads(args.env)
     client = client_for(env)
+    wall, cpu = time.perf_counter(), time.process_time()
     if args.scenario == "log_batch":
         figure = log_batch(client, args)
     elif args.scenario == "log_metric":
@@ -164,14 +266,23 @@ def scenario_main(args) -> None:
         figure = setup_search(client, args)
     elif args.scenario == "search_runs":
         figure = search_runs(client, args.target_id)
+    elif args.scenario == "log_metric_wrk":
+        figure = log_metric_wrk(client, env, args)
+    elif args.scenario == "log_metric_http":
+        figure = log_metric_http(client, env, args)
+    elif args.scenario == "search_http":
+        figure = search_http(env, args.target_id)
     elif args.scenario == "setup_history":
         figure = setup_history(client, args)
+    elif args.scenario == "history_http":
+        figure = history_http(env, args.target_id, args)
     else:
         figure = history(client, args.target_id, args)
-    print(json.dumps({"figure": figure}))
+    share = (time.process_time() - cpu) / (time.perf_counter() - wall)
+    print(json.dumps({"figure": figure, "client_cpu": share}))
 
 
-def run_scenario(name: str, env: dict, args, target_id: str = "") -> "float | str":
+def run_scenario(name: str, env: dict, args, target_id: str = "", cpu: "list | None" = None) -> "float | str":
     command = [sys.executable, __file__, "--scenario", name, "--env", json.dumps(env), "--target-id", target_id,
                "--batch-calls", str(args.batch_calls), "--batch-size", str(args.batch_size),
                "--single-calls", str(args.single_calls), "--threads", str(args.threads),
@@ -179,7 +290,10 @@ def run_scenario(name: str, env: dict, args, target_id: str = "") -> "float | st
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{name} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])["figure"]
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    if cpu is not None:
+        cpu.append(answer["client_cpu"])
+    return answer["figure"]
 
 
 def main() -> None:
@@ -211,35 +325,44 @@ def main() -> None:
         print(f"setup: {args.search_runs} runs and {args.history_points} history points per server", file=sys.stderr)
         setup = {name: (run_scenario("setup_search", env, args), run_scenario("setup_history", env, args))
                  for name, env in targets.items()}
-        results = {name: {key: [] for key in ("log_batch", "log_metric", "search_runs", "history")} for name in targets}
+        keys = ("log_batch", "log_metric", "log_metric_http", "log_metric_wrk", "search_runs", "search_http", "history", "history_http")
+        results = {name: {key: [] for key in keys} for name in targets}
+        cpu = {name: {key: [] for key in keys} for name in targets}
         order = list(targets)
         for round_index in range(args.rounds):
             for name in order[round_index % 2:] + order[:round_index % 2]:
                 env = targets[name]
                 experiment, run_id = setup[name]
-                results[name]["log_batch"].append(run_scenario("log_batch", env, args))
-                results[name]["log_metric"].append(run_scenario("log_metric", env, args))
-                results[name]["search_runs"].append(run_scenario("search_runs", env, args, experiment))
-                results[name]["history"].append(run_scenario("history", env, args, run_id))
+                for key in keys:
+                    target = experiment if key.startswith("search") else run_id if key.startswith("history") else ""
+                    results[name][key].append(run_scenario(key, env, args, target, cpu[name][key]))
             print(f"round {round_index + 1}/{args.rounds} done", file=sys.stderr)
         rows = [
             ("log_batch (metrics/s)", "log_batch", True),
             (f"log_metric, {args.threads} threads (calls/s)", "log_metric", True),
+            ("the same log_metric calls as raw HTTP (calls/s)", "log_metric_http", True),
+            (f"log-metric driven by wrk, {args.threads} connections (calls/s)", "log_metric_wrk", True),
             (f"search_runs over {args.search_runs} runs, metric filter (ms)", "search_runs", False),
+            ("the same search as raw HTTP (ms)", "search_http", False),
             (f"get_metric_history of {args.history_points} points (ms)", "history", False),
+            ("the same history as raw HTTP, every page (ms)", "history_http", False),
         ]
-        lines = ["| scenario | Slipway | MLflow server | Slipway advantage |", "|---|---:|---:|---:|"]
+        lines = ["| scenario | Slipway | MLflow server | Slipway advantage | client CPU share (Slipway / MLflow) |",
+                 "|---|---:|---:|---:|---:|"]
         for label, key, higher_is_better in rows:
             ours, theirs = statistics.median(results["slipway"][key]), statistics.median(results["mlflow"][key])
             ratios = [(s / m) if higher_is_better else (m / s)
                       for s, m in zip(results["slipway"][key], results["mlflow"][key])]
             scale = 1 if higher_is_better else 1000
             lines.append(f"| {label} | {ours * scale:,.1f} | {theirs * scale:,.1f} | "
-                         f"{statistics.median(ratios):.1f}× ({min(ratios):.1f}–{max(ratios):.1f}) |")
+                         f"{statistics.median(ratios):.1f}× ({min(ratios):.1f}–{max(ratios):.1f}) | "
+                         + ("— (wrk) |" if key.endswith("_wrk") else
+                            f"{statistics.median(cpu['slipway'][key]):.2f} / {statistics.median(cpu['mlflow'][key]):.2f} |"))
         table = "\n".join(lines)
         print(table)
         if args.output:
-            Path(args.output).write_text(json.dumps({"args": vars(args), "results": results, "table": table}, indent=2))
+            Path(args.output).write_text(json.dumps({"args": vars(args), "results": results, "client_cpu": cpu,
+                                                     "table": table}, indent=2))
     finally:
         for process in processes:
             try:
