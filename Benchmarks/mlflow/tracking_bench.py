@@ -9,7 +9,7 @@ Scenarios (sizes configurable; the defaults are the issue's):
   history      get_metric_history of --history-points points (seconds, median of 3)
   log_metric_wrk  the server's own capacity for log-metric: wrk, 2 threads, --threads connections,
                10 s, a Python-free client (calls/s; a run with a non-2xx answer fails)
-  log_metric_http, search_http, history_http: the same calls as raw HTTP (`requests` and `json` only, every
+  log_batch_http, log_metric_http, search_http, history_http: the same calls as raw HTTP (`requests` and `json` only, every
                page), i.e. the server's answer without the mlflow client's protobuf decoding
 Setup (runs for search, points for history) is done once per server and not timed.
 
@@ -105,6 +105,19 @@ def log_batch(client, args) -> float:
     return args.batch_calls * args.batch_size / (time.perf_counter() - start)
 
 
+def log_batch_http(client, env, args) -> float:
+    run = client.create_run(client.create_experiment(f"batch-http-{secrets.token_hex(4)}"))
+    session, url = http_session(env), env["MLFLOW_TRACKING_URI"] + "/api/2.0/mlflow/runs/log-batch"
+    now = int(time.time() * 1000)
+    bodies = [json.dumps({"run_id": run.info.run_id,
+                          "metrics": [{"key": "m", "value": float(i), "timestamp": now, "step": call * args.batch_size + i}
+                                      for i in range(args.batch_size)]}) for call in range(args.batch_calls)]
+    start = time.perf_counter()
+    for body in bodies:
+        session.post(url, data=body, headers={"Content-Type": "application/json"}).raise_for_status()
+    return args.batch_calls * args.batch_size / (time.perf_counter() - start)
+
+
 def log_metric(client, args) -> float:
     run = client.create_run(client.create_experiment(f"single-{secrets.token_hex(4)}"))
     per_thread = args.single_calls // args.threads
@@ -129,12 +142,20 @@ def log_metric(client, args) -> float:
 
 
 def setup_search(client, args) -> str:
+    """The runs to search, made from --threads threads (set-up is not timed; one thread would
+    take half an hour against `mlflow server`)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from mlflow.entities import Metric
     experiment = client.create_experiment(f"search-{secrets.token_hex(4)}")
     now = int(time.time() * 1000)
-    for i in range(args.search_runs):
+
+    def make(i):
         run = client.create_run(experiment)
         client.log_batch(run.info.run_id, metrics=[Metric("acc", (i + 1) / args.search_runs, now, 0)])
+
+    with ThreadPoolExecutor(args.threads) as pool:
+        list(pool.map(make, range(args.search_runs)))
     return experiment
 
 
@@ -266,6 +287,8 @@ def scenario_main(args) -> None:
         figure = setup_search(client, args)
     elif args.scenario == "search_runs":
         figure = search_runs(client, args.target_id)
+    elif args.scenario == "log_batch_http":
+        figure = log_batch_http(client, env, args)
     elif args.scenario == "log_metric_wrk":
         figure = log_metric_wrk(client, env, args)
     elif args.scenario == "log_metric_http":
@@ -325,7 +348,7 @@ def main() -> None:
         print(f"setup: {args.search_runs} runs and {args.history_points} history points per server", file=sys.stderr)
         setup = {name: (run_scenario("setup_search", env, args), run_scenario("setup_history", env, args))
                  for name, env in targets.items()}
-        keys = ("log_batch", "log_metric", "log_metric_http", "log_metric_wrk", "search_runs", "search_http", "history", "history_http")
+        keys = ("log_batch", "log_batch_http", "log_metric", "log_metric_http", "log_metric_wrk", "search_runs", "search_http", "history", "history_http")
         results = {name: {key: [] for key in keys} for name in targets}
         cpu = {name: {key: [] for key in keys} for name in targets}
         order = list(targets)
@@ -339,6 +362,7 @@ def main() -> None:
             print(f"round {round_index + 1}/{args.rounds} done", file=sys.stderr)
         rows = [
             ("log_batch (metrics/s)", "log_batch", True),
+            ("the same log_batch calls as raw HTTP (metrics/s)", "log_batch_http", True),
             (f"log_metric, {args.threads} threads (calls/s)", "log_metric", True),
             ("the same log_metric calls as raw HTTP (calls/s)", "log_metric_http", True),
             (f"log-metric driven by wrk, {args.threads} connections (calls/s)", "log_metric_wrk", True),

@@ -15,6 +15,7 @@ public struct SlipwayApp: Sendable {
     public let frontEnd: HTTPFrontEnd
     let store: SQLMetadataStore
     let residents: SubprocessResidentPool
+    let standbys: StandbyWorkers?
     let scheduler: PeriodicScheduler
     let resources: ResourceMonitor
     /// Set when this start created the admin token.
@@ -39,7 +40,9 @@ public struct SlipwayApp: Sendable {
                 + "folder that contains it")
         }
         let launcher = try SubprocessElasticLauncher(runsRoot: directory.runs, workerPythonPath: workerPath, blobs: blobs,
-                                                     logger: logger, maxProcesses: configuration.limits.maxElasticProcesses)
+                                                     logger: logger, maxProcesses: configuration.limits.maxElasticProcesses,
+                                                     standby: configuration.limits.elasticStandbyWorkers > 0
+                                                         ? StandbyWorkers.Limits(total: configuration.limits.elasticStandbyWorkers) : nil)
         launcher.removeLeftovers()
         let residents = SubprocessResidentPool(runsRoot: directory.runs, workerPythonPath: workerPath, blobs: blobs,
                                                logger: logger)
@@ -82,6 +85,7 @@ public struct SlipwayApp: Sendable {
                                           retentionInterval: configuration.retentionInterval)
         logger.info("Python environments: \(environments.builder); versions \(environments.availablePythonVersions().joined(separator: ", "))")
         return SlipwayApp(configuration: configuration, core: core, frontEnd: frontEnd, store: store, residents: residents,
+                          standbys: launcher.standby,
                           scheduler: scheduler, resources: resources, createdAdminToken: created,
                           generatedAdminPassword: generatedPassword)
     }
@@ -112,13 +116,15 @@ public struct SlipwayApp: Sendable {
     /// Every long-lived part, in start order: on graceful shutdown (SIGTERM, SIGINT) the group
     /// stops them in reverse: the HTTP server stops accepting and finishes the requests in
     /// flight (whose executions are then stored), then the scheduler and the resource sampler
-    /// stop, the resident workers are stopped (their running executions get a bounded grace),
-    /// and the store closes last.
+    /// stop, the standby interpreters and the resident workers are stopped (running executions
+    /// of residents get a bounded grace), and the store closes last.
     public func serviceGroup(logger: Logger) -> ServiceGroup {
         let store = store, residents = residents, resources = resources, scheduler = scheduler, serving = core.serving
+        let standbys = standbys
         let services: [any Service] = [
             LifecycleService("store", stop: { await store.close() }),
             LifecycleService("resident workers", stop: { await residents.stopAll() }),
+            LifecycleService("standby workers", stop: { standbys?.stopAll() }),
             LifecycleService("model serving", stop: { await serving.shutdown() }),
             LifecycleService("resource monitor", start: { await resources.start() }, stop: { await resources.stop() }),
             LifecycleService("scheduler", start: { await scheduler.start() }, stop: { await scheduler.stop() }),
@@ -134,6 +140,7 @@ public struct SlipwayApp: Sendable {
         await resources.stop()
         await core.serving.shutdown()
         await residents.stopAll()
+        standbys?.stopAll()
         await store.close()
     }
 }

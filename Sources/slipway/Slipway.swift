@@ -53,6 +53,8 @@ struct Serve: AsyncParsableCommand {
     var maxQueuedExecutions = 512
     @Option(help: "Elastic worker processes running at once; more executions wait for a slot (default: 4 per core).")
     var maxElasticProcesses = Limits.defaultMaxElasticProcesses
+    @Option(help: "Pre-started Python interpreters kept for elastic executions, across environments (each serves one execution; 0: every execution starts its own; default: 2 per core, at most 8).")
+    var elasticStandby = Limits().elasticStandbyWorkers
     @Option(help: "Open connections up to which a new one is served on its event loop, for the lowest latency; more run their handlers on the shared pool (default: 2 per core; 0: never).")
     var eventLoopConnections = ServerConfiguration.defaultEventLoopConnections
     @Option(help: "Lifetime of access tokens, in seconds.") var accessTokenLifetime = 3600
@@ -79,6 +81,7 @@ struct Serve: AsyncParsableCommand {
                             executionTimeout: .seconds(executionTimeout), longPollHold: .seconds(longPoll),
                             maxQueuedExecutions: maxQueuedExecutions, maxElasticProcesses: maxElasticProcesses)
         limits.maxMonitoringFileBytes = max(1, maxIngestFileBytes)
+        limits.elasticStandbyWorkers = max(0, elasticStandby)
         var configuration = ServerConfiguration(
             host: host, port: port, dataDirectory: data.url, database: try data.location(), publicURL: publicURL,
             limits: limits,

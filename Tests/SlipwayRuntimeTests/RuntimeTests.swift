@@ -73,6 +73,11 @@ struct RuntimeTests {
         def die():
             os._exit(7)
 
+        def where():
+            import sys, tempfile
+            return {"cwd": os.getcwd(), "tmp": tempfile.gettempdir(), "env": dict(os.environ), "pid": os.getpid(),
+                    "modules": "json" in sys.modules}
+
         def nap():
             time.sleep(0.5)
             return {"pid": os.getpid()}
@@ -106,6 +111,7 @@ struct RuntimeTests {
         let mainFile = codeDir.appendingPathComponent("src/main.py")
         let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"), workerPythonPath: workerPath,
                                                      blobs: try TestSupport.blobs(in: root), logger: Logger(label: "test"))
+        defer { launcher.standby?.stopAll() }
         for id in ["copy-1", "copy-2"] {
             let outputs = launcher.outputsDirectory(executionID: id)
             let job = WorkerJob(executionID: id, pythonExecutable: python, codeDirectory: codeDir, functionPath: "src/main.py",
@@ -141,35 +147,58 @@ struct RuntimeTests {
         var all: [LogLine] { lock.lock(); defer { lock.unlock() }; return lines }
     }
 
-    func run(_ function: String, arguments: [String: JSONValue] = [:], timeout: Duration = .seconds(30))
-        async throws -> (WorkerOutcome, [LogLine]) {
+    /// Runs `function` once; with `standby`, on a pre-started interpreter (a first execution
+    /// makes the launcher start one, which the test waits for).
+    func run(_ function: String, arguments: [String: JSONValue] = [:], timeout: Duration = .seconds(30),
+             standby: Bool = false) async throws -> (WorkerOutcome, [LogLine]) {
         let python = try #require(Self.hostPython, "no host python")
         let workerPath = try #require(WorkerLocator.pythonPath(), "slipway_worker not found")
         let root = try TestSupport.temporaryDirectory("launcher")
         defer { try? FileManager.default.removeItem(at: root) }
         let codeDir = try Self.writeCode(in: root)
         let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"),
-                                                     workerPythonPath: workerPath, blobs: try TestSupport.blobs(in: root), logger: Logger(label: "test"))
+                                                     workerPythonPath: workerPath, blobs: try TestSupport.blobs(in: root), logger: Logger(label: "test"),
+                                                     standby: standby ? StandbyWorkers.Limits(total: 1) : nil)
+        defer { launcher.standby?.stopAll() }
+        if standby {
+            let warmUp = WorkerJob(executionID: "warm-up", pythonExecutable: python, codeDirectory: codeDir,
+                                   functionPath: "src/main.py", functionName: "add", arguments: ["a": .number(1), "b": .number(1)],
+                                   fileArguments: [:], environment: [:], timeout: .seconds(30))
+            #expect(await launcher.run(warmUp) { _ in } == .returned(["sum": .number(2)]))
+            launcher.cleanUp(executionID: "warm-up")
+            try await Self.waitForStandby(launcher, python: python)
+        }
         let executionID = "exec-\(function)"
         let job = WorkerJob(executionID: executionID, pythonExecutable: python, codeDirectory: codeDir,
                             functionPath: "src/main.py", functionName: function, arguments: arguments, fileArguments: [:],
                             environment: [:], timeout: timeout)
         let collected = Collected()
         let outcome = await launcher.run(job) { collected.add($0) }
+        if standby { #expect(launcher.standby?.served == 1, "the execution must have run on the standby") }
         #expect(FileManager.default.fileExists(atPath: launcher.workDirectory(executionID: executionID).path))
         launcher.cleanUp(executionID: executionID)
         #expect(!FileManager.default.fileExists(atPath: launcher.workDirectory(executionID: executionID).path))
         return (outcome, collected.all)
     }
 
-    @Test func returnsResultAndLogs() async throws {
-        let (outcome, lines) = try await run("add", arguments: ["a": .number(2), "b": .number(3)])
+    static func waitForStandby(_ launcher: SubprocessElasticLauncher, python: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while launcher.standby?.readyCount(python: python) != 1 {
+            guard ContinuousClock.now < deadline else { Issue.record("no standby was started"); return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func returnsResultAndLogs(standby: Bool) async throws {
+        let (outcome, lines) = try await run("add", arguments: ["a": .number(2), "b": .number(3)], standby: standby)
         #expect(outcome == .returned(["sum": .number(5)]))
         #expect(lines.contains { $0.message.contains("adding 2 3") }, "\(lines.map(\.message))")
     }
 
-    @Test func exceptionIsRaised() async throws {
-        let (outcome, _) = try await run("boom")
+    @Test(arguments: [false, true])
+    func exceptionIsRaised(standby: Bool) async throws {
+        let (outcome, _) = try await run("boom", standby: standby)
         guard case .raised(let type, let message) = outcome else {
             Issue.record("expected .raised, got \(outcome)"); return
         }
@@ -177,15 +206,17 @@ struct RuntimeTests {
         #expect(message.contains("bad value here"))
     }
 
-    @Test func timeoutKillsWorker() async throws {
+    @Test(arguments: [false, true])
+    func timeoutKillsWorker(standby: Bool) async throws {
         let start = ContinuousClock.now
-        let (outcome, _) = try await run("slow", timeout: .seconds(1))
+        let (outcome, _) = try await run("slow", timeout: .seconds(1), standby: standby)
         #expect(outcome == .timedOut(.seconds(1)))
         #expect(ContinuousClock.now - start < .seconds(45), "the worker (sleeping 60 s) must be killed, not waited for")
     }
 
-    @Test func exitIsCrash() async throws {
-        let (outcome, _) = try await run("die")
+    @Test(arguments: [false, true])
+    func exitIsCrash(standby: Bool) async throws {
+        let (outcome, _) = try await run("die", standby: standby)
         guard case .crashed(let message) = outcome else {
             Issue.record("expected .crashed, got \(outcome)"); return
         }
@@ -213,6 +244,7 @@ struct RuntimeTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"), workerPythonPath: "/nonexistent",
                                                      blobs: try TestSupport.blobs(in: root), logger: Logger(label: "test"))
+        defer { launcher.standby?.stopAll() }
         let codeDir = root.appendingPathComponent("code")
         try FileManager.default.createDirectory(at: codeDir, withIntermediateDirectories: true)
         let job = WorkerJob(executionID: "sigpipe", pythonExecutable: "/bin/true", codeDirectory: codeDir, functionPath: "a.py",
@@ -225,6 +257,56 @@ struct RuntimeTests {
         }
     }
 
+    /// A standby serves one execution in that execution's folder and environment (nothing of
+    /// its start-up environment kept), is not reused, and is replaced; a job that sets a
+    /// `PYTHON…` variable gets a process of its own; after `stopAll` no standby is left.
+    @Test func standbyServesOneExecutionInItsOwnEnvironment() async throws {
+        let python = try #require(Self.hostPython, "no host python")
+        let workerPath = try #require(WorkerLocator.pythonPath(), "slipway_worker not found")
+        let root = try TestSupport.temporaryDirectory("standby")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let codeDir = try Self.writeCode(in: root)
+        let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"), workerPythonPath: workerPath,
+                                                     blobs: try TestSupport.blobs(in: root), logger: Logger(label: "test"),
+                                                     standby: StandbyWorkers.Limits(total: 2, perEnvironment: 2))
+        let standbys = try #require(launcher.standby)
+        func job(_ id: String, _ environment: [String: String] = [:]) -> WorkerJob {
+            WorkerJob(executionID: id, pythonExecutable: python, codeDirectory: codeDir, functionPath: "src/main.py",
+                      functionName: "where", arguments: [:], fileArguments: [:], environment: environment, timeout: .seconds(30))
+        }
+        func outputs(_ outcome: WorkerOutcome) -> [String: JSONValue] {
+            if case .returned(let values) = outcome { return values }
+            Issue.record("expected a result, got \(outcome)")
+            return [:]
+        }
+        _ = outputs(await launcher.run(job("first")) { _ in })
+        #expect(standbys.served == 0, "the first execution of an environment starts its own process")
+        try await Self.waitForStandby(launcher, python: python)
+        var pids: Set<String> = []
+        for id in ["second", "third"] {
+            let values = outputs(await launcher.run(job(id, ["ONLY_IN_JOB": id])) { _ in })
+            let work = launcher.workDirectory(executionID: id).path
+            #expect(values["cwd"]?.stringValue?.hasPrefix(work) == true)
+            #expect(values["tmp"]?.stringValue == work + "/tmp")
+            let env = values["env"]?.objectValue ?? [:]
+            #expect(env["ONLY_IN_JOB"] == .string(id))
+            #expect(env["TMPDIR"] == .string(work + "/tmp"))
+            #expect(values["modules"] == .bool(true))
+            pids.insert(values["pid"].map { "\($0)" } ?? "")
+            launcher.cleanUp(executionID: id)
+            try await Self.waitForStandby(launcher, python: python)
+        }
+        #expect(standbys.served == 2)
+        #expect(pids.count == 2, "a standby serves one execution only")
+        _ = outputs(await launcher.run(job("own", ["PYTHONWARNINGS": "ignore"])) { _ in })
+        #expect(standbys.served == 2, "a job setting a PYTHON variable does not take a standby")
+        standbys.stopAll()
+        #expect(standbys.readyCount(python: python) == 0)
+        _ = outputs(await launcher.run(job("after-stop")) { _ in })
+        #expect(standbys.served == 2)
+        for id in ["first", "own", "after-stop"] { launcher.cleanUp(executionID: id) }
+    }
+
     /// Elastic processes are bounded: with one slot, two executions run one after the other and
     /// the second one's logs say why it waited.
     @Test func elasticProcessesWaitForASlot() async throws {
@@ -235,6 +317,7 @@ struct RuntimeTests {
         let codeDir = try Self.writeCode(in: root)
         let launcher = try SubprocessElasticLauncher(runsRoot: root.appendingPathComponent("runs"), workerPythonPath: workerPath,
                                                      blobs: try TestSupport.blobs(in: root), logger: Logger(label: "test"), maxProcesses: 1)
+        defer { launcher.standby?.stopAll() }
         func job(_ id: String) -> WorkerJob {
             WorkerJob(executionID: id, pythonExecutable: python, codeDirectory: codeDir, functionPath: "src/main.py",
                       functionName: "nap", arguments: [:], fileArguments: [:], environment: [:], timeout: .seconds(30))

@@ -28,25 +28,18 @@ TIMEOUT = 15.0
 class WorkerProcess:
     """A worker subprocess plus a thread collecting its protocol messages."""
 
-    def __init__(self, code_dir: Path, function_path: str, function_name: str, *extra: str) -> None:
+    def __init__(self, code_dir: Path, function_path: str, function_name: str, *extra: str,
+                 standby_in: Optional[Path] = None) -> None:
+        """With ``standby_in``, starts a standby worker in that folder instead (``--standby``);
+        ``start`` then gives it these arguments."""
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PYTHON_DIR), env.get("PYTHONPATH")]))
         env["CRAFT_AI_EXECUTION_ID"] = "test"
+        self.argv = ["--code-dir", str(code_dir), "--function-path", function_path, "--function-name", function_name,
+                     *extra]
         self.proc = subprocess.Popen(
-            [
-                WORKER_PYTHON,
-                "-u",
-                "-m",
-                "slipway_worker",
-                "--code-dir",
-                str(code_dir),
-                "--function-path",
-                function_path,
-                "--function-name",
-                function_name,
-                *extra,
-            ],
-            cwd=str(code_dir),
+            [WORKER_PYTHON, "-u", "-m", "slipway_worker", *(["--standby"] if standby_in else self.argv)],
+            cwd=str(standby_in or code_dir),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -196,6 +189,49 @@ def test_help() -> None:
     )
     assert done.returncode == 0
     assert b"--function-name" in done.stdout
+
+
+STANDBY_SOURCE = """
+import os, sys, tempfile
+def fn():
+    return {"cwd": os.getcwd(), "env": dict(os.environ), "tmp": tempfile.gettempdir(), "argv0": sys.argv[0]}
+"""
+
+
+def test_standby_worker_takes_the_start_message_environment_and_folder(tmp_path: Path) -> None:
+    code = tmp_path / "code"
+    write(code, "main.py", STANDBY_SOURCE)
+    neutral = tmp_path / "neutral"
+    neutral.mkdir()
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    worker = WorkerProcess(code, "main.py", "fn", standby_in=neutral)
+    time.sleep(0.3)  # the standby is idle, waiting for its start line
+    assert worker.proc.poll() is None and worker.messages == []
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TMPDIR": str(scratch), "ONLY_THIS": "1"}
+    # The start line and the execute request arrive in one write: the request must not be lost.
+    worker.send_raw(json.dumps({"type": "start", "argv": worker.argv, "cwd": str(code), "env": env}) + "\n"
+                    + json.dumps({"type": "execute", "execution_id": "s1", "inputs": {}}))
+    worker.close_stdin()
+    outputs = worker.outcome("s1")["outputs"]
+    assert outputs["cwd"] == str(code)
+    assert outputs["env"] == env  # nothing of the start-up environment is kept
+    assert outputs["tmp"] == str(scratch)
+    assert outputs["argv0"] == str(code / "main.py")
+    assert worker.wait_exit() == 0
+
+
+def test_standby_worker_exits_quietly_when_input_ends_and_refuses_a_bad_start(tmp_path: Path) -> None:
+    code = tmp_path / "code"
+    write(code, "main.py", STANDBY_SOURCE)
+    idle = WorkerProcess(code, "main.py", "fn", standby_in=tmp_path)
+    idle.close_stdin()
+    assert idle.wait_exit() == 0
+    bad = WorkerProcess(code, "main.py", "fn", standby_in=tmp_path)
+    bad.send_raw(json.dumps({"type": "execute", "execution_id": "x"}))
+    bad.close_stdin()
+    assert bad.wait_exit() == 1
+    assert "bad start message" in bad.stderr_text
 
 
 def test_ready_and_simple_result(spawn) -> None:

@@ -206,6 +206,11 @@ class RequestReader:
                     continue
             self._read()
 
+    def push_back(self, lines: List[bytes]) -> None:
+        """Puts complete lines already taken back in front of what is buffered."""
+        if lines:
+            self._buffer = b"".join(line + b"\n" for line in lines) + self._buffer
+
     def read_available(self) -> Optional[List[bytes]]:
         """One read (the descriptor must be readable): the complete lines so far, or None at end of input."""
         if not self._eof:

@@ -70,8 +70,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 class Worker:
     """One worker process; ``run`` never returns (the process exits with ``os._exit``)."""
 
-    def __init__(self, options: argparse.Namespace) -> None:
+    def __init__(self, options: argparse.Namespace, requests: Optional[RequestReader] = None) -> None:
         self._options = options
+        self._given_requests = requests
         self._inflight = InFlight()
         self._runner: Optional[Runner] = None
 
@@ -128,7 +129,7 @@ class Worker:
 
         # Requests come from a private copy of fd 0; user code sees /dev/null so that
         # input() or a child process cannot swallow protocol lines.
-        self._requests = RequestReader(os.dup(0))
+        self._requests = self._given_requests or RequestReader(os.dup(0))
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.close(devnull)
@@ -300,6 +301,40 @@ def _run_with_deadline(action: Callable[[], None], timeout: float) -> None:
     thread.join(timeout)
 
 
+def await_start(reader: RequestReader) -> Optional[List[str]]:
+    """A pre-started (standby) worker: the interpreter and this package are loaded, nothing
+    of an execution yet. Its first input line says which execution it serves:
+    ``{"type": "start", "argv": [...], "cwd": "...", "env": {...}}``. The process then takes
+    that working directory and exactly that environment (nothing of the start-up one is kept)
+    and runs as if started with those arguments; requests that came with the line stay in
+    ``reader``. None when the input ends first (the server stopped the standby)."""
+    lines = reader.read_lines()
+    if not lines:
+        return None
+    start = json.loads(lines[0].decode("utf-8"))
+    if not isinstance(start, dict) or start.get("type") != "start":
+        raise ValueError("a standby worker's first line must be a start message")
+    reader.push_back(lines[1:])
+    os.chdir(start["cwd"])
+    os.environ.clear()
+    os.environ.update({str(key): str(value) for key, value in start["env"].items()})
+    if "tempfile" in sys.modules:
+        sys.modules["tempfile"].tempdir = None  # read TMPDIR again
+    return [str(argument) for argument in start["argv"]]
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    requests: Optional[RequestReader] = None
+    if argv == ["--standby"]:
+        requests = RequestReader(os.dup(0))
+        try:
+            started = await_start(requests)
+        except (ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+            sys.stderr.write(f"slipway worker: bad start message: {exc}\n")
+            return EXIT_INTERNAL_ERROR
+        if started is None:
+            return EXIT_OK
+        argv = started
     options = parse_args(argv)
-    return Worker(options).run()
+    return Worker(options, requests).run()

@@ -24,6 +24,9 @@ public struct Limits: Sendable, Equatable {
     /// direct pipeline run is one); further executions wait for a slot. Default: 4 per core, at least 4.
     public var maxElasticProcesses: Int
     /// Largest model artifact (default 2 GiB).
+    /// Pre-started interpreters kept for elastic executions, across environments (0: none;
+    /// every elastic execution then starts its own).
+    public var elasticStandbyWorkers: Int = min(8, 2 * ProcessInfo.processInfo.activeProcessorCount)
     public var maxModelBytes: Int64 = 2 << 30
     /// Largest inference request body (default 64 MiB).
     public var maxInferenceBodyBytes: Int = 64 << 20

@@ -4,8 +4,9 @@ import SlipwayCore
 import Subprocess
 import SystemPackage
 
-/// Elastic mode: a fresh worker process per execution, in its own process group, killed with
-/// the whole group when it exceeds its timeout.
+/// Elastic mode: a worker process per execution, used for that one execution only, in its own
+/// process group, killed with the whole group when it exceeds its timeout. The process is a
+/// pre-started one from `standby` when one is ready, else started for the execution.
 public final class SubprocessElasticLauncher: ElasticLauncher {
     let runsRoot: URL
     let workerPythonPath: String
@@ -15,10 +16,19 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
 
     /// Elastic worker processes allowed at once; further executions wait for a slot.
     public let slots: SlotGate
+    /// Pre-started interpreters executions take instead of starting one (nil: always start one).
+    public let standby: StandbyWorkers?
 
     public init(runsRoot: URL, workerPythonPath: String, blobs: any BlobStore, logger: Logger,
-                maxProcesses: Int = Limits.defaultMaxElasticProcesses) throws {
+                maxProcesses: Int = Limits.defaultMaxElasticProcesses,
+                standby: StandbyWorkers.Limits? = StandbyWorkers.Limits()) throws {
         self.blobs = blobs
+        self.standby = standby.map { limits in
+            StandbyWorkers(limits: limits, directory: runsRoot, logger: logger) { python in
+                Self.processEnvironment(python: python, base: [:], work: runsRoot, runsRoot: runsRoot,
+                                        workerPythonPath: workerPythonPath)
+            }
+        }
         self.slots = SlotGate(limit: maxProcesses)
         self.runsRoot = runsRoot
         self.workerPythonPath = workerPythonPath
@@ -110,79 +120,106 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
         }
         let request = WorkerMessage.executeRequest(executionID: job.executionID, inputs: arguments,
                                                    files: job.fileOutputs)
-        let state = WorkerCallState()
+        let env = environment(for: job, work: work)
+        let standbys = standby
+        let worker = standbys?.begin(python: job.pythonExecutable, jobEnvironment: job.environment)
+        defer { standbys?.end(python: job.pythonExecutable) }
+        if let worker {
+            let start = WorkerMessage.startLine(arguments: Self.workerArguments(job, code: code), directory: code.path,
+                                                environment: env)
+            if let outcome = await worker.serve(StandbyWorker.Assignment(
+                input: start + request, executionID: job.executionID, timeout: job.timeout, log: log)) {
+                return outcome
+            }
+        }
         var options = PlatformOptions()
         options.processGroupID = 0
-        let env = environment(for: job, work: work)
+        let state = WorkerCallState()
         let executionID = job.executionID
         let timeout = job.timeout
         do {
             let result = try await Subprocess.run(
                 .path(FilePath(job.pythonExecutable)),
-                arguments: Arguments(["-u", "-m", "slipway_worker", "--code-dir", code.path,
-                                      "--function-path", job.functionPath, "--function-name", job.functionName]),
+                arguments: Arguments(["-u", "-m", "slipway_worker"] + Self.workerArguments(job, code: code)),
                 environment: .custom(Dictionary(uniqueKeysWithValues: env.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
                 workingDirectory: FilePath(code.path),
                 platformOptions: options,
                 input: .inputWriter, output: .sequence, error: .sequence
             ) { execution in
-                let watchdog = Task {
-                    try await Task.sleep(for: timeout)
-                    state.markTimedOut()
-                    try? execution.send(signal: .kill, toProcessGroup: true)
-                }
-                defer { watchdog.cancel() }
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for try await line in execution.standardOutput.strings(bufferingPolicy: .maxLineLength(64 << 20)) {
-                            guard !line.isEmpty else { continue }
-                            guard let message = try? WorkerMessage(line: line) else {
-                                log(LogLine(timestamp: Date(), stream: .stdout, message: line))
-                                continue
-                            }
-                            switch message {
-                            case .log(_, let stream, let time, let text):
-                                log(LogLine(timestamp: time, stream: stream, message: text))
-                            case .result(let id, let outputs) where id == executionID:
-                                state.finish(.returned(outputs))
-                            case .error(let id, let type, let text, _) where id == executionID:
-                                state.finish(.raised(type: type, message: text))
-                            case .loadError(let type, let text, let traceback):
-                                for tracebackLine in (traceback ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
-                                    log(LogLine(timestamp: Date(), stream: .stderr, message: String(tracebackLine)))
-                                }
-                                state.finish(.raised(type: type, message: "could not load the step code: \(text)"))
-                            case .protocolError(let text):
-                                state.finish(.crashed("protocol error: \(text)"))
-                            default:
-                                break
-                            }
-                        }
-                    }
-                    group.addTask {
-                        for try await line in execution.standardError.strings() {
-                            log(LogLine(timestamp: Date(), stream: .stderr, message: line))
-                        }
-                    }
-                    group.addTask {
-                        _ = try await execution.standardInputWriter.write(request)
-                        try await execution.standardInputWriter.finish()
-                    }
-                    try await group.waitForAll()
-                }
+                try await Self.drive(execution, input: request, executionID: executionID, timeout: timeout, state: state, log: log)
             }
-            if state.timedOut { return .timedOut(timeout) }
-            if let outcome = state.outcome { return outcome }
-            switch result.terminationStatus {
-            case .exited(let code):
-                return .crashed("the worker exited with code \(code) before returning a result")
-            case .signaled(let signal):
-                return .crashed(signal == 9 ? "the worker was killed (SIGKILL; out of memory?)" : "the worker was killed by signal \(signal)")
-            }
+            return Self.outcome(state, termination: result.terminationStatus, timeout: timeout)
         } catch {
             if state.timedOut { return .timedOut(timeout) }
             if let outcome = state.outcome { return outcome }
             return unavailable("the worker process could not be started", detail: error, log: log)
+        }
+    }
+
+    static func workerArguments(_ job: WorkerJob, code: URL) -> [String] {
+        ["--code-dir", code.path, "--function-path", job.functionPath, "--function-name", job.functionName]
+    }
+
+    /// One execution's exchange with its worker process: `input` (the request) written, log
+    /// lines and the answer read until the process closes its output, the whole process group
+    /// killed when `timeout` passes first.
+    static func drive(_ execution: Subprocess.Execution<CustomWriteInput, SequenceOutput, SequenceOutput>, input: [UInt8], executionID: String, timeout: Duration,
+                      state: WorkerCallState, log: @escaping @Sendable (LogLine) -> Void) async throws {
+        let watchdog = Task {
+            try await Task.sleep(for: timeout)
+            state.markTimedOut()
+            try? execution.send(signal: .kill, toProcessGroup: true)
+        }
+        defer { watchdog.cancel() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for try await line in execution.standardOutput.strings(bufferingPolicy: .maxLineLength(64 << 20)) {
+                    guard !line.isEmpty else { continue }
+                    guard let message = try? WorkerMessage(line: line) else {
+                        log(LogLine(timestamp: Date(), stream: .stdout, message: line))
+                        continue
+                    }
+                    switch message {
+                    case .log(_, let stream, let time, let text):
+                        log(LogLine(timestamp: time, stream: stream, message: text))
+                    case .result(let id, let outputs) where id == executionID:
+                        state.finish(.returned(outputs))
+                    case .error(let id, let type, let text, _) where id == executionID:
+                        state.finish(.raised(type: type, message: text))
+                    case .loadError(let type, let text, let traceback):
+                        for tracebackLine in (traceback ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
+                            log(LogLine(timestamp: Date(), stream: .stderr, message: String(tracebackLine)))
+                        }
+                        state.finish(.raised(type: type, message: "could not load the step code: \(text)"))
+                    case .protocolError(let text):
+                        state.finish(.crashed("protocol error: \(text)"))
+                    default:
+                        break
+                    }
+                }
+            }
+            group.addTask {
+                for try await line in execution.standardError.strings() {
+                    log(LogLine(timestamp: Date(), stream: .stderr, message: line))
+                }
+            }
+            group.addTask {
+                _ = try await execution.standardInputWriter.write(input)
+                try await execution.standardInputWriter.finish()
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// What became of an execution whose worker process has exited.
+    static func outcome(_ state: WorkerCallState, termination: TerminationStatus, timeout: Duration) -> WorkerOutcome {
+        if state.timedOut { return .timedOut(timeout) }
+        if let outcome = state.outcome { return outcome }
+        switch termination {
+        case .exited(let code):
+            return .crashed("the worker exited with code \(code) before returning a result")
+        case .signaled(let signal):
+            return .crashed(signal == 9 ? "the worker was killed (SIGKILL; out of memory?)" : "the worker was killed by signal \(signal)")
         }
     }
 

@@ -49,6 +49,15 @@ enum WorkerMessage: Equatable {
         }
     }
 
+    /// The first line a standby worker reads: the arguments it runs with, its working directory
+    /// and its whole environment (`python -m slipway_worker --standby`).
+    static func startLine(arguments: [String], directory: String, environment: [String: String]) -> [UInt8] {
+        var writer = JSONTextWriter(reservingCapacity: 512)
+        writer.write(.object(["type": .string("start"), "argv": .array(arguments.map { .string($0) }),
+                              "cwd": .string(directory), "env": .object(environment.mapValues { .string($0) })]))
+        return writer.bytes + [0x0A]
+    }
+
     /// The request line asking a worker to run one execution.
     static func executeRequest(executionID: String, inputs: [String: JSONValue],
                                files: FileOutputRequest? = nil) -> [UInt8] {
