@@ -75,7 +75,7 @@ def free_port() -> int:
 class Server:
     """`slipway serve` on a free loopback port with a fresh data dir under `root`."""
 
-    def __init__(self, binary: Path, root: Path):
+    def __init__(self, binary: Path, root: Path, extra_args: "list[str]" = ()):
         self.data_dir = root / "data"
         self.data_dir.mkdir()
         self.log_path = root / "server.log"
@@ -88,7 +88,7 @@ class Server:
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [str(binary.resolve()), "serve", "--host", "127.0.0.1", "--port", self.base_url.rsplit(":", 1)[1],
-             "--data-dir", str(self.data_dir)],
+             "--data-dir", str(self.data_dir), *extra_args],
             stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=str(root),
         )
         self._wait_healthy()
@@ -309,6 +309,8 @@ def main() -> int:
     parser.add_argument("--binary", type=Path, help="slipway binary (default: $SLIPWAY_BIN, else .build/debug/slipway)",
                         default=Path(os.environ.get("SLIPWAY_BIN") or REPO_ROOT / ".build" / "debug" / "slipway"))
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir and server log")
+    parser.add_argument("--server-arg", action="append", default=[],
+                        help="extra `slipway serve` argument, e.g. --server-arg=--elastic-standby=0 (repeatable)")
     args = parser.parse_args()
     if not os.access(args.binary, os.X_OK):
         parser.error(f"slipway binary not found or not executable: {args.binary} (swift build)")
@@ -316,7 +318,7 @@ def main() -> int:
         parser.error("--runs must be at least 100 for a p99")
 
     root = Path(tempfile.mkdtemp(prefix="slipway-bench-"))
-    server = Server(args.binary, root)
+    server = Server(args.binary, root, args.server_arg)
     progress(f"slipway serve at {server.base_url}, data dir {server.data_dir}")
     ok = False
     try:
