@@ -118,15 +118,17 @@ def log_batch_http(client, env, args) -> float:
     return args.batch_calls * args.batch_size / (time.perf_counter() - start)
 
 
-def log_metric(client, args) -> float:
-    run = client.create_run(client.create_experiment(f"single-{secrets.token_hex(4)}"))
+def threaded_calls(args, prepare, call) -> float:
+    """--single-calls calls spread over --threads threads (calls/s): `prepare(index)` makes a
+    thread's state untimed, `call(state, index, step)` is one timed call."""
     per_thread = args.single_calls // args.threads
     errors = []
+    states = [prepare(index) for index in range(args.threads)]
 
     def work(index):
         try:
             for step in range(per_thread):
-                client.log_metric(run.info.run_id, f"t{index}", float(step), step=step)
+                call(states[index], index, step)
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
@@ -139,6 +141,12 @@ def log_metric(client, args) -> float:
     if errors:
         raise errors[0]
     return per_thread * args.threads / (time.perf_counter() - start)
+
+
+def log_metric(client, args) -> float:
+    run = client.create_run(client.create_experiment(f"single-{secrets.token_hex(4)}"))
+    return threaded_calls(args, lambda index: None,
+                          lambda _, index, step: client.log_metric(run.info.run_id, f"t{index}", float(step), step=step))
 
 
 def setup_search(client, args) -> str:
@@ -182,27 +190,12 @@ def setup_history(client, args) -> str:
 def log_metric_http(client, env, args) -> float:
     run = client.create_run(client.create_experiment(f"single-http-{secrets.token_hex(4)}"))
     url = env["MLFLOW_TRACKING_URI"] + "/api/2.0/mlflow/runs/log-metric"
-    per_thread = args.single_calls // args.threads
-    errors = []
 
-    def work(index):
-        session = http_session(env)
-        try:
-            for step in range(per_thread):
-                session.post(url, json={"run_id": run.info.run_id, "key": f"t{index}", "value": float(step),
-                                        "timestamp": int(time.time() * 1000), "step": step}).raise_for_status()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
+    def call(session, index, step):
+        session.post(url, json={"run_id": run.info.run_id, "key": f"t{index}", "value": float(step),
+                                "timestamp": int(time.time() * 1000), "step": step}).raise_for_status()
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(args.threads)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return per_thread * args.threads / (time.perf_counter() - start)
+    return threaded_calls(args, lambda index: http_session(env), call)
 
 
 def log_metric_wrk(client, env, args) -> float:
