@@ -19,8 +19,18 @@ public struct MLflowRESTClient: Sendable {
     public static let maxJSONBytes = 64 << 20
     static let timeout: TimeAmount = .seconds(60)
 
+    /// The client for remote MLflow servers: one that is down or unreachable fails the call
+    /// within the 5 s connect timeout (the shared client retries connecting until the 60 s
+    /// deadline, so a catalog asset naming a stopped server took a minute to generate).
+    public static let remoteServers: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(60))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     public init(baseURL: URL, token: String? = nil, username: String? = nil, password: String? = nil,
-                http: HTTPClient = .shared) {
+                http: HTTPClient = MLflowRESTClient.remoteServers) {
         var text = baseURL.absoluteString
         while text.hasSuffix("/") { text.removeLast() }
         self.baseURL = URL(string: text) ?? baseURL
