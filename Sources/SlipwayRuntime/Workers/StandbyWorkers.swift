@@ -104,11 +104,6 @@ public final class StandbyWorkers: Sendable {
         }
     }
 
-    /// Standbys ready or starting, per interpreter (for tests and diagnostics).
-    public func counts() -> [String: Int] {
-        state.withLock { state in state.pools.mapValues { $0.ready.count + $0.starting } }
-    }
-
     /// Standbys ready (started, not yet taken) for one interpreter.
     public func readyCount(python: String) -> Int {
         state.withLock { $0.pools[python]?.ready.count ?? 0 }

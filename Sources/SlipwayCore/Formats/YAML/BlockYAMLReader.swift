@@ -1,7 +1,7 @@
 import Foundation
 
-/// Reads the subset of YAML that `yaml.safe_dump` writes for MLflow's `MLmodel` and
-/// `python_env.yaml` files: block mappings and block sequences by indentation, plain, single-
+/// Reads the subset of YAML that `yaml.safe_dump` writes (model metadata and Python
+/// environment files): block mappings and block sequences by indentation, plain, single-
 /// and double-quoted scalars (also folded over several lines, as PyYAML wraps long ones),
 /// `null`/`~`, booleans, numbers, `#` comments, and `{}`/`[]` as empty collections. Anything
 /// else (anchors, tags, flow collections with content, block scalars `|`/`>`) is an error,
