@@ -41,7 +41,24 @@ def _positive_int(text: str) -> int:
     return value
 
 
+_PARSER: Optional[argparse.ArgumentParser] = None
+
+
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = _make_parser()
+    return _PARSER.parse_args(argv)
+
+
+def prepare() -> None:
+    """What every execution needs before its start line arrives, done by a standby (or the fork
+    server) while it waits: the argument parser (building one imports gettext and compiles its
+    patterns, milliseconds per execution otherwise) and one parse with it."""
+    parse_args(["--code-dir", ".", "--function-path", "f.py", "--function-name", "f"])
+
+
+def _make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m slipway_worker",
         description=(
@@ -64,7 +81,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         "--memory-limit-bytes", type=_positive_int, default=None, help="address-space limit (RLIMIT_AS)"
     )
-    return parser.parse_args(argv)
+    return parser
 
 
 class Worker:
@@ -326,7 +343,13 @@ def await_start(reader: RequestReader) -> Optional[List[str]]:
 def main(argv: Optional[List[str]] = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     requests: Optional[RequestReader] = None
+    if argv == ["--fork-server"]:
+        from .forkserver import main as fork_server
+
+        prepare()
+        return fork_server(main)
     if argv == ["--standby"]:
+        prepare()
         requests = RequestReader(os.dup(0))
         try:
             started = await_start(requests)

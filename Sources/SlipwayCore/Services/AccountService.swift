@@ -147,6 +147,13 @@ public struct AccountService: Sendable {
         }
         // A disabled user's own tokens are refused (their executions' and deployments' tokens,
         // which run work already accepted, are not).
+        // An execution's token is valid while its execution runs (it is also revoked afterwards).
+        if record.kind == .execution {
+            guard let id = record.executionID,
+                  let execution = try await store.execution(workspaceID: record.workspaceID, id: id),
+                  !execution.status.isFinal
+            else { throw SlipwayError.unauthorized("the token is not valid") }
+        }
         if record.kind == .ingestion, !allowingIngestion {
             throw SlipwayError.forbidden("this key may only send inferences and ground truth")
         }

@@ -85,13 +85,19 @@ struct ExecutionRunner: Sendable {
                 produced = []
             }
         }
-        if case .elastic = route {
-            try? await platform.store.revokeTokens(executionID: execution.id)
-            platform.launcher.cleanUp(executionID: execution.id)
-        } else if inputs.contains(where: { $0.dataType == .file }) || outputs.contains(where: { $0.dataType == .file }) {
-            platform.launcher.cleanUp(executionID: execution.id)
-        }
         platform.signals.signal("execution:\(execution.id)")
+        // Housekeeping after the answer: the token stopped working when the execution ended
+        // (`authenticate` checks), and nothing reads the execution's folder any more.
+        let elastic = if case .elastic = route { true } else { false }
+        let hasFiles = inputs.contains { $0.dataType == .file } || outputs.contains { $0.dataType == .file }
+        if elastic || hasFiles {
+            let platform = platform
+            let id = execution.id
+            Task.detached {
+                if elastic { try? await platform.store.revokeTokens(executionID: id) }
+                platform.launcher.cleanUp(executionID: id)
+            }
+        }
         return ExecutionResult(status: finalStatus, outputs: produced, failureMessage: message)
     }
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Logging
 import SlipwayCore
@@ -19,7 +22,24 @@ final class StandbyWorker: Sendable {
 
     private struct Handoff: Sendable {
         var assignment: Assignment
-        var reply: CheckedContinuation<WorkerOutcome?, Never>
+        var reply: Reply
+    }
+
+    /// The answer to an execution, given once: as soon as the worker has answered (what it
+    /// prints while it exits is still logged), else when its process has exited.
+    private final class Reply: Sendable {
+        private let continuation: Mutex<CheckedContinuation<WorkerOutcome?, Never>?>
+
+        init(_ continuation: CheckedContinuation<WorkerOutcome?, Never>) {
+            self.continuation = Mutex(continuation)
+        }
+
+        func resume(returning outcome: WorkerOutcome?) {
+            continuation.withLock { taken -> CheckedContinuation<WorkerOutcome?, Never>? in
+                defer { taken = nil }
+                return taken
+            }?.resume(returning: outcome)
+        }
     }
 
     /// Waiting for an assignment (the process's task parked on `waiter`), holding one that
@@ -44,7 +64,8 @@ final class StandbyWorker: Sendable {
         Task.detached { [self] in
             var options = PlatformOptions()
             options.processGroupID = 0
-            let state = WorkerCallState()
+            let answer = Mutex<Reply?>(nil)
+            let state = WorkerCallState { outcome in answer.withLock { $0 }?.resume(returning: outcome) }
             do {
                 let result = try await Subprocess.run(
                     .path(FilePath(python)), arguments: ["-u", "-m", "slipway_worker", "--standby"],
@@ -61,6 +82,7 @@ final class StandbyWorker: Sendable {
                         return nil
                     }
                     let assignment = handoff.assignment
+                    answer.withLock { $0 = handoff.reply }
                     do {
                         try await SubprocessElasticLauncher.drive(
                             execution, input: assignment.input, executionID: assignment.executionID,
@@ -84,11 +106,50 @@ final class StandbyWorker: Sendable {
         }
     }
 
+    /// Takes a process forked by `server` (it exists once this returns, or the worker is closed);
+    /// `onExit` runs once it has exited (served, closed or failed).
+    func start(forkingFrom server: ForkServer, onExit: @escaping @Sendable () -> Void) {
+        Task.detached { [self] in
+            guard let child = await server.fork() else {
+                close()
+                onExit()
+                return
+            }
+            processID.store(child.pid, ordering: .releasing)
+            guard let handoff = await nextHandoff() else {
+                // Closed before serving: end of input makes the standby exit.
+                Glibc.close(child.input)
+                Glibc.close(child.output)
+                Glibc.close(child.error)
+                _ = await server.exitStatus(of: child.pid)
+                onExit()
+                return
+            }
+            let assignment = handoff.assignment
+            let state = WorkerCallState { outcome in handoff.reply.resume(returning: outcome) }
+            do {
+                try await child.drive(input: assignment.input, executionID: assignment.executionID,
+                                      timeout: assignment.timeout, state: state, log: assignment.log)
+            } catch {
+                if state.outcome == nil, !state.timedOut {
+                    state.finish(.crashed("the worker's channel failed: \(error)"))
+                }
+            }
+            // Its output has ended: with an answer, the exit status adds nothing.
+            let status = state.outcome == nil || state.timedOut ? await server.exitStatus(of: child.pid) : nil
+            handoff.reply.resume(returning: SubprocessElasticLauncher.outcome(state, termination: status,
+                                                                              timeout: assignment.timeout))
+            if status == nil { _ = await server.exitStatus(of: child.pid) }
+            close()
+            onExit()
+        }
+    }
+
     /// Runs the execution on this process. Nil when it had already exited or been closed (the
     /// caller starts a process of its own then).
     func serve(_ assignment: Assignment) async -> WorkerOutcome? {
         await withCheckedContinuation { (reply: CheckedContinuation<WorkerOutcome?, Never>) in
-            let handoff = Handoff(assignment: assignment, reply: reply)
+            let handoff = Handoff(assignment: assignment, reply: Reply(reply))
             let waiter: CheckedContinuation<Handoff?, Never>?? = phase.withLock { phase in
                 switch phase {
                 case .idle(let waiter):
@@ -109,6 +170,9 @@ final class StandbyWorker: Sendable {
             }
         }
     }
+
+    /// The process's id once it has started (0 before).
+    var processIdentifier: Int32 { processID.load(ordering: .acquiring) }
 
     /// Whether the process can still take an execution: not closed, and (once started) not
     /// exited or a zombie.

@@ -42,6 +42,7 @@ public final class StandbyWorkers: Sendable {
         var pools: [String: Pool] = [:]
         var stopped = false
         var served = 0
+        var forked = 0
         var held: Int { pools.values.reduce(0) { $0 + $1.ready.count + $1.starting } }
     }
 
@@ -50,6 +51,8 @@ public final class StandbyWorkers: Sendable {
     let logger: Logger
     let environment: @Sendable (String) -> [String: String]
     private let state = Mutex(State())
+    /// Fork servers by interpreter: standbys are forked from them once they are up.
+    private let forkServers = Mutex<[String: ForkServer]>([:])
 
     /// `environment(python)` is the start-up environment of a standby of that interpreter
     /// (each execution's own comes with its start line); standbys start in `directory`.
@@ -66,12 +69,16 @@ public final class StandbyWorkers: Sendable {
     func begin(python: String, jobEnvironment: [String: String]) -> StandbyWorker? {
         let usable = !jobEnvironment.keys.contains { $0.hasPrefix("PYTHON") }
         let now = ContinuousClock.now
-        let (taken, launches, stale) = state.withLock { state -> (StandbyWorker?, Int, [StandbyWorker]) in
-            guard !state.stopped else { return (nil, 0, []) }
+        let (taken, launches, stale, drained) = state.withLock { state -> (StandbyWorker?, Int, [StandbyWorker], Set<String>) in
+            guard !state.stopped else { return (nil, 0, [], []) }
             var stale: [StandbyWorker] = []
-            for (key, pool) in state.pools where key != python && now - pool.lastUse > limits.idleLifetime && !pool.ready.isEmpty {
+            var drained: Set<String> = []
+            // Standbys of an environment unused for a while, or whose interpreter was deleted.
+            for (key, pool) in state.pools where key != python && !pool.ready.isEmpty
+                && (now - pool.lastUse > limits.idleLifetime || !FileManager.default.isExecutableFile(atPath: key)) {
                 stale += pool.ready
                 state.pools[key]?.ready = []
+                drained.insert(key)
             }
             var pool = state.pools[python] ?? Pool(lastUse: now)
             pool.lastUse = now
@@ -87,9 +94,10 @@ public final class StandbyWorkers: Sendable {
             let target = min(limits.perEnvironment, max(1, pool.load.map(\.1).max() ?? 1))
             let launches = max(0, min(target - pool.ready.count - pool.starting, limits.total - state.held))
             state.pools[python]?.starting += launches
-            return (taken, launches, stale)
+            return (taken, launches, stale, drained)
         }
         for worker in stale { worker.close() }
+        if !drained.isEmpty { stopForkServers { drained.contains($0) } }
         for _ in 0..<launches { launch(python: python) }
         return taken
     }
@@ -112,6 +120,19 @@ public final class StandbyWorkers: Sendable {
     /// Executions handed to a standby so far.
     public var served: Int { state.withLock { $0.served } }
 
+    /// Standbys forked from a fork server so far (the others were started as processes).
+    public var forked: Int { state.withLock { $0.forked } }
+
+    /// Whether the fork server of `python` is up.
+    func forkServerIsReady(python: String) -> Bool {
+        forkServers.withLock { $0[python]?.isReady ?? false }
+    }
+
+    /// Process ids of the ready standbys of `python` (0 for one whose process is not started yet).
+    func readyProcessIDs(python: String) -> [Int32] {
+        state.withLock { $0.pools[python]?.ready.map(\.processIdentifier) ?? [] }
+    }
+
     /// Stops every standby and starts no more (server shutdown).
     public func stopAll() {
         let workers = state.withLock { state -> [StandbyWorker] in
@@ -121,17 +142,46 @@ public final class StandbyWorkers: Sendable {
             return workers
         }
         for worker in workers { worker.close() }
+        stopForkServers { _ in true }
+    }
+
+    /// The running fork server of `python`, if it is up; one is started when there is none
+    /// (while it starts, standbys are started as processes of their own).
+    private func readyForkServer(python: String) -> ForkServer? {
+        let (server, started) = forkServers.withLock { servers -> (ForkServer?, ForkServer?) in
+            if let server = servers[python], !server.hasEnded { return (server.isReady ? server : nil, nil) }
+            guard servers.count < limits.total || servers[python] != nil else { return (nil, nil) }
+            let server = ForkServer(python: python)
+            servers[python] = server
+            return (nil, server)
+        }
+        started?.start(environment: environment(python), directory: directory, logger: logger)
+        return server
+    }
+
+    private func stopForkServers(where matches: (String) -> Bool) {
+        let stopped = forkServers.withLock { servers -> [ForkServer] in
+            let keys = servers.keys.filter(matches)
+            return keys.compactMap { servers.removeValue(forKey: $0) }
+        }
+        for server in stopped { server.stop() }
     }
 
     private func launch(python: String) {
         // An interpreter that is gone (its environment removed) gets no standbys.
         guard FileManager.default.isExecutableFile(atPath: python) else {
             state.withLock { $0.pools[python]?.starting -= 1 }
+            stopForkServers { $0 == python }
             return
         }
         let worker = StandbyWorker(python: python)
-        worker.start(environment: environment(python), directory: directory, logger: logger) { [weak self] in
-            self?.remove(worker)
+        if let server = readyForkServer(python: python) {
+            state.withLock { $0.forked += 1 }
+            worker.start(forkingFrom: server) { [weak self] in self?.remove(worker) }
+        } else {
+            worker.start(environment: environment(python), directory: directory, logger: logger) { [weak self] in
+                self?.remove(worker)
+            }
         }
         let keep = state.withLock { state -> Bool in
             state.pools[python]?.starting -= 1

@@ -174,28 +174,7 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for try await line in execution.standardOutput.strings(bufferingPolicy: .maxLineLength(64 << 20)) {
-                    guard !line.isEmpty else { continue }
-                    guard let message = try? WorkerMessage(line: line) else {
-                        log(LogLine(timestamp: Date(), stream: .stdout, message: line))
-                        continue
-                    }
-                    switch message {
-                    case .log(_, let stream, let time, let text):
-                        log(LogLine(timestamp: time, stream: stream, message: text))
-                    case .result(let id, let outputs) where id == executionID:
-                        state.finish(.returned(outputs))
-                    case .error(let id, let type, let text, _) where id == executionID:
-                        state.finish(.raised(type: type, message: text))
-                    case .loadError(let type, let text, let traceback):
-                        for tracebackLine in (traceback ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
-                            log(LogLine(timestamp: Date(), stream: .stderr, message: String(tracebackLine)))
-                        }
-                        state.finish(.raised(type: type, message: "could not load the step code: \(text)"))
-                    case .protocolError(let text):
-                        state.finish(.crashed("protocol error: \(text)"))
-                    default:
-                        break
-                    }
+                    take(line, executionID: executionID, state: state, log: log)
                 }
             }
             group.addTask {
@@ -211,11 +190,40 @@ public final class SubprocessElasticLauncher: ElasticLauncher {
         }
     }
 
+    /// Acts on one line of a worker's output: a protocol message, else a line the function printed.
+    static func take(_ line: String, executionID: String, state: WorkerCallState, log: (LogLine) -> Void) {
+        guard !line.isEmpty else { return }
+        guard let message = try? WorkerMessage(line: line) else {
+            log(LogLine(timestamp: Date(), stream: .stdout, message: line))
+            return
+        }
+        switch message {
+        case .log(_, let stream, let time, let text):
+            log(LogLine(timestamp: time, stream: stream, message: text))
+        case .result(let id, let outputs) where id == executionID:
+            state.finish(.returned(outputs))
+        case .error(let id, let type, let text, _) where id == executionID:
+            state.finish(.raised(type: type, message: text))
+        case .loadError(let type, let text, let traceback):
+            for tracebackLine in (traceback ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
+                log(LogLine(timestamp: Date(), stream: .stderr, message: String(tracebackLine)))
+            }
+            state.finish(.raised(type: type, message: "could not load the step code: \(text)"))
+        case .protocolError(let text):
+            state.finish(.crashed("protocol error: \(text)"))
+        default:
+            break
+        }
+    }
+
     /// What became of an execution whose worker process has exited.
-    static func outcome(_ state: WorkerCallState, termination: TerminationStatus, timeout: Duration) -> WorkerOutcome {
+    /// `termination` is nil when the exit status is unknown (a forked worker whose fork server is gone).
+    static func outcome(_ state: WorkerCallState, termination: TerminationStatus?, timeout: Duration) -> WorkerOutcome {
         if state.timedOut { return .timedOut(timeout) }
         if let outcome = state.outcome { return outcome }
         switch termination {
+        case nil:
+            return .crashed("the worker ended before returning a result")
         case .exited(let code):
             return .crashed("the worker exited with code \(code) before returning a result")
         case .signaled(let signal):
@@ -237,11 +245,24 @@ final class WorkerCallState: @unchecked Sendable {
     private let lock = NSLock()
     private var _outcome: WorkerOutcome?
     private var _timedOut = false
+    private let onAnswer: (@Sendable (WorkerOutcome) -> Void)?
+
+    /// `onAnswer` is called once with the worker's answer (a result or an exception) when it
+    /// arrives, before the process has exited.
+    init(onAnswer: (@Sendable (WorkerOutcome) -> Void)? = nil) {
+        self.onAnswer = onAnswer
+    }
 
     func finish(_ outcome: WorkerOutcome) {
         lock.lock()
+        let first = _outcome == nil && !_timedOut
         if _outcome == nil { _outcome = outcome }
         lock.unlock()
+        guard first, let onAnswer else { return }
+        switch outcome {
+        case .returned, .raised: onAnswer(outcome)
+        default: break
+        }
     }
 
     func markTimedOut() {

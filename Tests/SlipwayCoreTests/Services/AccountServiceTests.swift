@@ -111,6 +111,7 @@ import Testing
         let execution = Execution(id: "p-1", workspaceID: h.workspace.id, pipelineID: "p", pipelineName: "p", stepID: "s",
                                   deploymentName: nil, trigger: .run, status: .running, createdAt: h.clock.now,
                                   createdBy: h.principal.userID)
+        try await h.store.insertExecution(execution, inputs: [], outputs: [])
         let token = try await h.accounts.issueExecutionToken(for: execution, lifetime: .seconds(10))
         #expect(token.hasPrefix("swx_"))
         h.clock.advance(by: 69)
@@ -126,12 +127,32 @@ import Testing
         let execution = Execution(id: "p-2", workspaceID: h.workspace.id, pipelineID: "p", pipelineName: "p", stepID: "s",
                                   deploymentName: nil, trigger: .run, status: .running, createdAt: h.clock.now,
                                   createdBy: h.principal.userID)
+        try await h.store.insertExecution(execution, inputs: [], outputs: [])
         let token = try await h.accounts.issueExecutionToken(for: execution, lifetime: .seconds(60))
         _ = try await h.accounts.authenticate(refreshToken: token)
         try await h.store.revokeTokens(executionID: "p-2")
         await expectSlipwayError(.unauthorized, message: "not valid") { try await h.accounts.authenticate(refreshToken: token) }
         // Other tokens are untouched.
         _ = try await h.accounts.authenticate(refreshToken: h.adminToken)
+    }
+
+    /// The token of an execution that has ended (or was deleted) is refused before it is revoked.
+    @Test func executionTokenEndsWithItsExecution() async throws {
+        let h = try await ServiceHarness.make()
+        let execution = Execution(id: "p-3", workspaceID: h.workspace.id, pipelineID: "p", pipelineName: "p", stepID: "s",
+                                  deploymentName: nil, trigger: .run, status: .running, createdAt: h.clock.now,
+                                  createdBy: h.principal.userID)
+        try await h.store.insertExecution(execution, inputs: [], outputs: [])
+        let token = try await h.accounts.issueExecutionToken(for: execution, lifetime: .seconds(60))
+        _ = try await h.accounts.authenticate(refreshToken: token)
+        #expect(try await h.store.updateExecutionStatus(id: "p-3", from: .running, to: .succeeded, at: h.clock.now,
+                                                        message: nil))
+        await expectSlipwayError(.unauthorized, message: "not valid") { try await h.accounts.authenticate(refreshToken: token) }
+        let unknown = Execution(id: "p-4", workspaceID: h.workspace.id, pipelineID: "p", pipelineName: "p", stepID: "s",
+                                deploymentName: nil, trigger: .run, status: .running, createdAt: h.clock.now,
+                                createdBy: h.principal.userID)
+        let orphan = try await h.accounts.issueExecutionToken(for: unknown, lifetime: .seconds(60))
+        await expectSlipwayError(.unauthorized, message: "not valid") { try await h.accounts.authenticate(refreshToken: orphan) }
     }
 
     @Test func expiringDeploymentTokensOnlyShortensLongerLives() async throws {

@@ -34,7 +34,8 @@ import Testing
         #expect(outputs.first?.destination == .run)
         let inputs = try await h.executions.inputs(of: done)
         #expect(inputs == [ExecutionInput(name: "x", dataType: .number, source: .run, value: .number(21))])
-        #expect(h.launcher.cleanedUp == [execution.id])
+        // The execution's folder is removed after the answer.
+        try await h.eventually("the execution's folder is removed") { h.launcher.cleanedUp == [execution.id] }
     }
 
     @Test func runningExecutionCannotBeDeleted() async throws {

@@ -97,6 +97,7 @@ import Testing
         let execution = Execution(id: "p-1", workspaceID: h.workspace.id, pipelineID: "p", pipelineName: "p", stepID: "s",
                                   deploymentName: nil, trigger: .run, status: .running, createdAt: h.clock.now,
                                   createdBy: bob.id)
+        try await h.store.insertExecution(execution, inputs: [], outputs: [])
         let token = try await h.accounts.issueExecutionToken(for: execution, lifetime: .seconds(60))
         try await h.accounts.setEnabled(email: "bob@example.com", enabled: false, by: admin)
         #expect(try await h.accounts.authenticate(refreshToken: token).kind == .execution)
