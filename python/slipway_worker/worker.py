@@ -87,14 +87,31 @@ def _make_parser() -> argparse.ArgumentParser:
 class Worker:
     """One worker process; ``run`` never returns (the process exits with ``os._exit``)."""
 
-    def __init__(self, options: argparse.Namespace, requests: Optional[RequestReader] = None) -> None:
+    def __init__(self, options: Optional[argparse.Namespace], requests: Optional[RequestReader] = None) -> None:
         self._options = options
         self._given_requests = requests
         self._inflight = InFlight()
         self._runner: Optional[Runner] = None
+        self._io_ready = False
+
+    def prepare_io(self) -> None:
+        """Sets up the protocol channel and output capture ahead of the execution (a standby
+        does this while it waits for its start line: it depends on nothing of the execution)."""
+        if not self._io_ready:
+            self._setup_io()
+            self._io_ready = True
+
+    @property
+    def requests(self) -> RequestReader:
+        return self._requests if self._io_ready else self._given_requests  # type: ignore[return-value]
+
+    def start(self, options: argparse.Namespace) -> int:
+        """Runs with ``options`` (a standby, once its start line has come)."""
+        self._options = options
+        return self.run()
 
     def run(self) -> int:
-        self._setup_io()
+        self.prepare_io()
         install_context_module()
         install_raising_handlers()
         try:
@@ -303,6 +320,10 @@ class Worker:
         self._stderr.flush_all()
         self._fd_capture.drain(timeout)
 
+    def diagnose(self, text: str) -> None:
+        """Writes to the worker's own standard error (not captured as the function's output)."""
+        self._diagnose(text)
+
     def _diagnose(self, text: str) -> None:
         try:
             self._diagnostics.write(text)
@@ -350,14 +371,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         return fork_server(main)
     if argv == ["--standby"]:
         prepare()
-        requests = RequestReader(os.dup(0))
+        standby = Worker(None, RequestReader(os.dup(0)))
+        standby.prepare_io()
         try:
-            started = await_start(requests)
+            started = await_start(standby.requests)
         except (ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-            sys.stderr.write(f"slipway worker: bad start message: {exc}\n")
+            standby.diagnose(f"slipway worker: bad start message: {exc}\n")
             return EXIT_INTERNAL_ERROR
         if started is None:
             return EXIT_OK
-        argv = started
+        return standby.start(parse_args(started))
     options = parse_args(argv)
     return Worker(options, requests).run()

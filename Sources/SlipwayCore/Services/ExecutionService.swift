@@ -48,14 +48,25 @@ public struct ExecutionService: Sendable {
                 }
             }
             let now = platform.now()
-            let execution = Execution(
+            var execution = Execution(
                 id: Execution.makeID(pipelineName: pipeline.name, at: now), workspaceID: workspace.id, pipelineID: pipeline.id,
                 pipelineName: pipeline.name, stepID: step.id, deploymentName: deploymentName, trigger: trigger,
                 status: .pending, createdAt: now, createdBy: principal.userID)
+            // The runner takes it up at once: stored started (one write where pending, then
+            // running, would take two, one of them on the way to its worker).
+            var machine = ExecutionStateMachine(status: .pending)
+            if case .transition(_, let to, _) = machine.handle(.start) {
+                execution.status = to
+                execution.startedAt = now
+            }
             try await platform.store.insertExecution(execution, inputs: inputs, outputs: outputs)
             let runner = ExecutionRunner(platform: platform, accounts: accounts, dataStore: dataStore)
             let stored = inputs
-            Task { await runner.execute(execution, step: step, workspace: workspace, inputs: stored, outputs: outputs) }
+            let started = execution
+            Task {
+                await runner.execute(started, step: step, workspace: workspace, inputs: stored, outputs: outputs,
+                                     alreadyStarted: started.status == .running)
+            }
             return execution
         } catch {
             for key in imported { try? await platform.blobs.delete(key) }

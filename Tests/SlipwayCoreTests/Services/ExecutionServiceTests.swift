@@ -9,7 +9,7 @@ import Testing
     static let numberIn = InputDefinition(name: "x", dataType: .number)
     static let numberOut = OutputDefinition(name: "y", dataType: .number)
 
-    @Test func runGoesFromPendingThroughRunningToSucceededWithItsOutputs() async throws {
+    @Test func runIsStoredRunningAndSucceedsWithItsOutputs() async throws {
         let h = try await ServiceHarness.make()
         let (pipeline, step) = try await h.readyPipeline("double", inputs: [Self.numberIn], outputs: [Self.numberOut])
         h.launcher.hold()
@@ -18,10 +18,11 @@ import Testing
         }
         let execution = try await h.executions.run(pipeline: pipeline, step: step, request: RunRequest(values: ["x": .number(21)],
                                                    files: [:]), workspace: h.workspace, principal: h.principal)
-        #expect(execution.status == .pending)
+        #expect(execution.status == .running)
         #expect(execution.trigger == .run)
-        try await h.eventually("the execution runs") { try await h.store.execution(id: execution.id)?.status == .running }
+        #expect(try await h.store.execution(id: execution.id)?.status == .running)
         #expect(try await h.store.execution(id: execution.id)?.startedAt == h.clock.now)
+        try await h.eventually("the worker is called") { h.launcher.jobs.count == 1 }
         h.clock.advance(by: 3)
         h.launcher.release()
         let done = try await h.finished(execution)
