@@ -54,8 +54,9 @@ HEALTH_TIMEOUT_S = 60
 CREATE_TIMEOUT_S = 600
 WARMUP_RUNS = 5
 CACHED_CREATIONS = 5
-# Targets from the issue.
-TARGET_ELASTIC_P50_MS = 50.0
+# Targets from the issue ("performance": elastic executions faster than starting Python).
+TARGET_ELASTIC_P50_MS = 20.0
+TARGET_ELASTIC_P99_MS = 50.0
 TARGET_CACHED_CREATE_S = 0.5
 
 ADD_SOURCE = 'def add(a, b):\n    return {"sum": a + b}\n'
@@ -285,6 +286,8 @@ def markdown(results: dict) -> str:
         "|---|---:|---|",
         f"| Elastic execution p50 ≤ {TARGET_ELASTIC_P50_MS:.0f} ms | {el['p50_ms']:.1f} ms "
         f"| {met(el['p50_ms'] <= TARGET_ELASTIC_P50_MS)} |",
+        f"| Elastic execution p99 ≤ {TARGET_ELASTIC_P99_MS:.0f} ms | {el['p99_ms']:.1f} ms "
+        f"| {met(el['p99_ms'] <= TARGET_ELASTIC_P99_MS)} |",
         f"| Cached step creation ≤ {TARGET_CACHED_CREATE_S} s (p50) | {c['cached_p50_s']:.2f} s "
         f"| {met(c['cached_p50_s'] <= TARGET_CACHED_CREATE_S)} |",
     ]
@@ -330,7 +333,7 @@ def main() -> int:
             "machine": machine(args.binary.resolve()),
             "elastic_overhead": bench_elastic(sdk, server, work, args.runs),
             "step_creation": bench_creation(sdk, work),
-            "targets": {"elastic_p50_ms": TARGET_ELASTIC_P50_MS, "cached_step_creation_s": TARGET_CACHED_CREATE_S},
+            "targets": {"elastic_p50_ms": TARGET_ELASTIC_P50_MS, "elastic_p99_ms": TARGET_ELASTIC_P99_MS, "cached_step_creation_s": TARGET_CACHED_CREATE_S},
         }
         ok = True
     except Exception:
@@ -344,6 +347,7 @@ def main() -> int:
             progress(f"kept {root}")
 
     results["targets"]["elastic_p50_met"] = results["elastic_overhead"]["elastic"]["p50_ms"] <= TARGET_ELASTIC_P50_MS
+    results["targets"]["elastic_p99_met"] = results["elastic_overhead"]["elastic"]["p99_ms"] <= TARGET_ELASTIC_P99_MS
     results["targets"]["cached_step_creation_met"] = results["step_creation"]["cached_p50_s"] <= TARGET_CACHED_CREATE_S
     RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
     RESULTS_PATH.write_text(json.dumps(results, indent=2) + "\n")
