@@ -16,7 +16,8 @@ enum DescriptorPassing {
         return (fds[0], fds[1])
     }
 
-    /// A pipe, close-on-exec: (read end, write end).
+    /// A pipe created close-on-exec atomically (`pipe2`), so no process spawned meanwhile
+    /// inherits it: (read end, write end).
     static func pipe() throws(DescriptorError) -> (read: Int32, write: Int32) {
         do {
             let ends = try FileDescriptor.pipe(options: .closeOnExec)

@@ -5,11 +5,6 @@ import SystemPackage
 import Glibc
 #endif
 
-/// glibc's `pipe2`, which the Glibc module does not export (it is a GNU extension): a pipe
-/// created close-on-exec atomically, so no process spawned meanwhile inherits it.
-@_silgen_name("pipe2")
-private func systemPipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
-
 /// The pipes between the server and one resident worker process.
 ///
 /// Requests are written straight from the caller's thread to a non-blocking pipe: the common
@@ -51,9 +46,7 @@ final class ResidentChannel: Sendable {
     /// A pipe whose ends are not inherited by other processes (the child gets its ends as
     /// standard streams, duplicated at spawn).
     private static func pipe() throws -> (read: Int32, write: Int32) {
-        var fds: [Int32] = [0, 0]
-        guard systemPipe2(&fds, O_CLOEXEC) == 0 else { throw Errno(rawValue: errno) }
-        return (fds[0], fds[1])
+        try DescriptorPassing.pipe()
     }
 
     /// Starts the reader threads. `onLine` gets each line of standard output (without its
