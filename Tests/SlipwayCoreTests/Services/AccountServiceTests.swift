@@ -106,12 +106,18 @@ import Testing
         #expect(error?.message == "the token is not valid")
     }
 
-    @Test func executionTokenIsValidForItsLifetimePlusAMinuteOnly() async throws {
-        let h = try await ServiceHarness.make()
-        let execution = Execution(id: "p-1", workspaceID: h.workspace.id, pipelineID: "p", pipelineName: "p", stepID: "s",
+    /// A running execution of the harness's principal, stored unless `stored` is false.
+    static func runningExecution(_ id: String, in h: ServiceHarness, stored: Bool = true) async throws -> Execution {
+        let execution = Execution(id: id, workspaceID: h.workspace.id, pipelineID: "p", pipelineName: "p", stepID: "s",
                                   deploymentName: nil, trigger: .run, status: .running, createdAt: h.clock.now,
                                   createdBy: h.principal.userID)
-        try await h.store.insertExecution(execution, inputs: [], outputs: [])
+        if stored { try await h.store.insertExecution(execution, inputs: [], outputs: []) }
+        return execution
+    }
+
+    @Test func executionTokenIsValidForItsLifetimePlusAMinuteOnly() async throws {
+        let h = try await ServiceHarness.make()
+        let execution = try await Self.runningExecution("p-1", in: h)
         let token = try await h.accounts.issueExecutionToken(for: execution, lifetime: .seconds(10))
         #expect(token.hasPrefix("swx_"))
         h.clock.advance(by: 69)
@@ -124,10 +130,7 @@ import Testing
 
     @Test func revokedExecutionTokenIsRefused() async throws {
         let h = try await ServiceHarness.make()
-        let execution = Execution(id: "p-2", workspaceID: h.workspace.id, pipelineID: "p", pipelineName: "p", stepID: "s",
-                                  deploymentName: nil, trigger: .run, status: .running, createdAt: h.clock.now,
-                                  createdBy: h.principal.userID)
-        try await h.store.insertExecution(execution, inputs: [], outputs: [])
+        let execution = try await Self.runningExecution("p-2", in: h)
         let token = try await h.accounts.issueExecutionToken(for: execution, lifetime: .seconds(60))
         _ = try await h.accounts.authenticate(refreshToken: token)
         try await h.store.revokeTokens(executionID: "p-2")
@@ -139,18 +142,13 @@ import Testing
     /// The token of an execution that has ended (or was deleted) is refused before it is revoked.
     @Test func executionTokenEndsWithItsExecution() async throws {
         let h = try await ServiceHarness.make()
-        let execution = Execution(id: "p-3", workspaceID: h.workspace.id, pipelineID: "p", pipelineName: "p", stepID: "s",
-                                  deploymentName: nil, trigger: .run, status: .running, createdAt: h.clock.now,
-                                  createdBy: h.principal.userID)
-        try await h.store.insertExecution(execution, inputs: [], outputs: [])
+        let execution = try await Self.runningExecution("p-3", in: h)
         let token = try await h.accounts.issueExecutionToken(for: execution, lifetime: .seconds(60))
         _ = try await h.accounts.authenticate(refreshToken: token)
         #expect(try await h.store.updateExecutionStatus(id: "p-3", from: .running, to: .succeeded, at: h.clock.now,
                                                         message: nil))
         await expectSlipwayError(.unauthorized, message: "not valid") { try await h.accounts.authenticate(refreshToken: token) }
-        let unknown = Execution(id: "p-4", workspaceID: h.workspace.id, pipelineID: "p", pipelineName: "p", stepID: "s",
-                                deploymentName: nil, trigger: .run, status: .running, createdAt: h.clock.now,
-                                createdBy: h.principal.userID)
+        let unknown = try await Self.runningExecution("p-4", in: h, stored: false)
         let orphan = try await h.accounts.issueExecutionToken(for: unknown, lifetime: .seconds(60))
         await expectSlipwayError(.unauthorized, message: "not valid") { try await h.accounts.authenticate(refreshToken: orphan) }
     }
