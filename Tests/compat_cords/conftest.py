@@ -35,7 +35,8 @@ class CORDS:
         chosen = self.token if token is True else token
         if chosen:
             headers["Authorization"] = f"Bearer {chosen}"
-        return requests.request(method, self.base_url + path, headers=headers, timeout=60, **kwargs)
+        kwargs.setdefault("timeout", 60)
+        return requests.request(method, self.base_url + path, headers=headers, **kwargs)
 
     def post(self, path, **kwargs):
         return self.call("POST", path, **kwargs)

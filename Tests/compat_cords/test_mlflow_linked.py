@@ -104,11 +104,12 @@ def test_a_remote_path_naming_no_run_is_noted_and_generation_retries(server, mlf
     document = user.get(f"/api/semantics/get/{asset.json()['asset_id']}").json()
     (node,) = [n for n in document["@graph"] if n["@type"] == "mls:Model"]
     assert "does not exist" in node["slipway:unresolved"]
-    # A tracking server that is down is noted the same way, never a server error.
-    down = user.post("/api/ml_models/add_model", json={
+    # A tracking server that is down is noted the same way, never a server error, and without
+    # waiting for the server's 60 s request deadline (a refused connection fails at once).
+    down = user.post("/api/ml_models/add_model", timeout=20, json={
         "name": "down", "ml_flow_tracking_uri": "http://127.0.0.1:9", "ml_flow_model_path": "runs:/abc/model"})
     assert down.status_code == 201, down.text
-    regenerated = user.post(f"/api/semantics/generate/{down.json()['asset_id']}")
+    regenerated = user.post(f"/api/semantics/generate/{down.json()['asset_id']}", timeout=20)
     assert regenerated.status_code == 200
     (node,) = [n for n in regenerated.json()["@graph"] if n["@type"] == "mls:Model"]
     assert node["slipway:unresolved"]

@@ -10,7 +10,7 @@ public struct RemoteTrackingReader: TrackedRunReading {
     public let client: MLflowRESTClient
 
     public init(baseURL: URL, token: String? = nil, username: String? = nil, password: String? = nil,
-                http: HTTPClient = .shared) {
+                http: HTTPClient = MLflowRESTClient.remoteServers) {
         client = MLflowRESTClient(baseURL: baseURL, token: token, username: username, password: password, http: http)
     }
 
