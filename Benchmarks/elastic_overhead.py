@@ -87,12 +87,23 @@ class Server:
         # uv from .venvs/tools, as in Tests/compat/conftest.py.
         env["PATH"] = os.pathsep.join([str(REPO_ROOT / ".venvs" / "tools" / "bin"), env.get("PATH", "/usr/bin:/bin")])
         self._log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(
-            [str(binary.resolve()), "serve", "--host", "127.0.0.1", "--port", self.base_url.rsplit(":", 1)[1],
-             "--data-dir", str(self.data_dir), *extra_args],
-            stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=str(root),
-        )
+        self._command = [str(binary.resolve()), "serve", "--host", "127.0.0.1", "--port",
+                         self.base_url.rsplit(":", 1)[1], "--data-dir", str(self.data_dir), *extra_args]
+        self._env, self._root = env, root
+        self._start()
+
+    def _start(self) -> None:
+        self.process = subprocess.Popen(self._command, stdout=self._log, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL, env=self._env, cwd=str(self._root))
         self._wait_healthy()
+
+    def kill_and_restart(self) -> float:
+        """SIGKILL, then the same command on the same data dir; returns seconds until healthy."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+        started = time.monotonic()
+        self._start()
+        return time.monotonic() - started
 
     def _wait_healthy(self) -> None:
         deadline = time.monotonic() + HEALTH_TIMEOUT_S

@@ -102,6 +102,25 @@ struct ExecutionWriteContractTests {
             #expect(try await !store.claimScheduleSlot(id: deployment.id, previous: nil, slot: slot1))
             #expect(try await store.claimScheduleSlot(id: deployment.id, previous: slot1, slot: slot2))
             #expect(try await !store.claimScheduleSlot(id: deployment.id, previous: slot1, slot: slot2))
+            // Many at once: each claim holds only from the mark it names; more claims than fit
+            // one statement.
+            var deployments: [Deployment] = []
+            for index in 0..<1_200 {
+                var other = makeDeployment("p\(index)", rule: .periodic)
+                other.lastScheduledAt = slot1
+                try await store.insertDeployment(other)
+                deployments.append(other)
+            }
+            let claims = deployments.enumerated().map { index, other in
+                ScheduleSlotClaim(deploymentID: other.id, previous: index % 3 == 0 ? slot2 : slot1, slot: slot2)
+            }
+            let claimed = try await store.claimScheduleSlots(claims)
+            #expect(claimed == Set(claims.filter { $0.previous == slot1 }.map(\.deploymentID)))
+            #expect(try await store.claimScheduleSlots(claims).isEmpty)
+            for (index, other) in deployments.enumerated().prefix(6) {
+                let stored = try await store.deployment(workspaceID: "ws1", name: other.name)
+                #expect(stored?.lastScheduledAt == (index % 3 == 0 ? slot1 : slot2))
+            }
         }
     }
 

@@ -72,7 +72,8 @@ public struct Deployment: Sendable, Equatable {
     public var recordsInferences: Bool
     /// Bumped on every reload of a low-latency deployment.
     public var generation: Int
-    /// Periodic only: the last scheduled minute that was fired (or deliberately skipped).
+    /// Periodic only: the last slot claimed for firing (a whole minute), or the moment scheduling
+    /// started (created, re-enabled, rescheduled; never a whole minute): no slot up to it fires.
     public var lastScheduledAt: Date?
     public var createdAt: Date
     public var createdBy: String

@@ -69,7 +69,7 @@ public struct DeploymentService: Sendable {
             ramRequestBytes: request.ramRequestBytes, gpuRequest: request.gpuRequest,
             executionTimeoutSeconds: request.executionTimeoutSeconds,
             recordsInferences: request.recordInferences ?? false,
-            lastScheduledAt: request.rule == .periodic ? Self.minute(platform.now()) : nil,
+            lastScheduledAt: request.rule == .periodic ? Self.scheduleMark(platform.now()) : nil,
             createdAt: platform.now(), createdBy: principal.userID)
         deployment.updatedAt = deployment.createdAt
         try await platform.store.insertDeployment(deployment)
@@ -118,6 +118,15 @@ public struct DeploymentService: Sendable {
 
     static func minute(_ date: Date) -> Date {
         Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 60).rounded(.down) * 60)
+    }
+
+    /// The mark a periodic deployment's schedule starts from when it is created, re-enabled or
+    /// rescheduled: the moment itself, to the millisecond, never a whole minute, so that it is
+    /// told apart from a claimed slot (always a whole minute) and no slot at or before it fires.
+    static func scheduleMark(_ date: Date) -> Date {
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        let mark = milliseconds.truncatingRemainder(dividingBy: 60_000) == 0 ? milliseconds + 1 : milliseconds
+        return Date(timeIntervalSince1970: mark / 1000)
     }
 
     // MARK: - Reading
@@ -212,7 +221,7 @@ public struct DeploymentService: Sendable {
             }
             _ = try Self.cron(text)
             deployment.schedule = text.trimmingCharacters(in: .whitespaces)
-            deployment.lastScheduledAt = Self.minute(platform.now())
+            deployment.lastScheduledAt = Self.scheduleMark(platform.now())
             changed = true
         }
         let planner = DeploymentMappingPlanner(inputs: step.inputs, outputs: step.outputs, rule: deployment.rule)
@@ -244,7 +253,7 @@ public struct DeploymentService: Sendable {
             await log(deployment, "Deployment disabled")
         } else if enabled == true, !deployment.isEnabled {
             deployment.isEnabled = true
-            deployment.lastScheduledAt = deployment.rule == .periodic ? Self.minute(platform.now()) : deployment.lastScheduledAt
+            deployment.lastScheduledAt = deployment.rule == .periodic ? Self.scheduleMark(platform.now()) : deployment.lastScheduledAt
             try await platform.store.updateDeployment(deployment)
             await apply(.enable(deployment.mode), to: deployment)
             await log(deployment, "Deployment enabled")

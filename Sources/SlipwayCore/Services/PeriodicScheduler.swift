@@ -3,7 +3,8 @@ import Foundation
 /// The one scheduler: fires periodic deployments on time and analyses the closed windows of
 /// active assays every `assayInterval`. Deployments follow `SchedulePlan`: each slot is claimed
 /// in the store with a compare-and-set before it runs, so it fires at most once, and the last
-/// claimed slot survives restarts (missed slots are coalesced). Assays analyse every window that
+/// claimed slot survives restarts (missed slots are coalesced; a slot claimed just before a
+/// crash whose execution was never stored is fired at the next start). Assays analyse every window that
 /// closed, once each (their position is claimed with their results, see `AssayService.runDue`).
 /// Bound capture folders are scanned at start and every `captureInterval` for files no attempt
 /// ingested (see `CaptureIngestor.scan`), in the background of the loop. Expired inference
@@ -23,7 +24,8 @@ public actor PeriodicScheduler {
     private var nextRetentionPass: Date?
     private var retentionPass: Task<Void, Never>?
     private var loop: Task<Void, Never>?
-    private var wake: CheckedContinuation<Void, Never>?
+    /// Whether the first tick has looked for slots lost in a crash.
+    private var recovered = false
 
     public static let defaultAssayInterval: TimeInterval = 60
     public static let defaultCaptureInterval: TimeInterval = 30
@@ -52,8 +54,6 @@ public actor PeriodicScheduler {
         loop = nil
         retentionPass?.cancel()
         retentionPass = nil
-        wake?.resume()
-        wake = nil
     }
 
     private func run() async {
@@ -94,9 +94,12 @@ public actor PeriodicScheduler {
                 if let due = nextRetentionPass, next.map({ due < $0 }) ?? true { next = due }
             }
             let now = platform.now()
-            // Wake up at the next due slot, but at least every 30 s to see new deployments.
-            let wait = max(0.05, min(30, (next ?? now.addingTimeInterval(30)).timeIntervalSince(now) + 0.01))
-            try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+            // Wake up at the next due slot, and at every minute boundary in any case: the first
+            // slot of a deployment created since is one (every cron slot is a whole minute).
+            let boundary = DeploymentService.minute(now).addingTimeInterval(60)
+            let until = min(next ?? boundary, boundary)
+            let wait = max(0.001, until.timeIntervalSince(now) + 0.002)
+            try? await Task.sleep(for: .microseconds(Int(wait * 1_000_000)))
         }
     }
 
@@ -104,7 +107,11 @@ public actor PeriodicScheduler {
         retentionPass = nil
     }
 
-    /// Fires what is due; returns the earliest next slot of any periodic deployment.
+    /// Fires what is due; returns the earliest next slot of any periodic deployment. The due
+    /// slots are claimed together in one store call, then fired side by side (at most
+    /// `firingWidth` at once), so a thousand deployments sharing a minute fire within
+    /// milliseconds of it rather than one after another. The first tick also recovers slots
+    /// claimed before a crash whose executions were never stored (see `recoverable`).
     @discardableResult
     public func tick() async -> Date? {
         let now = platform.now()
@@ -116,25 +123,112 @@ public actor PeriodicScheduler {
             platform.logger.error("scheduler could not list deployments: \(error)")
             return nil
         }
+        var due: [Firing] = []
+        var unchecked: [Deployment] = []
         for deployment in all where deployment.rule == .periodic && deployment.isEnabled {
             guard let text = deployment.schedule, let cron = try? CronExpression(text) else { continue }
             let last = deployment.lastScheduledAt ?? DeploymentService.minute(deployment.createdAt)
             let plan = SchedulePlan.plan(cron: cron, lastScheduled: last, now: now)
             if let fire = plan.fire {
-                await fireSlot(fire, coalesced: plan.coalesced, deployment: deployment, previous: deployment.lastScheduledAt)
+                due.append(Firing(deployment: deployment, slot: fire, coalesced: plan.coalesced,
+                                  claim: ScheduleSlotClaim(deploymentID: deployment.id, previous: deployment.lastScheduledAt,
+                                                           slot: fire)))
+            } else if !recovered, Self.isClaimedSlot(deployment.lastScheduledAt) {
+                unchecked.append(deployment)
             }
             if let next = plan.nextCheck, earliest.map({ next < $0 }) ?? true { earliest = next }
+        }
+        if !recovered {
+            recovered = true
+            due += await recoverable(unchecked)
+        }
+        guard !due.isEmpty else { return earliest }
+        let claimed: Set<String>
+        do {
+            claimed = try await platform.store.claimScheduleSlots(due.map(\.claim))
+        } catch {
+            platform.logger.error("scheduler could not claim \(due.count) slots: \(error)")
+            return earliest
+        }
+        let deployments = deployments
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for firing in due where claimed.contains(firing.deployment.id) {
+                if running == Self.firingWidth {
+                    await group.next()
+                    running -= 1
+                }
+                group.addTask { await Self.fire(firing, deployments: deployments) }
+                running += 1
+            }
         }
         return earliest
     }
 
-    private func fireSlot(_ slot: Date, coalesced: Int, deployment: Deployment, previous: Date?) async {
-        guard (try? await platform.store.claimScheduleSlot(id: deployment.id, previous: previous, slot: slot)) == true else {
-            return
+    /// Deployments fired at once by a tick: enough to overlap the store's round trips, few
+    /// enough that the first executions are not held back by the last.
+    static let firingWidth = 32
+
+    struct Firing: Sendable {
+        var deployment: Deployment
+        var slot: Date
+        var coalesced: Int
+        var claim: ScheduleSlotClaim
+        var recovering = false
+    }
+
+    /// A claimed slot is a whole minute; the marks set when scheduling starts never are.
+    static func isClaimedSlot(_ mark: Date?) -> Bool {
+        guard let mark else { return false }
+        return mark.timeIntervalSince1970.truncatingRemainder(dividingBy: 60) == 0
+    }
+
+    /// The deployments whose last claimed slot has no execution created at or after it: the
+    /// server stopped between the claim and the execution's write. Each is fired again under
+    /// a claim that moves its mark by a millisecond (so only one scheduler recovers it, and
+    /// the same slot is never recovered twice).
+    private func recoverable(_ deployments: [Deployment]) async -> [Firing] {
+        let store = platform.store, logger = platform.logger
+        return await withTaskGroup(of: Firing?.self) { group in
+            var running = 0
+            var found: [Firing] = []
+            for deployment in deployments {
+                if running == Self.firingWidth, let next = await group.next() {
+                    running -= 1
+                    if let next { found.append(next) }
+                }
+                running += 1
+                group.addTask {
+                    guard let slot = deployment.lastScheduledAt else { return nil }
+                    do {
+                        if let latest = try await store.latestExecution(workspaceID: deployment.workspaceID,
+                                                                         deploymentName: deployment.name),
+                           latest.createdAt >= slot {
+                            return nil
+                        }
+                    } catch {
+                        logger.error("scheduler could not check the last run of deployment \(deployment.id): \(error)")
+                        return nil
+                    }
+                    return Firing(deployment: deployment, slot: slot, coalesced: 0,
+                                  claim: ScheduleSlotClaim(deploymentID: deployment.id, previous: slot,
+                                                           slot: slot.addingTimeInterval(0.001)),
+                                  recovering: true)
+                }
+            }
+            for await next in group { if let next { found.append(next) } }
+            return found
         }
-        let stamp = RFC3339Time.string(from: slot)
-        if coalesced > 0 {
-            await deployments.log(deployment, "\(coalesced + 1) scheduled runs were missed while the server was down; "
+    }
+
+    private static func fire(_ firing: Firing, deployments: DeploymentService) async {
+        let deployment = firing.deployment
+        let stamp = RFC3339Time.string(from: firing.slot)
+        if firing.recovering {
+            await deployments.log(deployment, "The scheduled run for \(stamp) was claimed before the server stopped "
+                + "but never started; running it now")
+        } else if firing.coalesced > 0 {
+            await deployments.log(deployment, "\(firing.coalesced + 1) scheduled runs were missed while the server was down; "
                 + "running once now for \(stamp)")
         }
         do {

@@ -107,8 +107,9 @@ public protocol DeploymentStore: Sendable {
     func updateDeployment(_ deployment: Deployment) async throws
     /// Compare-and-set of the status.
     func updateDeploymentStatus(id: String, from: DeploymentStatus, to: DeploymentStatus, at: Date) async throws -> Bool
-    /// Compare-and-set of the last scheduled minute: only one fire per slot.
-    func claimScheduleSlot(id: String, previous: Date?, slot: Date) async throws -> Bool
+    /// Compare-and-set of the last scheduled minute of each deployment, in one transaction: only
+    /// one fire per slot. Returns the deployments whose claim succeeded.
+    func claimScheduleSlots(_ claims: [ScheduleSlotClaim]) async throws -> Set<String>
     func deleteDeployment(id: String) async throws
     func listExecutions(workspaceID: String, deploymentName: String) async throws -> [Execution]
     func latestExecution(workspaceID: String, deploymentName: String) async throws -> Execution?
@@ -246,4 +247,11 @@ public protocol MetadataStore: IdentityStore, CatalogStore, ExecutionStore, Depl
     /// it came from, inside `body`, and not after `body` returns. Reads through the view see its
     /// own uncommitted writes.
     func transaction<T: Sendable>(_ body: @Sendable (any MetadataStore) async throws -> T) async throws -> T
+}
+
+extension DeploymentStore {
+    /// Claims one slot (see `claimScheduleSlots`).
+    public func claimScheduleSlot(id: String, previous: Date?, slot: Date) async throws -> Bool {
+        try await claimScheduleSlots([ScheduleSlotClaim(deploymentID: id, previous: previous, slot: slot)]).contains(id)
+    }
 }

@@ -87,20 +87,42 @@ extension SQLMetadataStore {
         }
     }
 
-    public func claimScheduleSlot(id: String, previous: Date?, slot: Date) async throws -> Bool {
-        try await withDatabase { db in
-            if let previous {
-                return try await db.raw("""
-                    UPDATE deployments SET last_scheduled_at = \(bind: slot.timeIntervalSince1970)
-                    WHERE id = \(bind: id) AND last_scheduled_at = \(bind: previous.timeIntervalSince1970) RETURNING id
-                    """).first() != nil
+    /// Claims with a previous slot go in one `UPDATE … FROM (VALUES …)` per chunk (the values'
+    /// columns are `column1…` on SQLite and PostgreSQL alike); first claims one by one.
+    public func claimScheduleSlots(_ claims: [ScheduleSlotClaim]) async throws -> Set<String> {
+        guard !claims.isEmpty else { return [] }
+        return try await sqlTransaction { db in
+            var claimed: Set<String> = []
+            let following = claims.filter { $0.previous != nil }
+            for start in stride(from: 0, to: following.count, by: Self.claimChunk) {
+                var query: SQLQueryString = "UPDATE deployments SET last_scheduled_at = c.column3 FROM (VALUES "
+                for (offset, claim) in following[start..<min(start + Self.claimChunk, following.count)].enumerated() {
+                    if offset > 0 { query += ", " }
+                    query += """
+                        (\(bind: claim.deploymentID), \(bind: claim.previous!.timeIntervalSince1970), \(bind: claim.slot.timeIntervalSince1970))
+                        """
+                }
+                query += """
+                    ) AS c WHERE deployments.id = c.column1 AND deployments.last_scheduled_at = c.column2 RETURNING deployments.id AS id
+                    """
+                for row in try await db.raw(query).all() {
+                    claimed.insert(try row.decode(column: "id", as: String.self))
+                }
             }
-            return try await db.raw("""
-                UPDATE deployments SET last_scheduled_at = \(bind: slot.timeIntervalSince1970)
-                WHERE id = \(bind: id) AND last_scheduled_at IS NULL RETURNING id
-                """).first() != nil
+            for claim in claims where claim.previous == nil {
+                if try await db.raw("""
+                    UPDATE deployments SET last_scheduled_at = \(bind: claim.slot.timeIntervalSince1970)
+                    WHERE id = \(bind: claim.deploymentID) AND last_scheduled_at IS NULL RETURNING id
+                    """).first() != nil {
+                    claimed.insert(claim.deploymentID)
+                }
+            }
+            return claimed
         }
     }
+
+    /// Claims per statement: three binds each, well within SQLite's and PostgreSQL's limits.
+    static let claimChunk = 500
 
     public func deleteDeployment(id: String) async throws {
         try await withDatabase { db in

@@ -163,8 +163,7 @@ import Testing
         #expect(deployment.schedule == "0 3 * * *")
         #expect(deployment.endpointPath == nil)
         #expect(deployment.endpointTokenHash == nil)
-        let minute = (h.clock.now.timeIntervalSince1970 / 60).rounded(.down) * 60
-        #expect(deployment.lastScheduledAt == Date(timeIntervalSince1970: minute))
+        #expect(deployment.lastScheduledAt == DeploymentService.scheduleMark(h.clock.now))
         await expectSlipwayError(.badRequest, message: "not an endpoint") {
             try await h.deployments.rotateToken(workspaceID: h.workspace.id, name: "nightly", token: nil)
         }
@@ -387,8 +386,7 @@ import Testing
         h.clock.advance(by: 3600)
         let enabled = try await h.deployments.update(workspaceID: h.workspace.id, name: "nightly",
                                                      changes: DeploymentChanges(isEnabled: true), principal: h.principal)
-        let minute = (h.clock.now.timeIntervalSince1970 / 60).rounded(.down) * 60
-        #expect(enabled.lastScheduledAt == Date(timeIntervalSince1970: minute))
+        #expect(enabled.lastScheduledAt == DeploymentService.scheduleMark(h.clock.now))
     }
 
     // MARK: - Updates
@@ -671,7 +669,7 @@ import Testing
         let updated = try await h.deployments.update(workspaceID: h.workspace.id, name: "nightly",
                                                      changes: DeploymentChanges(schedule: "*/5 * * * *"), principal: h.principal)
         #expect(updated.schedule == "*/5 * * * *")
-        #expect(updated.lastScheduledAt == Date(timeIntervalSince1970: (h.clock.now.timeIntervalSince1970 / 60).rounded(.down) * 60))
+        #expect(updated.lastScheduledAt == DeploymentService.scheduleMark(h.clock.now))
         #expect(updated.updatedBy == h.principal.userID)
         await expectRefusedUnchanged(.badRequest, in: h.store, message: "not a valid cron expression") {
             try await h.deployments.update(workspaceID: h.workspace.id, name: "nightly",
@@ -684,7 +682,7 @@ import Testing
         let deployment = try await create(h, DeploymentRequest(
             pipelineName: "model", name: "nightly", rule: .periodic, mode: .elastic, schedule: "* * * * *",
             inputsMapping: Self.periodicMappings, outputsMapping: [OutputMapping(output: "y", destination: .null)]))
-        let slot = try #require(deployment.lastScheduledAt).addingTimeInterval(60)
+        let slot = DeploymentService.minute(try #require(deployment.lastScheduledAt)).addingTimeInterval(60)
         #expect(try await h.store.claimScheduleSlot(id: deployment.id, previous: deployment.lastScheduledAt, slot: slot))
         #expect(try await !h.store.claimScheduleSlot(id: deployment.id, previous: deployment.lastScheduledAt, slot: slot))
         #expect(try await h.deployments.get(workspaceID: h.workspace.id, name: "nightly").lastScheduledAt == slot)

@@ -666,13 +666,18 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
     }
 
     /// Applies only when the stored last slot is still `previous` (or unset when `previous` is nil).
-    func claimScheduleSlot(id: String, previous: Date?, slot: Date) async throws -> Bool {
+    func claimScheduleSlots(_ claims: [ScheduleSlotClaim]) async throws -> Set<String> {
         try write { state in
-            guard let index = state.deployments.firstIndex(where: {
-                $0.id == id && $0.lastScheduledAt?.timeIntervalSince1970 == previous?.timeIntervalSince1970
-            }) else { return false }
-            state.deployments[index].lastScheduledAt = slot
-            return true
+            var claimed: Set<String> = []
+            for claim in claims {
+                guard let index = state.deployments.firstIndex(where: {
+                    $0.id == claim.deploymentID
+                        && $0.lastScheduledAt?.timeIntervalSince1970 == claim.previous?.timeIntervalSince1970
+                }) else { continue }
+                state.deployments[index].lastScheduledAt = claim.slot
+                claimed.insert(claim.deploymentID)
+            }
+            return claimed
         }
     }
 
