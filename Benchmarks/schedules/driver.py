@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT / "Benchmarks"))
 
-from elastic_overhead import Server, create_add_step, make_step_folder, progress  # noqa: E402
+from elastic_overhead import Server, create_add_step, make_step_folder, progress, summary  # noqa: E402
 
 from craft_ai_sdk import CraftAiSdk  # noqa: E402
 from craft_ai_sdk.io import InputSource, OutputDestination  # noqa: E402
@@ -51,12 +50,6 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time of one process (not its children), from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def percentiles(values_ms: list) -> dict:
-    ordered = sorted(values_ms)
-    cuts = statistics.quantiles(ordered, n=100, method="inclusive") if len(ordered) > 1 else [ordered[0]] * 99
-    return {"n": len(ordered), "p50_ms": cuts[49], "p90_ms": cuts[89], "p99_ms": cuts[98], "max_ms": ordered[-1]}
 
 
 def sleep_until(moment: float) -> None:
@@ -135,11 +128,14 @@ def main() -> int:
                 "apscheduler_core_share": (cpu_seconds(idle_peer.pid) - peer_before) / window}
         idle_peer.wait(timeout=60)
 
+        # Rescheduled within one odd minute, so that no even slot falls among the updates.
+        sleep_until(next_minute(time.time(), 1) + 0.5)
+        first_even = next_minute(time.time(), 0)
         progress(f"rescheduling {count} deployments to even minutes")
         for name in names:
             sdk.update_deployment(deployment_name=name, schedule=EVEN_MINUTES)
-        rescheduled_at = time.time()
-        first_even = next_minute(rescheduled_at + 2, 0)
+        if time.time() > first_even - 1:
+            raise RuntimeError("rescheduling took longer than a minute: lower --deployments")
         restart_slot = first_even + 120 * options.rounds
         peer_out = root / "peer.json"
         peer = subprocess.Popen(
@@ -162,11 +158,10 @@ def main() -> int:
         lost = [(name, slot) for name in names for slot in slots if per[(name, slot)] == 0]
         twice = [(name, slot) for (name, slot), seen in per.items() if seen > 1]
         stray = [(name, slot) for (name, slot) in per if slot not in slots]
-        delays = [(created - slot_of(created)) * 1000 for name, created in runs
-                  if slot_of(created) in slots[:-1]]
-        restart_delays = [(created - restart_slot) * 1000 for name, created in runs if slot_of(created) == restart_slot]
+        delays = [created - slot_of(created) for name, created in runs if slot_of(created) in slots[:-1]]
+        restart_delays = [created - restart_slot for name, created in runs if slot_of(created) == restart_slot]
         fired = json.loads(peer_out.read_text())
-        peer_delays = [(at - slot_of(at)) * 1000 for _, at in fired]
+        peer_delays = [at - slot_of(at) for _, at in fired]
         peer_counts = Counter((job, slot_of(at)) for job, at in fired)
         peer_slots = sorted({slot_of(at) for _, at in fired})
 
@@ -177,13 +172,13 @@ def main() -> int:
             "rounds": options.rounds,
             "creation_s": creation_s,
             "idle": idle,
-            "slipway_fire_delay": percentiles(delays),
-            "apscheduler_fire_delay": percentiles(peer_delays) if peer_delays else None,
+            "slipway_fire_delay": summary(delays),
+            "apscheduler_fire_delay": summary(peer_delays) if len(peer_delays) > 1 else None,
             "apscheduler_slots": len(peer_slots),
             "apscheduler_missed": count * len(peer_slots) - len(peer_counts),
             "restart": {"slot": datetime.utcfromtimestamp(restart_slot).isoformat() + "Z",
                         "killed_after_ms": options.kill_after_ms, "healthy_after_s": restart_s,
-                        "fire_delay": percentiles(restart_delays) if restart_delays else None},
+                        "fire_delay": summary(restart_delays) if len(restart_delays) > 1 else None},
             "slots_checked": len(slots),
             "lost": len(lost), "fired_twice": len(twice), "outside_slots": len(stray),
             "examples": {"lost": lost[:5], "fired_twice": twice[:5], "outside_slots": stray[:5]},

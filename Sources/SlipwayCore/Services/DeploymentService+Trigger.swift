@@ -45,6 +45,23 @@ extension DeploymentService {
     /// once stored.
     public func trigger(_ deployment: Deployment, values: [String: JSONValue], files: [String: UploadedFile],
                         trigger: ExecutionTrigger, announcesID: Bool = true) async throws -> (Execution, ExecutionHandle) {
+        let recorded = try await record(deployment, values: values, files: files, trigger: trigger, announcesID: announcesID)
+        recorded.start()
+        return (recorded.execution, recorded.handle)
+    }
+
+    /// An execution checked and recorded (stored, unless its record is deferred) that runs once
+    /// `start` is called.
+    public struct RecordedExecution: Sendable {
+        public let execution: Execution
+        public let handle: ExecutionHandle
+        public let start: @Sendable () -> Void
+    }
+
+    /// `trigger` without the start: the scheduler records every execution a minute's slots
+    /// call for before any of them competes for the cores.
+    public func record(_ deployment: Deployment, values: [String: JSONValue], files: [String: UploadedFile],
+                       trigger: ExecutionTrigger, announcesID: Bool = true) async throws -> RecordedExecution {
         guard deployment.isEnabled else {
             throw SlipwayError(.forbidden, "deployment '\(deployment.name)' is disabled", code: .deploymentDisabled)
         }
@@ -140,14 +157,16 @@ extension DeploymentService {
             let recording = EndpointInferenceRecording.of(deployment, trigger: trigger, recorder: recorder,
                                                           maxRecordBytes: platform.limits.maxInferenceRecordBytes)
             let handle = ExecutionHandle()
-            // On the shared pool even when the call came in on an event loop: an elastic launch
-            // prepares its work directory with blocking file operations.
-            Task(executorPreference: globalConcurrentExecutor) {
-                handle.complete(await runner.execute(execution, step: step, workspace: workspace, inputs: stored,
-                                                     outputs: outputs, route: route, timeout: timeout,
-                                                     alreadyStarted: started, record: deferred, recording: recording))
-            }
-            return (execution, handle)
+            let recorded = execution
+            return RecordedExecution(execution: execution, handle: handle, start: {
+                // On the shared pool even when the call came in on an event loop: an elastic
+                // launch prepares its work directory with blocking file operations.
+                Task(executorPreference: globalConcurrentExecutor) {
+                    handle.complete(await runner.execute(recorded, step: step, workspace: workspace, inputs: stored,
+                                                         outputs: outputs, route: route, timeout: timeout,
+                                                         alreadyStarted: started, record: deferred, recording: recording))
+                }
+            })
         } catch {
             if case .resident(let ticket) = route { platform.residents.release(ticket) }
             for key in imported { try? await platform.blobs.delete(key) }

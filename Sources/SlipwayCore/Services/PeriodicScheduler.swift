@@ -108,10 +108,11 @@ public actor PeriodicScheduler {
     }
 
     /// Fires what is due; returns the earliest next slot of any periodic deployment. The due
-    /// slots are claimed together in one store call, then fired side by side (at most
-    /// `firingWidth` at once), so a thousand deployments sharing a minute fire within
-    /// milliseconds of it rather than one after another. The first tick also recovers slots
-    /// claimed before a crash whose executions were never stored (see `recoverable`).
+    /// slots are claimed together in one store call and their executions recorded side by side
+    /// (at most `firingWidth` at once) before any of them starts, so a thousand deployments
+    /// sharing a minute fire within milliseconds of it rather than one after another. The
+    /// first tick also recovers slots claimed before a crash whose executions were never
+    /// stored (see `recoverable`).
     @discardableResult
     public func tick() async -> Date? {
         let now = platform.now()
@@ -150,24 +151,37 @@ public actor PeriodicScheduler {
             platform.logger.error("scheduler could not claim \(due.count) slots: \(error)")
             return earliest
         }
+        // Every execution is recorded first, then all of them start: a minute's runs competing
+        // for the cores would otherwise hold back the recording of the rest.
         let deployments = deployments
-        await withTaskGroup(of: Void.self) { group in
+        let recorded = await withTaskGroup(of: (Firing, DeploymentService.RecordedExecution?).self) { group in
             var running = 0
+            var recorded: [(Firing, DeploymentService.RecordedExecution?)] = []
             for firing in due where claimed.contains(firing.deployment.id) {
-                if running == Self.firingWidth {
-                    await group.next()
+                if running == Self.firingWidth, let next = await group.next() {
                     running -= 1
+                    recorded.append(next)
                 }
-                group.addTask { await Self.fire(firing, deployments: deployments) }
+                group.addTask { (firing, await Self.record(firing, deployments: deployments)) }
                 running += 1
+            }
+            for await next in group { recorded.append(next) }
+            return recorded
+        }
+        for case (_, let execution?) in recorded { execution.start() }
+        await withTaskGroup(of: Void.self) { group in
+            for case (let firing, let execution?) in recorded {
+                group.addTask {
+                    await deployments.log(firing.deployment, "Scheduled run for \(RFC3339Time.string(from: firing.slot)) "
+                        + "started: execution \"\(execution.execution.id)\"")
+                }
             }
         }
         return earliest
     }
 
-    /// Deployments fired at once by a tick: enough to overlap the store's round trips, few
-    /// enough that the first executions are not held back by the last.
-    static let firingWidth = 32
+    /// Executions a tick records at once: enough for the store to commit them in large groups.
+    static let firingWidth = 128
 
     struct Firing: Sendable {
         var deployment: Deployment
@@ -221,7 +235,8 @@ public actor PeriodicScheduler {
         }
     }
 
-    private static func fire(_ firing: Firing, deployments: DeploymentService) async {
+    /// Records the slot's execution (not started); nil when it could not be, which is logged.
+    private static func record(_ firing: Firing, deployments: DeploymentService) async -> DeploymentService.RecordedExecution? {
         let deployment = firing.deployment
         let stamp = RFC3339Time.string(from: firing.slot)
         if firing.recovering {
@@ -232,10 +247,10 @@ public actor PeriodicScheduler {
                 + "running once now for \(stamp)")
         }
         do {
-            let (execution, _) = try await deployments.trigger(deployment, values: [:], files: [:], trigger: .periodic)
-            await deployments.log(deployment, "Scheduled run for \(stamp) started: execution \"\(execution.id)\"")
+            return try await deployments.record(deployment, values: [:], files: [:], trigger: .periodic)
         } catch {
             await deployments.log(deployment, "Scheduled run for \(stamp) could not start: \(error)")
+            return nil
         }
     }
 }
