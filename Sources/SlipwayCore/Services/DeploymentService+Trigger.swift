@@ -157,14 +157,15 @@ extension DeploymentService {
             let recording = EndpointInferenceRecording.of(deployment, trigger: trigger, recorder: recorder,
                                                           maxRecordBytes: platform.limits.maxInferenceRecordBytes)
             let handle = ExecutionHandle()
-            let recorded = execution
+            let recorded = execution, chosen = route, alreadyStarted = started
             return RecordedExecution(execution: execution, handle: handle, start: {
                 // On the shared pool even when the call came in on an event loop: an elastic
                 // launch prepares its work directory with blocking file operations.
                 Task(executorPreference: globalConcurrentExecutor) {
                     handle.complete(await runner.execute(recorded, step: step, workspace: workspace, inputs: stored,
-                                                         outputs: outputs, route: route, timeout: timeout,
-                                                         alreadyStarted: started, record: deferred, recording: recording))
+                                                         outputs: outputs, route: chosen, timeout: timeout,
+                                                         alreadyStarted: alreadyStarted, record: deferred,
+                                                         recording: recording))
                 }
             })
         } catch {
