@@ -75,6 +75,7 @@ public struct SlipwayApp: Sendable {
         let recovered = try await core.executions.recoverInterrupted()
         if recovered > 0 { logger.warning("marked \(recovered) interrupted execution(s) as Error") }
         try await core.steps.resumePendingBuilds()
+        try await core.codePackages.resumePendingBuilds()
         try await core.deployments.resumeWorkers()
         try await core.serving.resume()
         let scheduler = PeriodicScheduler(platform: platform, deployments: core.deployments, assays: core.assays,

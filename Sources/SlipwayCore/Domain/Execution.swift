@@ -141,18 +141,21 @@ public enum LogSubject: Sendable, Equatable, Hashable {
     case execution(String)
     case step(String)
     case deployment(String)
+    /// The build of a code package.
+    case codePackage(String)
 
     public var type: String {
         switch self {
         case .execution: "execution"
         case .step: "step"
         case .deployment: "deployment"
+        case .codePackage: "code_package"
         }
     }
 
     public var id: String {
         switch self {
-        case .execution(let id), .step(let id), .deployment(let id): id
+        case .execution(let id), .step(let id), .deployment(let id), .codePackage(let id): id
         }
     }
 }

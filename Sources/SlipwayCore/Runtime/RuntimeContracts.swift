@@ -1,15 +1,35 @@
 import Foundation
 
-/// What an environment must contain: content-addressed by all three fields.
+/// What an environment must contain: content-addressed by all its fields.
 public struct EnvironmentSpec: Sendable, Equatable {
     public var pythonVersion: String
     public var requirements: String
     public var systemDependencies: [String]
+    /// A shell script run once in the new environment after its requirements are installed.
+    public var setup: EnvironmentSetup?
 
-    public init(pythonVersion: String, requirements: String, systemDependencies: [String]) {
+    public init(pythonVersion: String, requirements: String, systemDependencies: [String], setup: EnvironmentSetup? = nil) {
         self.pythonVersion = pythonVersion
         self.requirements = requirements
         self.systemDependencies = systemDependencies.sorted()
+        self.setup = setup
+    }
+}
+
+/// A package's own build script (`sh -e`), run with the environment's `bin` first on `PATH`
+/// (with `pip` in it) in the package's code folder, never as root: when the server runs as
+/// root it runs as the unprivileged worker user. The environment it builds belongs to that
+/// package alone (its code digest is part of the key), as the script may change the code.
+public struct EnvironmentSetup: Sendable, Equatable {
+    public var script: String
+    public var workingDirectory: URL
+    /// SHA-256 of the package's code.
+    public var codeDigest: String
+
+    public init(script: String, workingDirectory: URL, codeDigest: String) {
+        self.script = script
+        self.workingDirectory = workingDirectory
+        self.codeDigest = codeDigest
     }
 }
 
@@ -59,6 +79,13 @@ public protocol CodeBundleStore: Sendable {
     func discard(_ bundle: StagedBundle)
     func codeDirectory(stepID: String) -> URL
     func remove(stepID: String)
+
+    /// Unpacks a ZIP archive (the same rules and limits as `stage(archive:)`).
+    func stage(zipArchive: URL) async throws -> StagedBundle
+    /// Moves the staged code to its permanent place for the code package `packageID`.
+    func install(_ bundle: StagedBundle, packageID: String) throws
+    func codeDirectory(packageID: String) -> URL
+    func remove(packageID: String)
 }
 
 /// One function call in a worker.

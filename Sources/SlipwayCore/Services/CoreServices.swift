@@ -33,6 +33,8 @@ public struct CoreServices: Sendable {
     public let artifacts: ArtifactService
     /// This server's tracked runs with their files (what the registry and the catalog read).
     public let trackedRuns: LocalTrackedRuns
+    /// Versioned code packages (function libraries, workflow definitions, schemas, task programs).
+    public let codePackages: CodePackageService
 
     /// `trackedRuns` reads remote tracking servers (and may replace the local reader in tests).
     public init(platform: Platform, passwords: PasswordHasher = .standard, trackedRuns: TrackedRunSources = .none) {
@@ -63,6 +65,7 @@ public struct CoreServices: Sendable {
         secrets = SecretService(platform: platform)
         settings = SettingService(store: platform.store, now: platform.now)
         connections = ConnectionService(platform: platform, secrets: secrets)
+        codePackages = CodePackageService(platform: platform)
         catalog = AssetCatalogService(store: platform.store, accounts: accounts,
                                       trackedRuns: TrackedRunSources(local: trackedRuns.local ?? local, remote: trackedRuns.remote))
     }

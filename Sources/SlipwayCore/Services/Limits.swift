@@ -40,6 +40,8 @@ public struct Limits: Sendable, Equatable {
     public var maxMonitoringFileBytes: Int = 256 << 20
     /// Rows in one model call at most.
     public var maxInferenceBatchRows: Int = 4096
+    /// Largest code package archive (a ZIP), default 50 MiB.
+    public var maxCodePackageBytes: Int = 50 << 20
 
     public static var defaultMaxElasticProcesses: Int { max(4, 4 * ProcessInfo.processInfo.activeProcessorCount) }
 

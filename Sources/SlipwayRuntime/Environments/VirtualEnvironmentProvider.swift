@@ -10,13 +10,16 @@ public final class VirtualEnvironmentProvider: EnvironmentProvider, @unchecked S
     let installations: PythonInstallations
     let uvPath: String?
     let logger: Logger
+    /// The unprivileged account setup scripts run as when the server runs as root.
+    let workerUser: String
     private let builds = BuildRegistry()
 
     public init(root: URL, installations: PythonInstallations = .discover(), logger: Logger,
-                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+                environment: [String: String] = ProcessInfo.processInfo.environment, workerUser: String = "slipway-worker") throws {
         self.root = root
         self.installations = installations
         self.logger = logger
+        self.workerUser = workerUser
         self.uvPath = Self.findExecutable("uv", path: environment["PATH"] ?? "")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     }
@@ -57,8 +60,11 @@ public final class VirtualEnvironmentProvider: EnvironmentProvider, @unchecked S
     }
 
     public static func key(for spec: EnvironmentSpec) -> String {
-        let text = "python=\(spec.pythonVersion)\nsystem=\(spec.systemDependencies.joined(separator: ","))\n"
+        var text = "python=\(spec.pythonVersion)\nsystem=\(spec.systemDependencies.joined(separator: ","))\n"
             + "requirements=\n\(spec.requirements.trimmingCharacters(in: .whitespacesAndNewlines))\n"
+        if let setup = spec.setup {
+            text += "code=\(setup.codeDigest)\nsetup=\n\(setup.script)\n"
+        }
         return Hex.encode(SHA256.hash(data: Data(text.utf8)))
     }
 
@@ -88,20 +94,27 @@ public final class VirtualEnvironmentProvider: EnvironmentProvider, @unchecked S
         guard let interpreter = installations.interpreters[spec.pythonVersion] else {
             throw SlipwayError.badRequest("Python \(spec.pythonVersion) is not installed")
         }
+        // Built in place: console scripts (and a setup script's installs) name the environment's
+        // own path in their `#!` line, so it must not move. Only the ready marker, written last,
+        // makes it visible; a folder without one is a build that was interrupted.
         let fileManager = FileManager.default
-        let staging = root.appendingPathComponent(".build-\(key.prefix(16))-\(UUID().uuidString.prefix(8))")
-        defer { try? fileManager.removeItem(at: staging) }
-        let python = staging.appendingPathComponent("bin/python").path
+        let folder = directory(key: key)
+        try? fileManager.removeItem(at: folder)
+        var built = false
+        defer { if !built { try? fileManager.removeItem(at: folder) } }
+        let python = folder.appendingPathComponent("bin/python").path
         log("Creating a Python \(spec.pythonVersion) environment with \(builder)")
         let started = Date()
         if let uv = uvPath {
-            try await step(uv, ["venv", "--quiet", "--python", interpreter, staging.path], log: log, what: "creating the virtual environment")
+            // A setup script may call `pip`: uv seeds it into the environment.
+            try await step(uv, ["venv", "--quiet"] + (spec.setup == nil ? [] : ["--seed"]) + ["--python", interpreter, folder.path],
+                           log: log, what: "creating the virtual environment")
         } else {
-            try await step(interpreter, ["-m", "venv", staging.path], log: log, what: "creating the virtual environment")
+            try await step(interpreter, ["-m", "venv", folder.path], log: log, what: "creating the virtual environment")
         }
         let requirements = spec.requirements.trimmingCharacters(in: .whitespacesAndNewlines)
         if !requirements.isEmpty {
-            let file = staging.appendingPathComponent("slipway-requirements.txt")
+            let file = folder.appendingPathComponent("slipway-requirements.txt")
             try requirements.write(to: file, atomically: true, encoding: .utf8)
             log("Installing requirements")
             if let uv = uvPath {
@@ -112,11 +125,11 @@ public final class VirtualEnvironmentProvider: EnvironmentProvider, @unchecked S
                                log: log, what: "installing requirements")
             }
         }
-        try Data(key.utf8).write(to: staging.appendingPathComponent(".slipway-ready"))
-        let destination = directory(key: key)
-        if rename(staging.path, destination.path) != 0 && environment(key: key) == nil {
-            throw SlipwayError.internal("could not move the environment into place (errno \(errno))")
+        if let setup = spec.setup {
+            try await runSetup(setup, environment: folder, log: log)
         }
+        try Data(key.utf8).write(to: folder.appendingPathComponent(".slipway-ready"))
+        built = true
         log(String(format: "Environment built in %.1f s", Date().timeIntervalSince(started)))
         guard let handle = environment(key: key) else { throw SlipwayError.internal("environment vanished after build") }
         return handle

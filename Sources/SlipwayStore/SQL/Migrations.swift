@@ -588,5 +588,26 @@ enum Migrations {
             "CREATE INDEX tracking_metric_history_series ON tracking_metric_history (run_id, key, step, timestamp)",
             "DROP INDEX tracking_metric_history_order",
         ]),
+        // Versioned code packages of each workspace (function libraries, workflow definitions,
+        // schemas, task programs), unique per (workspace, kind, namespace, slug, version); the
+        // manifest is the dialect's validated descriptor as JSON.
+        Migration(version: 24, name: "code packages", prepare: [
+            MigrationStatement(sqlite: """
+                CREATE TABLE code_packages (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, kind TEXT NOT NULL,
+                    namespace TEXT NOT NULL, slug TEXT NOT NULL, version TEXT NOT NULL, code_digest TEXT NOT NULL,
+                    size_bytes BIGINT NOT NULL, archive_blob TEXT NOT NULL, manifest_json TEXT NOT NULL, python_version TEXT,
+                    requirements_path TEXT, setup_script_path TEXT, status TEXT NOT NULL, environment_key TEXT, failure_reason TEXT, created_by TEXT NOT NULL,
+                    created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL,
+                    UNIQUE (workspace_id, kind, namespace, slug, version))
+                """, postgres: """
+                CREATE TABLE code_packages (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, kind TEXT NOT NULL,
+                    namespace TEXT COLLATE "C" NOT NULL, slug TEXT COLLATE "C" NOT NULL, version TEXT COLLATE "C" NOT NULL,
+                    code_digest TEXT NOT NULL, size_bytes BIGINT NOT NULL, archive_blob TEXT NOT NULL, manifest_json TEXT NOT NULL,
+                    python_version TEXT, requirements_path TEXT, setup_script_path TEXT, status TEXT NOT NULL, environment_key TEXT, failure_reason TEXT,
+                    created_by TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL,
+                    UNIQUE (workspace_id, kind, namespace, slug, version))
+                """),
+            "CREATE INDEX code_packages_pending ON code_packages (status)",
+        ], revert: ["DROP INDEX code_packages_pending", "DROP TABLE code_packages"]),
     ]
 }

@@ -61,19 +61,31 @@ final class FakeCodeBundleStore: CodeBundleStore, Sendable {
         return StagedBundle(stagingID: id, files: files.keys.sorted())
     }
 
+    /// ZIP archives are faked the same way as tar archives: a JSON object of path → text.
+    func stage(zipArchive: URL) async throws -> StagedBundle {
+        try await stage(archive: zipArchive)
+    }
+
     func readText(_ bundle: StagedBundle, path: String, limit: Int) throws -> String? {
         state.withLock { $0.staged[bundle.stagingID]?[path].map { String($0.prefix(limit)) } }
     }
 
     /// Writes the staged files into the step's code folder.
     func install(_ bundle: StagedBundle, stepID: String) throws {
+        try install(bundle, key: stepID, into: codeDirectory(stepID: stepID))
+    }
+
+    func install(_ bundle: StagedBundle, packageID: String) throws {
+        try install(bundle, key: "package:" + packageID, into: codeDirectory(packageID: packageID))
+    }
+
+    private func install(_ bundle: StagedBundle, key: String, into folder: URL) throws {
         let files = state.withLock { state -> [String: String]? in
             let files = state.staged.removeValue(forKey: bundle.stagingID)
-            if files != nil { state.installed[stepID] = bundle.stagingID }
+            if files != nil { state.installed[key] = bundle.stagingID }
             return files
         }
         guard let files else { throw SlipwayError.internal("bundle \(bundle.stagingID) is not staged") }
-        let folder = codeDirectory(stepID: stepID)
         for (path, text) in files {
             let file = folder.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -98,5 +110,17 @@ final class FakeCodeBundleStore: CodeBundleStore, Sendable {
             state.removed.append(stepID)
         }
         try? FileManager.default.removeItem(at: codeDirectory(stepID: stepID))
+    }
+
+    func codeDirectory(packageID: String) -> URL {
+        root.appendingPathComponent("packages").appendingPathComponent(packageID)
+    }
+
+    func remove(packageID: String) {
+        state.withLock { state in
+            state.installed["package:" + packageID] = nil
+            state.removed.append("package:" + packageID)
+        }
+        try? FileManager.default.removeItem(at: codeDirectory(packageID: packageID))
     }
 }

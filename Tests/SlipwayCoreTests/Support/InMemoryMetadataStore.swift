@@ -65,6 +65,7 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         var secrets: [Secret] = []
         var connections: [Connection] = []
         var connectionAttachments: [ConnectionAttachment] = []
+        var codePackages: [CodePackage] = []
         /// Source of the AUTOINCREMENT ids of log lines and list-metric batches.
         var nextRowID: Int = 1
         /// Bumped by every write, so a transaction can tell whether another write came between.

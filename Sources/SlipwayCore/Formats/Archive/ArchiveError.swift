@@ -61,17 +61,17 @@ extension ArchiveError {
         ArchiveError("the archive contains an entry with an empty name")
     }
 
-    static func invalidName(_ name: String, _ reason: String) -> ArchiveError {
+    public static func invalidName(_ name: String, _ reason: String) -> ArchiveError {
         ArchiveError("archive entry \(quoted(name)) \(reason)")
     }
 
     // MARK: Policy
 
-    static func tooManyEntries(limit: Int) -> ArchiveError {
+    public static func tooManyEntries(limit: Int) -> ArchiveError {
         ArchiveError("the archive contains more than \(limit) entries", exceedsLimit: true)
     }
 
-    static func tooLarge(limit: Int64, at name: String) -> ArchiveError {
+    public static func tooLarge(limit: Int64, at name: String) -> ArchiveError {
         ArchiveError(
             "the archive's contents exceed the limit of \(formatBytes(limit)) when uncompressed (reached at \(quoted(name)))",
             exceedsLimit: true)
