@@ -10,6 +10,9 @@
 #   * .venvs/compat-mlflow: Tests/compat_mlflow/requirements.txt (mlflow-skinny, scikit-learn,
 #     pandas, rdflib…), used by the MLflow and CORDS suites:
 #       .venvs/compat-mlflow/bin/python -m pytest Tests/compat_mlflow
+#   * .venvs/compat-tetra: Tests/compat_tetra/requirements.txt (ts-sdk 2.8.0 and the
+#     ts-ids-validator its CLI imports), used by the TetraScience suite:
+#       .venvs/compat-tetra/bin/python -m pytest Tests/compat_tetra
 #   * .venvs/mlflow-server: Benchmarks/mlflow/server-requirements.txt (the full `mlflow`
 #     package), a real MLflow tracking server for the registry-import tests and the benchmarks;
 #   * .venvs/compat-arthur: Tests/compat_arthur/requirements.txt (arthurai 3.33.3, arthur-client,
@@ -35,6 +38,8 @@ WALLAROO_VENV="$VENVS/compat-wallaroo"
 WALLAROO_REQUIREMENTS="$REPO_ROOT/Tests/compat_wallaroo/requirements.txt"
 MLFLOW_VENV="$VENVS/compat-mlflow"
 MLFLOW_REQUIREMENTS="$REPO_ROOT/Tests/compat_mlflow/requirements.txt"
+TETRA_VENV="$VENVS/compat-tetra"
+TETRA_REQUIREMENTS="$REPO_ROOT/Tests/compat_tetra/requirements.txt"
 MLFLOW_SERVER_VENV="$VENVS/mlflow-server"
 MLFLOW_SERVER_REQUIREMENTS="$REPO_ROOT/Benchmarks/mlflow/server-requirements.txt"
 ARTHUR_VENV="$VENVS/compat-arthur"
@@ -107,6 +112,7 @@ ensure_venv() {
 
 ensure_venv "$COMPAT_VENV" "$REQUIREMENTS"
 ensure_venv "$WALLAROO_VENV" "$WALLAROO_REQUIREMENTS"
+ensure_venv "$TETRA_VENV" "$TETRA_REQUIREMENTS"
 ensure_venv "$MLFLOW_VENV" "$MLFLOW_REQUIREMENTS" --compile-bytecode
 ensure_venv "$MLFLOW_SERVER_VENV" "$MLFLOW_SERVER_REQUIREMENTS" --compile-bytecode
 # Bytecode compiled at install: this machine sets PYTHONDONTWRITEBYTECODE, and compiling pandas
@@ -129,6 +135,7 @@ VENV_PYTHON="$PYTHON310" ensure_venv "$ARTHUR_VENV" "$ARTHUR_REQUIREMENTS" --com
 printf 'export SLIPWAY_UV=%q\n' "$UV"
 printf 'export SLIPWAY_COMPAT_PYTHON=%q\n' "$COMPAT_VENV/bin/python"
 printf 'export SLIPWAY_WALLAROO_PYTHON=%q\n' "$WALLAROO_VENV/bin/python"
+printf 'export SLIPWAY_TETRA_PYTHON=%q\n' "$TETRA_VENV/bin/python"
 printf 'export SLIPWAY_MODELS_PYTHON=%q\n' "$MODELS_VENV/bin/python"
 printf 'export SLIPWAY_ARTHUR_PYTHON=%q\n' "$ARTHUR_VENV/bin/python"
 printf 'export SLIPWAY_MLFLOW_PYTHON=%q\n' "$MLFLOW_VENV/bin/python"

@@ -46,22 +46,7 @@ extension CraftAIDialect {
                 else { throw SlipwayError.notFound("multipart upload", claims.uploadID ?? "") }
                 let destination = uploads.partURL(uploadID, part: part)
                 let temporary = destination.appendingPathExtension("tmp-\(UUID().uuidString.prefix(8))")
-                FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600])
-                let handle = try FileHandle(forWritingTo: temporary)
-                var size: Int64 = 0
-                do {
-                    for try await buffer in request.body {
-                        size += Int64(buffer.readableBytes)
-                        guard size <= 5 << 30 else { throw SlipwayError.tooLarge("a part may not exceed 5 GiB") }
-                        try handle.write(contentsOf: buffer.readableBytesView)
-                    }
-                    try handle.synchronize()
-                    try handle.close()
-                } catch {
-                    try? handle.close()
-                    try? FileManager.default.removeItem(at: temporary)
-                    throw error
-                }
+                let size = try await request.spoolBody(to: temporary, limit: 5 << 30, tooLarge: "a part may not exceed 5 GiB")
                 _ = rename(temporary.path, destination.path)
                 return JSONResponse.empty(.ok, headers: [.eTag: "\"\(uploadID.prefix(8))-\(part)-\(size)\""])
             } catch {

@@ -10,6 +10,8 @@ enum TetraScienceAPIDocs {
         var summary: String
         /// The JSON body's fields (name → about), none for routes without a body.
         var body: [(name: String, about: String)] = []
+        /// A body that is not JSON: what it is (sent as `application/octet-stream`).
+        var rawBody: String?
         /// The success status and what it carries.
         var answer: (status: Int, about: String)
     }
@@ -18,7 +20,9 @@ enum TetraScienceAPIDocs {
     static let secretShape = "{id, name, type: \"secret\", version, createdAt, updatedAt, lastModifiedBy} (never the value)"
 
     /// Keyed by "METHOD path".
-    static let operations: [String: Operation] = [
+    static let operations = settingsOperations.merging(artifactOperations) { first, _ in first }
+
+    static let settingsOperations: [String: Operation] = [
         "GET /v1/sharedsettings": Operation(summary: "The organization's shared settings, by name",
                                             answer: (200, "[\(settingShape)]")),
         "POST /v1/sharedsettings": Operation(
@@ -41,6 +45,29 @@ enum TetraScienceAPIDocs {
                                             body: [("value", "string, at most 16 KiB")],
                                             answer: (200, "\(secretShape) (201 when created)")),
         "DELETE /v1/secrets/{name}": Operation(summary: "Delete a secret", answer: (204, "no body")),
+    ]
+
+    static let artifactShape = "{id, type, namespace, slug, version, sha256, size, createdAt, updatedAt, "
+        + "build (task scripts), runtime, functions, name, description}"
+
+    static let artifactOperations: [String: Operation] = [
+        "POST /v1/artifact/{type}/{namespace}/{slug}/{version}": Operation(
+            summary: "Upload a task script (type task-scripts: config.json, requirements.txt, optional init/before_install), "
+                + "a protocol (master-scripts: a v3 protocol.yml whose steps name stored task-script functions) or an IDS "
+                + "(ids: schema.json). The namespace is private-<organization>; ?force=true replaces an existing version",
+            rawBody: "the artifact's ZIP archive, at most 50 MiB",
+            answer: (200, "{type, namespace, slug, version, id, build: {id}} (build for task scripts only)")),
+        "GET /v1/artifact/builds/{id}": Operation(summary: "A task script's environment build",
+                                                  answer: (200, "{build: {id, buildComplete, buildStatus: IN_PROGRESS|SUCCEEDED|FAILED, failureReason}}")),
+        "GET /v1/artifact/build-logs/{id}": Operation(summary: "The build's log from ?nextToken= on (empty: from the start)",
+                                                      answer: (200, "{events: [{message, timestamp}], nextToken}")),
+        "GET /v1/artifact/{type}": Operation(summary: "The organization's artifacts of a type (?namespace=, ?slug= filter)",
+                                             answer: (200, "[\(artifactShape)]")),
+        "GET /v1/artifact/{type}/{namespace}/{slug}": Operation(summary: "The versions of one artifact", answer: (200, "[\(artifactShape)]")),
+        "GET /v1/artifact/{type}/{namespace}/{slug}/{version}": Operation(
+            summary: "One artifact version with its config.json, protocol or schema", answer: (200, "\(artifactShape) + config|protocol|schema")),
+        "DELETE /v1/artifact/{type}/{namespace}/{slug}/{version}": Operation(
+            summary: "Delete an artifact version (a task script used by a stored protocol is refused with 409)", answer: (204, "no body")),
     ]
 
     static let errorShape = "{\"statusCode\": <status>, \"error\": \"<reason>\", \"message\": \"…\", \"requestId\"}"
@@ -70,7 +97,11 @@ enum TetraScienceAPIDocs {
                                   "required": .bool(true), "schema": .object(["type": .string("string")])])
             }
             if !parameters.isEmpty { entry["parameters"] = .array(parameters) }
-            if let operation, !operation.body.isEmpty {
+            if let raw = operation?.rawBody {
+                entry["requestBody"] = .object(["description": .string(raw), "content": .object([
+                    "application/octet-stream": .object(["schema": .object(["type": .string("string"), "format": .string("binary")])]),
+                ])])
+            } else if let operation, !operation.body.isEmpty {
                 let properties = Dictionary(uniqueKeysWithValues: operation.body.map {
                     ($0.name, JSONValue.object(["type": .string("string"), "description": .string($0.about)]))
                 })

@@ -6,18 +6,22 @@ import SlipwayCore
 /// same credentials as `ts-sdk put`: `ts-auth-token` (or `x-api-key`, or a bearer token) holding
 /// a Slipway SDK token, and `x-org-slug` naming the workspace (`TetraScienceAuthenticator`).
 ///
-/// Route files: `+SharedSettings` (`/v1/sharedsettings` and `/v1/secrets`); errors in
+/// Route files: `+SharedSettings` (`/v1/sharedsettings` and `/v1/secrets`), `+Artifacts`
+/// (`/v1/artifact/…`: task scripts, protocols, IDS and their builds); errors in
 /// `+Errors`; the route table in `TetraScienceAPIDocs`, served at `/v1/tetrascience/docs`.
 struct TetraScienceDialect: Dialect {
     let core: CoreServices
     let accounts: AccountService
+    /// Where uploaded archives are written before they are unpacked.
+    let uploads: URL
 
     init(_ services: DialectServices) {
         core = services.core
         accounts = services.accounts
+        uploads = services.forms.temporaryDirectory
     }
 
-    static let pathPrefixes = ["/v1/sharedsettings", "/v1/secrets", "/v1/tetrascience"]
+    static let pathPrefixes = ["/v1/sharedsettings", "/v1/secrets", "/v1/artifact", "/v1/tetrascience"]
 
     /// Largest JSON body of a settings or secrets call (a value is at most 32 KiB).
     static let maxJSONBodyBytes = 64 * 1024
@@ -25,6 +29,7 @@ struct TetraScienceDialect: Dialect {
     func register(on router: Router<SlipwayRequestContext>) {
         let api = router.group("v1").add(middleware: TetraScienceAuthenticator(accounts: accounts))
         registerSharedSettings(api)
+        registerArtifacts(api)
         let document = TetraScienceAPIDocs.document(routes: router.routes.map { ($0.method.rawValue, $0.path.description) })
         router.get("v1/tetrascience/docs/openapi.json") { _, _ in JSONResponse.make(document) }
         router.get("v1/tetrascience/docs") { _, _ in
