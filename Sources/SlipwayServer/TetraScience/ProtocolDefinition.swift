@@ -315,7 +315,7 @@ struct ProtocolDefinition: Equatable, Sendable {
         guard budget > 0 else { throw .badRequest("protocol.yml is too large once its aliases are expanded") }
         switch node {
         case .scalar(let scalar):
-            switch Tag.Name(rawValue: scalar.tag.rawValue) {
+            switch Tag.Name(rawValue: node.tag.rawValue) {
             case .null: return .null
             case .bool: return Bool.construct(from: scalar).map(JSONValue.bool) ?? .string(scalar.string)
             case .int:
@@ -348,8 +348,10 @@ struct ProtocolDefinition: Equatable, Sendable {
     private static func describe(_ error: any Error) -> String {
         if let yaml = error as? YamlError {
             switch yaml {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
                 return "\(problem) at line \(mark.line)"
+            case .duplicatedKeysInMapping(let duplicates, _):
+                return "'\(NameRules.printable(duplicates.first ?? ""))' appears twice in one mapping"
             default: return "it could not be parsed"
             }
         }
