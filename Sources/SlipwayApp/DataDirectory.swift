@@ -24,10 +24,16 @@ public struct DataDirectory: Sendable {
     /// The RSA private key (PEM) that signs RS256 access tokens.
     public var rsaSigningKeyFile: URL { root.appendingPathComponent("rsa-signing-key.pem") }
 
+    /// Creates the folders, private to the server's user, except that the unprivileged worker
+    /// user (setup scripts run as it when the server runs as root) may pass through the data
+    /// directory into code and environments: those three are searchable but not listable (0711).
     public func prepare() throws {
         for folder in [root, blobs, code, environments, runs, uploads] {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
+        }
+        for folder in [root, code, environments] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o711], ofItemAtPath: folder.path)
         }
     }
 

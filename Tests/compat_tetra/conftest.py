@@ -1,12 +1,13 @@
 """TetraScience compatibility suite: the shared settings and secrets API (`/v1/sharedsettings`,
 `/v1/secrets`, with ts-sdk's `ts-auth-token` and `x-org-slug` headers) called with `requests`,
-and the `slipway secret` / `slipway setting` administration commands, against a real
+the `slipway secret` / `slipway setting` administration commands, and artifacts put with the
+unmodified `ts-sdk` CLI (test_artifacts.py), against a real
 `slipway serve` started for the session on a loopback port.
 
-Run with the environment prepared by scripts/python-env.sh (it needs only `requests`, `pytest`
-and `pytest-timeout`, so it shares the Wallaroo suite's venv):
+Run with the environment prepared by scripts/python-env.sh (its own venv: the ts-sdk 2.8.0 CLI,
+the ts-ids-validator it imports, `requests`, `pytest`):
 
-    eval "$(scripts/python-env.sh)" && "$SLIPWAY_WALLAROO_PYTHON" -m pytest Tests/compat_tetra
+    eval "$(scripts/python-env.sh)" && "$SLIPWAY_TETRA_PYTHON" -m pytest Tests/compat_tetra
 
 The server binary is $SLIPWAY_BIN, else <repo>/.build/debug/slipway; with
 $SLIPWAY_COMPAT_DATABASE_URL set to a PostgreSQL URL the server (and the commands run beside

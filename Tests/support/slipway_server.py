@@ -189,6 +189,9 @@ def session_root(request, prefix: str):
     import tempfile
 
     root = Path(tempfile.mkdtemp(prefix=prefix))
+    # Searchable by other users, as a server's data directory is: setup scripts of task scripts
+    # run as the unprivileged worker user when the server runs as root.
+    root.chmod(0o755)
     yield root
     if request.session.testsfailed == 0 and not os.environ.get("SLIPWAY_COMPAT_KEEP"):
         shutil.rmtree(root, ignore_errors=True)

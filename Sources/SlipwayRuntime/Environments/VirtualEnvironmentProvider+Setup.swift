@@ -13,15 +13,14 @@ import Glibc
 extension VirtualEnvironmentProvider {
     func runSetup(_ setup: EnvironmentSetup, environment folder: URL, log: @escaping @Sendable (String) -> Void) async throws {
         let fileManager = FileManager.default
-        let script = folder.appendingPathComponent(".slipway-setup.sh")
-        let home = folder.appendingPathComponent(".slipway-home")
-        try setup.script.write(to: script, atomically: true, encoding: .utf8)
-        try fileManager.createDirectory(at: home, withIntermediateDirectories: true)
-        defer {
-            try? fileManager.removeItem(at: script)
-            try? fileManager.removeItem(at: home)
+        guard setup.script.utf8.count <= Self.maxSetupScriptBytes else {
+            throw SlipwayError.badRequest("the setup script is larger than \(Self.maxSetupScriptBytes) bytes")
         }
-        var command = ["/bin/sh", "-e", script.path]
+        let home = folder.appendingPathComponent(".slipway-home")
+        try fileManager.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? fileManager.removeItem(at: home) }
+        // The script is an argument (not a file) so that the shell's messages name no server path.
+        var command = ["/bin/sh", "-e", "-c", setup.script, "before_install"]
         var account = "the server's own user"
         if getuid() == 0 {
             guard let user = getpwnam(workerUser) else {
@@ -31,6 +30,12 @@ extension VirtualEnvironmentProvider {
                     + "on the server (useradd --system \(workerUser))")
             }
             let (uid, gid) = (user.pointee.pw_uid, user.pointee.pw_gid)
+            if ![folder, setup.workingDirectory].allSatisfy(Self.othersCanReach) {
+                log("The setup script was not run: a folder above the server's data directory is not searchable by '\(workerUser)' "
+                    + "(the operator must make each folder above it searchable by other users, e.g. chmod o+x)")
+                throw SlipwayError.badRequest("the setup script cannot run: the server's data directory is not reachable by the "
+                    + "unprivileged user '\(workerUser)'")
+            }
             guard let setpriv = Self.findExecutable("setpriv", path: "/usr/bin:/bin:/usr/sbin:/sbin") else {
                 throw SlipwayError.badRequest("the setup script cannot run: 'setpriv' (util-linux) is not installed on the server")
             }
@@ -57,6 +62,19 @@ extension VirtualEnvironmentProvider {
                 + "packages on the server and use pip for Python packages")
             throw SlipwayError.badRequest("the setup script exited with code \(code)")
         }
+    }
+
+    static let maxSetupScriptBytes = 64 * 1024
+
+    /// Whether other users can search (enter) every folder above `url`.
+    static func othersCanReach(_ url: URL) -> Bool {
+        var path = url.deletingLastPathComponent().standardizedFileURL.path
+        while !path.isEmpty, path != "/" {
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & S_IXOTH != 0 else { return false }
+            path = (path as NSString).deletingLastPathComponent
+        }
+        return true
     }
 
     /// `chown -R` of each folder (links themselves, not their targets).

@@ -94,6 +94,14 @@ public final class VirtualEnvironmentProvider: EnvironmentProvider, @unchecked S
         guard let interpreter = installations.interpreters[spec.pythonVersion] else {
             throw SlipwayError.badRequest("Python \(spec.pythonVersion) is not installed")
         }
+        // A setup script run as the worker user needs an interpreter that user can run.
+        let runsAsWorker = spec.setup != nil && getuid() == 0
+        let chosen = runsAsWorker ? installations.sharedInterpreters[spec.pythonVersion] : interpreter
+        guard let chosen else {
+            log("No Python \(spec.pythonVersion) on this server can be run by the unprivileged user '\(workerUser)' that setup "
+                + "scripts run as (the installed one is in a private folder): the operator can install the distribution's python\(spec.pythonVersion)")
+            throw SlipwayError.badRequest("the setup script cannot run: no Python \(spec.pythonVersion) usable by '\(workerUser)'")
+        }
         // Built in place: console scripts (and a setup script's installs) name the environment's
         // own path in their `#!` line, so it must not move. Only the ready marker, written last,
         // makes it visible; a folder without one is a build that was interrupted.
@@ -107,13 +115,17 @@ public final class VirtualEnvironmentProvider: EnvironmentProvider, @unchecked S
         let started = Date()
         if let uv = uvPath {
             // A setup script may call `pip`: uv seeds it into the environment.
-            try await step(uv, ["venv", "--quiet"] + (spec.setup == nil ? [] : ["--seed"]) + ["--python", interpreter, folder.path],
+            try await step(uv, ["venv", "--quiet"] + (spec.setup == nil ? [] : ["--seed"]) + ["--python", chosen, folder.path],
                            log: log, what: "creating the virtual environment")
         } else {
-            try await step(interpreter, ["-m", "venv", folder.path], log: log, what: "creating the virtual environment")
+            try await step(chosen, ["-m", "venv", folder.path], log: log, what: "creating the virtual environment")
         }
         let requirements = spec.requirements.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !requirements.isEmpty {
+        let requiresSomething = requirements.split(whereSeparator: \.isNewline).contains {
+            let line = $0.trimmingCharacters(in: .whitespaces)
+            return !line.isEmpty && !line.hasPrefix("#")
+        }
+        if requiresSomething {
             let file = folder.appendingPathComponent("slipway-requirements.txt")
             try requirements.write(to: file, atomically: true, encoding: .utf8)
             log("Installing requirements")
