@@ -35,7 +35,7 @@ public struct CodePackageService: Sendable {
     /// must be free unless `replace`, which removes the stored version (its code, archive and
     /// build log) once the new one is stored.
     public func create(_ draft: CodePackageDraft, bundle: StagedBundle, archive: URL, workspace: Workspace,
-                       principal: Principal, replace: Bool) async throws -> CodePackage {
+                       by userID: String, replace: Bool) async throws -> CodePackage {
         do {
             var pythonVersion: String?
             if draft.kind.hasEnvironment {
@@ -59,7 +59,7 @@ public struct CodePackageService: Sendable {
                 slug: draft.slug, version: draft.version, codeDigest: digest, sizeBytes: Int(blob.size),
                 archiveBlob: blob.key, manifest: draft.manifest, pythonVersion: pythonVersion,
                 requirementsPath: draft.requirementsPath, setupScriptPath: draft.setupScriptPath,
-                status: draft.kind.hasEnvironment ? .pending : .ready, createdAt: now, createdBy: principal.userID)
+                status: draft.kind.hasEnvironment ? .pending : .ready, createdAt: now, createdBy: userID)
             try platform.bundles.install(bundle, packageID: package.id)
             let replaced: CodePackage?
             do {
@@ -83,6 +83,11 @@ public struct CodePackageService: Sendable {
             throw SlipwayError.notFound("build", id)
         }
         return package
+    }
+
+    /// Any workspace's package: for dialects that check access themselves.
+    public func package(id: String) async throws -> CodePackage? {
+        try await platform.store.codePackage(id: id)
     }
 
     public func package(workspaceID: String, kind: CodePackage.Kind, namespace: String, slug: String,

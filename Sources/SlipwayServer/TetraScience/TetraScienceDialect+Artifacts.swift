@@ -71,8 +71,7 @@ extension TetraScienceDialect {
             ]))
         }
         api.post("artifact/:type/:namespace/:slug/:version") { request, context -> Response in
-            let (_, workspace) = try context.tetraScienceScope()
-            guard let principal = context.identity?.principal else { throw SlipwayError.unauthorized("authentication required") }
+            let (user, workspace) = try context.tetraScienceScope()
             let type = try Self.artifactType(context)
             let (namespace, slug, version) = try Self.address(context, workspace: workspace)
             let force = request.query("force").map { ["true", "1"].contains($0.lowercased()) } ?? false
@@ -91,7 +90,7 @@ extension TetraScienceDialect {
                 throw error
             }
             let package = try await core.codePackages.create(draft, bundle: bundle, archive: archive, workspace: workspace,
-                                                             principal: principal, replace: force)
+                                                             by: user.id, replace: force)
             var answer: [String: JSONValue] = [
                 "type": .string(type.name), "namespace": .string(namespace), "slug": .string(slug), "version": .string(version),
                 "id": .string(package.id),

@@ -115,6 +115,14 @@ enum WallarooAPIDocs {
             fields: [Field("workspace_id", "integer", true), Field("connection_id", "string", true)]),
         "/v1/api/connections/delete": Operation(summary: "Delete a connection attached to no workspace (204; 409 while attached)",
                                                 fields: [Field("name", "string", true)]),
+        "/v1/api/orchestration/upload": Operation(
+            summary: "Upload an orchestration: a `file` part (ZIP with a main.py and at most one requirements.txt) and a "
+                + "`metadata` part {workspace_id}; answers {id} and packages its environment in the background",
+            fields: [Field("metadata", "string", true, "JSON"), Field("file", "binary", true)], body: "multipart/form-data"),
+        "/v1/api/orchestration/list": Operation(
+            summary: "A workspace's orchestrations: id, sha, name, file_name, task_id, owner_id, status (packaging|ready|error)",
+            fields: [Field("workspace_id", "integer", true)]),
+        "/v1/api/orchestration/get_by_id": Operation(summary: "One orchestration", fields: [Field("id", "string", true)]),
         "/v1/api/pipelines/create": Operation(
             summary: "Create a pipeline, or a new version of it (ModelInference, RandomSplit, ShadowDeploy steps)",
             fields: [Field("pipeline_id", "string", true, "pipeline name"), Field("workspace_id", "integer", true),

@@ -6,7 +6,7 @@ import SlipwayCore
 /// endpoint its clients sign in at (`/auth/realms/master/...`), both on the Slipway host.
 /// Routing, decoding and response shapes only: every rule lives in the core services.
 ///
-/// Route files: `+Auth` (tokens), `+Features`, `+Users`, `+Workspaces`, `+Models`, `+Registries`, `+Connections`, `+Pipelines`
+/// Route files: `+Auth` (tokens), `+Features`, `+Users`, `+Workspaces`, `+Models`, `+Registries`, `+Connections`, `+Orchestrations`, `+Pipelines`
 /// (deployments too), `+Inference` (inference and its logs), `+ImportLogs`, `+Assays`; each area adds its own
 /// `register…` call to `register(on:)`. Every `/v1/api` route is behind
 /// `WallarooBearerAuthenticator`: handlers read the caller with `context.wallarooUser()` (or
@@ -21,6 +21,8 @@ struct WallarooDialect: Dialect {
     let core: CoreServices
     /// Model uploads: files up to the model size limit, streamed to disk.
     let modelForms: FormReader
+    /// Orchestration uploads: ZIP archives up to the code package limit, streamed to disk.
+    let orchestrationForms: FormReader
     /// Memberships checked in the last second on the inference route (user id | workspace id).
     let members = ExpiringCache<String, Bool>()
 
@@ -28,6 +30,8 @@ struct WallarooDialect: Dialect {
         core = services.core
         modelForms = FormReader(temporaryDirectory: services.forms.temporaryDirectory,
                                 maxFileBytes: services.platform.limits.maxModelBytes)
+        orchestrationForms = FormReader(temporaryDirectory: services.forms.temporaryDirectory,
+                                        maxFileBytes: Int64(services.platform.limits.maxCodePackageBytes))
         platform = services.platform
         accounts = services.accounts
         configuration = services.configuration
@@ -50,6 +54,7 @@ struct WallarooDialect: Dialect {
         registerModels(api)
         registerRegistries(api)
         registerConnections(api)
+        registerOrchestrations(api)
         registerPipelines(api)
         registerInference(api)
         registerImportLogs(api)
