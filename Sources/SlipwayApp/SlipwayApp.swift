@@ -54,7 +54,8 @@ public struct SlipwayApp: Sendable {
             workerEnvironment: { context in HTTPFrontEnd.workerEnvironment(context, configuration: configuration) },
             models: LocalModelArtifacts(root: directory.models, pythonPath: workerPath,
                                         defaultPythonVersion: environments.defaultPythonVersion),
-            cpuLimiter: CgroupCPULimiter(), remoteRegistries: MLflowRegistryConnector())
+            cpuLimiter: CgroupCPULimiter(), remoteRegistries: MLflowRegistryConnector(),
+            programs: LocalProgramLauncher(runsRoot: directory.runs, workerPythonPath: workerPath, logger: logger))
         // The catalog reads remote MLflow tracking servers an asset names (its own tracking
         // is the core's `LocalTrackedRuns`).
         let trackedRuns = TrackedRunSources(local: nil, remote: { RemoteTrackingReader(baseURL: $0) })
@@ -76,9 +77,10 @@ public struct SlipwayApp: Sendable {
         if recovered > 0 { logger.warning("marked \(recovered) interrupted execution(s) as Error") }
         try await core.steps.resumePendingBuilds()
         try await core.codePackages.resumePendingBuilds()
+        try await core.jobs.recoverInterrupted()
         try await core.deployments.resumeWorkers()
         try await core.serving.resume()
-        let scheduler = PeriodicScheduler(platform: platform, deployments: core.deployments, assays: core.assays,
+        let scheduler = PeriodicScheduler(platform: platform, deployments: core.deployments, jobs: core.jobs, assays: core.assays,
                                           assayInterval: configuration.assayInterval, captures: core.captures,
                                           captureInterval: configuration.captureInterval,
                                           retention: InferenceRetentionService(

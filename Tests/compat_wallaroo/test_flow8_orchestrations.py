@@ -6,6 +6,7 @@ with the id and a sha), the packaging build reaching `ready`, `get_by_id`; and t
 is not a ZIP — each a 400 that stores nothing. Another workspace's orchestration is not found.
 """
 
+import ast
 import hashlib
 import io
 import json
@@ -131,3 +132,125 @@ def test_malformed_uploads_are_refused(session):
                             headers=session["headers"])
     assert missing.status_code == 404
     assert ids(session) == before
+
+
+TASK_MAIN = '''\
+import os
+import sys
+
+import wallaroo
+
+wl = wallaroo.Client()
+assert wl.in_task() and wallaroo.in_task()
+args = wl.task_args()
+print(args)
+print("task", os.environ["TASK_ID"], "sha", os.environ["ORCH_SHA"])
+print("to stderr", file=sys.stderr)
+if args.get("fail"):
+    raise SystemExit(3)
+'''
+
+
+def call(session, route: str, body: dict) -> requests.Response:
+    return requests.post(f"{session['api']}/v1/api/{route}", json=body, headers=session["headers"])
+
+
+def wait_for_run(session, task_id: str, *, status: str, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        runs = call(session, "task/list_task_runs", {"task_id": task_id}).json()
+        if runs and runs[0]["status"] == status:
+            return runs[0]
+        time.sleep(0.3)
+    raise AssertionError(f"no {status} run of task {task_id} within {timeout} s: {runs}")
+
+
+@pytest.fixture(scope="module")
+def task_orchestration(session) -> dict:
+    archive = zip_bytes({"main.py": TASK_MAIN, "requirements.txt": ""})
+    response = upload(session, archive, file_name="task_orchestration.zip")
+    assert response.status_code == 200, response.text
+    return {"id": response.json()["id"], "sha": hashlib.sha256(archive).hexdigest()}
+
+
+def test_flow8_run_once_task_reads_its_args_and_logs(session, task_orchestration):
+    args = {"workspace_name": "apiorchestrationworkspace", "pipeline_name": "apipipeline"}
+    response = call(session, "task/run_once", {"workspace_id": session["workspace_id"], "orch_id": task_orchestration["id"], "json": args})
+    assert response.status_code == 200, response.text
+    task_id = response.json()["id"]
+    task = call(session, "task/get_by_id", {"id": task_id}).json()
+    assert task["status"] in ("pending", "started") and task["flavor"] == "exec_orch_oneshot" and task["exec_type"] == "job"
+    assert task["input_data"] == args and task["extra_env_vars"]["TASK_ID"] == task_id
+    assert task["extra_env_vars"]["ORCH_SHA"] == task_orchestration["sha"] and task["killed"] is False
+
+    run = wait_for_run(session, task_id, status="success", timeout=300)
+    assert run["task"] == task_id and run["run_id"]
+    logs = call(session, "task/get_logs_for_run", {"id": run["run_id"]}).json()["logs"]
+    printed = [ast.literal_eval(line.split(" stdout F ", 1)[1]) for line in logs if " stdout F {" in line]
+    assert printed == [args], logs
+    assert any(line.endswith(f"stdout F task {task_id} sha {task_orchestration['sha']}") for line in logs), logs
+    assert any(" stderr F to stderr" in line for line in logs)
+    stamp = logs[0].split(" ")[0]
+    assert len(stamp) == 30 and stamp.endswith("Z") and stamp[10] == "T", stamp
+    assert call(session, "task/get_logs_for_run", {"id": run["run_id"], "lines": 1}).json()["logs"] == logs[-1:]
+    assert call(session, "task/get_by_id", {"id": task_id}).json()["last_runs"][0]["run_id"] == run["run_id"]
+
+
+def test_a_failing_task_run_is_a_failure(session, task_orchestration):
+    response = call(session, "task/run_once", {"workspace_id": session["workspace_id"], "orch_id": task_orchestration["id"],
+                                               "json": {"fail": True}, "name": "failing"})
+    assert response.status_code == 200, response.text
+    task_id = response.json()["id"]
+    run = wait_for_run(session, task_id, status="failure", timeout=300)
+    assert call(session, "task/list_task_runs", {"task_id": task_id, "status": "success"}).json() == []
+    assert call(session, "task/list_task_runs", {"task_id": task_id, "status": "failure"}).json()[0]["run_id"] == run["run_id"]
+    task = call(session, "task/get_by_id", {"id": task_id}).json()
+    assert task["status"] == "failed" and task["name"] == "failing"
+
+
+def test_flow8_scheduled_task_fires_each_minute_until_killed(session, task_orchestration):
+    response = call(session, "task/run_scheduled", {"workspace_id": session["workspace_id"], "orch_id": task_orchestration["id"],
+                                                    "json": {}, "schedule": "*/1 * * * *"})
+    assert response.status_code == 200, response.text
+    scheduled_id = response.json()["id"]
+    task = call(session, "task/get_by_id", {"id": scheduled_id}).json()
+    assert task["schedule"] == "*/1 * * * *" and "flavor" not in task
+
+    ids = call(session, "task/get_tasks_by_orch_sha", {"sha": task_orchestration["sha"]}).json()["ids"]
+    assert scheduled_id in ids and len(ids) >= 2
+    listed = [t["id"] for t in call(session, "task/list", {"workspace_id": session["workspace_id"]}).json()]
+    assert set(ids) <= set(listed)
+
+    run = wait_for_run(session, scheduled_id, status="success", timeout=150)
+    killed = call(session, "task/kill", {"id": scheduled_id})
+    assert killed.status_code == 200, killed.text
+    assert killed.json()["status"] in ("pending_kill", "killed") and killed.json()["schedule"] == "*/1 * * * *"
+    runs_at_kill = len(call(session, "task/list_task_runs", {"task_id": scheduled_id}).json())
+    # Past the next minute boundary: no new run.
+    time.sleep(62 - time.time() % 60 + 2)
+    runs = call(session, "task/list_task_runs", {"task_id": scheduled_id}).json()
+    assert len(runs) == runs_at_kill and run["run_id"] in [r["run_id"] for r in runs]
+    assert call(session, "task/get_by_id", {"id": scheduled_id}).json()["status"] == "killed"
+
+
+@pytest.mark.parametrize("route, body, expected", [
+    ("task/run_scheduled", {"json": {}, "schedule": "every minute"}, "not a valid cron"),
+    ("task/run_scheduled", {"json": {}}, "'schedule' is required"),
+    ("task/run_once", {"json": [1, 2]}, "must be a JSON object"),
+    ("task/run_once", {"json": {}, "timeout": 0}, "'timeout'"),
+])
+def test_bad_task_requests_are_refused(session, task_orchestration, route, body, expected):
+    before = call(session, "task/list", {"workspace_id": session["workspace_id"]}).json()
+    response = call(session, route, {"workspace_id": session["workspace_id"], "orch_id": task_orchestration["id"], **body})
+    assert response.status_code == 400, response.text
+    assert expected in response.json()["error"]
+    assert len(call(session, "task/list", {"workspace_id": session["workspace_id"]}).json()) == len(before)
+
+
+def test_unknown_tasks_and_runs_are_not_found(session):
+    missing = "1cb1b550-384f-4476-8619-03e0aca71409"
+    for route, body in [("task/get_by_id", {"id": missing}), ("task/kill", {"id": missing}),
+                        ("task/list_task_runs", {"task_id": missing}), ("task/get_logs_for_run", {"id": missing}),
+                        ("task/run_once", {"workspace_id": session["workspace_id"], "orch_id": missing, "json": {}})]:
+        response = call(session, route, body)
+        assert response.status_code == 404, (route, response.text)

@@ -143,6 +143,8 @@ public enum LogSubject: Sendable, Equatable, Hashable {
     case deployment(String)
     /// The build of a code package.
     case codePackage(String)
+    /// One run of a job's program.
+    case jobRun(String)
 
     public var type: String {
         switch self {
@@ -150,12 +152,13 @@ public enum LogSubject: Sendable, Equatable, Hashable {
         case .step: "step"
         case .deployment: "deployment"
         case .codePackage: "code_package"
+        case .jobRun: "job_run"
         }
     }
 
     public var id: String {
         switch self {
-        case .execution(let id), .step(let id), .deployment(let id), .codePackage(let id): id
+        case .execution(let id), .step(let id), .deployment(let id), .codePackage(let id), .jobRun(let id): id
         }
     }
 }

@@ -35,6 +35,7 @@ public struct CoreServices: Sendable {
     public let trackedRuns: LocalTrackedRuns
     /// Versioned code packages (function libraries, workflow definitions, schemas, task programs).
     public let codePackages: CodePackageService
+    public let jobs: JobService
 
     /// `trackedRuns` reads remote tracking servers (and may replace the local reader in tests).
     public init(platform: Platform, passwords: PasswordHasher = .standard, trackedRuns: TrackedRunSources = .none) {
@@ -66,6 +67,7 @@ public struct CoreServices: Sendable {
         settings = SettingService(store: platform.store, now: platform.now)
         connections = ConnectionService(platform: platform, secrets: secrets)
         codePackages = CodePackageService(platform: platform)
+        jobs = JobService(platform: platform)
         catalog = AssetCatalogService(store: platform.store, accounts: accounts,
                                       trackedRuns: TrackedRunSources(local: trackedRuns.local ?? local, remote: trackedRuns.remote))
     }

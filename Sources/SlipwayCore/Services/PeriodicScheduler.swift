@@ -1,6 +1,6 @@
 import Foundation
 
-/// The one scheduler: fires periodic deployments on time and analyses the closed windows of
+/// The one scheduler: fires periodic deployments and scheduled jobs on time and analyses the closed windows of
 /// active assays every `assayInterval`. Deployments follow `SchedulePlan`: each slot is claimed
 /// in the store with a compare-and-set before it runs, so it fires at most once, and the last
 /// claimed slot survives restarts (missed slots are coalesced; a slot claimed just before a
@@ -13,6 +13,7 @@ import Foundation
 public actor PeriodicScheduler {
     let platform: Platform
     let deployments: DeploymentService
+    let jobs: JobService?
     let assays: AssayService?
     let assayInterval: TimeInterval
     let captures: CaptureIngestor?
@@ -30,12 +31,13 @@ public actor PeriodicScheduler {
     public static let defaultAssayInterval: TimeInterval = 60
     public static let defaultCaptureInterval: TimeInterval = 30
 
-    public init(platform: Platform, deployments: DeploymentService, assays: AssayService? = nil,
+    public init(platform: Platform, deployments: DeploymentService, jobs: JobService? = nil, assays: AssayService? = nil,
                 assayInterval: TimeInterval = defaultAssayInterval, captures: CaptureIngestor? = nil,
                 captureInterval: TimeInterval = defaultCaptureInterval, retention: InferenceRetentionService? = nil,
                 retentionInterval: TimeInterval = InferenceRetentionService.defaultInterval) {
         self.platform = platform
         self.deployments = deployments
+        self.jobs = jobs
         self.assays = assays
         self.assayInterval = max(0.1, assayInterval)
         self.captures = captures
@@ -59,6 +61,7 @@ public actor PeriodicScheduler {
     private func run() async {
         while !Task.isCancelled {
             var next = await tick()
+            if let due = await tickJobs(), next.map({ due < $0 }) ?? true { next = due }
             if let assays {
                 let now = platform.now()
                 if nextAssayRun.map({ $0 <= now }) ?? true {
@@ -101,6 +104,33 @@ public actor PeriodicScheduler {
             let wait = max(0.001, until.timeIntervalSince(now) + 0.002)
             try? await Task.sleep(for: .microseconds(Int(wait * 1_000_000)))
         }
+    }
+
+    /// Fires the due slots of scheduled jobs (the deployments' catch-up policy: missed slots
+    /// coalesce into one run); returns the earliest next slot. Each slot is claimed in the store
+    /// before it runs, and a job stores one run per slot.
+    @discardableResult
+    public func tickJobs() async -> Date? {
+        guard let jobs else { return nil }
+        let now = platform.now()
+        let live: [Job]
+        do {
+            live = try await platform.store.liveScheduledJobs()
+        } catch {
+            platform.logger.error("scheduler could not list scheduled jobs: \(error)")
+            return nil
+        }
+        var earliest: Date?
+        await withTaskGroup(of: Void.self) { group in
+            for job in live {
+                guard let text = job.schedule, let cron = try? CronExpression(text) else { continue }
+                let last = job.lastScheduledAt ?? JobService.minute(job.createdAt)
+                let plan = SchedulePlan.plan(cron: cron, lastScheduled: last, now: now)
+                if let fire = plan.fire { group.addTask { await jobs.fire(job, slot: fire, previous: job.lastScheduledAt) } }
+                if let next = plan.nextCheck, earliest.map({ next < $0 }) ?? true { earliest = next }
+            }
+        }
+        return earliest
     }
 
     private func retentionPassEnded() {

@@ -15,6 +15,8 @@ public struct Platform: Sendable {
     public var cpuLimiter: (any CPULimiter)?
     /// Reaches model registries on other servers; nil where imports are not set up.
     public var remoteRegistries: (any RemoteModelRegistryConnector)?
+    /// Runs jobs' programs; nil where jobs are not set up.
+    public var programs: (any ProgramLauncher)?
     public var sealer: SecretSealer
     public var signals: CompletionSignals
     public var limits: Limits
@@ -30,7 +32,8 @@ public struct Platform: Sendable {
                 limits: Limits, logger: Logger,
                 workerEnvironment: @escaping @Sendable (WorkerContext) -> [String: String],
                 now: @escaping @Sendable () -> Date = { Date() }, models: (any ModelArtifacts)? = nil,
-                cpuLimiter: (any CPULimiter)? = nil, remoteRegistries: (any RemoteModelRegistryConnector)? = nil) {
+                cpuLimiter: (any CPULimiter)? = nil, remoteRegistries: (any RemoteModelRegistryConnector)? = nil,
+                programs: (any ProgramLauncher)? = nil) {
         self.store = store
         self.blobs = blobs
         self.bundles = bundles
@@ -46,5 +49,6 @@ public struct Platform: Sendable {
         self.models = models
         self.cpuLimiter = cpuLimiter
         self.remoteRegistries = remoteRegistries
+        self.programs = programs
     }
 }

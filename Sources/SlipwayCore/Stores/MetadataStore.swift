@@ -241,7 +241,7 @@ public protocol RegistryConnectionStore: Sendable {
 public protocol MetadataStore: IdentityStore, CatalogStore, ExecutionStore, DeploymentStore, MetricStore, DataStoreIndex,
     ModelStore, ServingStore, InferenceStore, NumberingStore, RegistryConnectionStore,
     AssetCatalogStore, TrackingStore, MonitoringStore, AssayStore, CaptureBindingStore,
-    SharedSettingStore, ConnectionStore, InferenceRetentionStore, CodePackageStore {
+    SharedSettingStore, ConnectionStore, InferenceRetentionStore, CodePackageStore, JobStore {
     /// Runs `body` against a view of the store whose writes commit together when `body` returns,
     /// or not at all when it throws. The view is bound to one transaction: use it, not the store
     /// it came from, inside `body`, and not after `body` returns. Reads through the view see its

@@ -123,6 +123,25 @@ enum WallarooAPIDocs {
             summary: "A workspace's orchestrations: id, sha, name, file_name, task_id, owner_id, status (packaging|ready|error)",
             fields: [Field("workspace_id", "integer", true)]),
         "/v1/api/orchestration/get_by_id": Operation(summary: "One orchestration", fields: [Field("id", "string", true)]),
+        "/v1/api/task/run_once": Operation(
+            summary: "Run an orchestration's main.py once (wallaroo.task_args() reads `json`); answers {id}",
+            fields: [Field("workspace_id", "integer", true), Field("orch_id", "string", true), Field("json", "object"),
+                     Field("name", "string"), Field("timeout", "integer")]),
+        "/v1/api/task/run_scheduled": Operation(
+            summary: "Run an orchestration's main.py at every slot of a cron `schedule` (UTC) until killed; answers {id}",
+            fields: [Field("workspace_id", "integer", true), Field("orch_id", "string", true), Field("schedule", "string", true),
+                     Field("json", "object"), Field("name", "string"), Field("timeout", "integer")]),
+        "/v1/api/task/get_by_id": Operation(summary: "One task", fields: [Field("id", "string", true)]),
+        "/v1/api/task/get_tasks_by_orch_sha": Operation(summary: "The ids of the tasks of orchestrations with this sha: {ids}",
+                                                        fields: [Field("sha", "string", true)]),
+        "/v1/api/task/list": Operation(summary: "A workspace's tasks, newest first", fields: [Field("workspace_id", "integer", true)]),
+        "/v1/api/task/kill": Operation(summary: "Stop a task's future runs and the one running (status pending_kill)",
+                                       fields: [Field("id", "string", true)]),
+        "/v1/api/task/list_task_runs": Operation(
+            summary: "A task's runs, newest first: [{task, run_id, status (running|failure|success), created_at, updated_at}]",
+            fields: [Field("task_id", "string", true), Field("status", "string"), Field("limit", "integer")]),
+        "/v1/api/task/get_logs_for_run": Operation(summary: "A run's output as CRI lines: {logs: [\"<time> stdout F <text>\"]}",
+                                                   fields: [Field("id", "string", true), Field("lines", "integer")]),
         "/v1/api/pipelines/create": Operation(
             summary: "Create a pipeline, or a new version of it (ModelInference, RandomSplit, ShadowDeploy steps)",
             fields: [Field("pipeline_id", "string", true, "pipeline name"), Field("workspace_id", "integer", true),

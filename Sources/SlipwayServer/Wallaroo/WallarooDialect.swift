@@ -6,7 +6,7 @@ import SlipwayCore
 /// endpoint its clients sign in at (`/auth/realms/master/...`), both on the Slipway host.
 /// Routing, decoding and response shapes only: every rule lives in the core services.
 ///
-/// Route files: `+Auth` (tokens), `+Features`, `+Users`, `+Workspaces`, `+Models`, `+Registries`, `+Connections`, `+Orchestrations`, `+Pipelines`
+/// Route files: `+Auth` (tokens), `+Features`, `+Users`, `+Workspaces`, `+Models`, `+Registries`, `+Connections`, `+Orchestrations`, `+Tasks`, `+Pipelines`
 /// (deployments too), `+Inference` (inference and its logs), `+ImportLogs`, `+Assays`; each area adds its own
 /// `register…` call to `register(on:)`. Every `/v1/api` route is behind
 /// `WallarooBearerAuthenticator`: handlers read the caller with `context.wallarooUser()` (or
@@ -55,6 +55,7 @@ struct WallarooDialect: Dialect {
         registerRegistries(api)
         registerConnections(api)
         registerOrchestrations(api)
+        registerTasks(api)
         registerPipelines(api)
         registerInference(api)
         registerImportLogs(api)

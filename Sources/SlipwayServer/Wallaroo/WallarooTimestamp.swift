@@ -15,6 +15,13 @@ enum WallarooTimestamp {
                       Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), fraction)
     }
 
+    /// Kubernetes CRI log times: RFC 3339 in UTC with nanoseconds and `Z`,
+    /// `2023-05-22T21:09:17.683428502Z` (the clock gives microseconds; the rest are zeros).
+    static func logLine(_ date: Date) -> String {
+        let text = entity(date)
+        return String(text.dropLast("+00:00".count)) + "000Z"
+    }
+
     /// Keycloak times (`createdTimestamp`): integer milliseconds since 1970.
     static func milliseconds(_ date: Date) -> Double {
         (date.timeIntervalSince1970 * 1000).rounded(.down)

@@ -609,5 +609,26 @@ enum Migrations {
                 """),
             "CREATE INDEX code_packages_pending ON code_packages (status)",
         ], revert: ["DROP INDEX code_packages_pending", "DROP TABLE code_packages"]),
+        // Jobs (a package's program run once or by schedule) and their runs; a scheduled run is
+        // unique per (job, slot), so one slot never runs twice.
+        Migration(version: 25, name: "jobs", prepare: [
+            """
+            CREATE TABLE jobs (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, package_id TEXT NOT NULL,
+                package_digest TEXT NOT NULL, entry_point TEXT NOT NULL, environment_json TEXT NOT NULL, name TEXT,
+                arguments_json TEXT NOT NULL, schedule TEXT, timeout_seconds BIGINT,
+                status TEXT NOT NULL, last_scheduled_at DOUBLE PRECISION, created_by TEXT NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL)
+            """,
+            "CREATE INDEX jobs_workspace ON jobs (workspace_id, created_at)",
+            "CREATE INDEX jobs_digest ON jobs (package_digest)",
+            """
+            CREATE TABLE job_runs (id TEXT PRIMARY KEY, job_id TEXT NOT NULL, workspace_id TEXT NOT NULL, status TEXT NOT NULL,
+                slot DOUBLE PRECISION, exit_code BIGINT, failure_reason TEXT, created_at DOUBLE PRECISION NOT NULL,
+                updated_at DOUBLE PRECISION NOT NULL, ended_at DOUBLE PRECISION, UNIQUE (job_id, slot))
+            """,
+            "CREATE INDEX job_runs_job ON job_runs (job_id, updated_at)",
+            "CREATE INDEX job_runs_status ON job_runs (status)",
+        ], revert: ["DROP INDEX job_runs_status", "DROP INDEX job_runs_job", "DROP TABLE job_runs", "DROP INDEX jobs_digest",
+                    "DROP INDEX jobs_workspace", "DROP TABLE jobs"]),
     ]
 }

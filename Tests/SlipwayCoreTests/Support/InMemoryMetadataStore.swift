@@ -66,6 +66,8 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         var connections: [Connection] = []
         var connectionAttachments: [ConnectionAttachment] = []
         var codePackages: [CodePackage] = []
+        var jobs: [Job] = []
+        var jobRuns: [JobRun] = []
         /// Source of the AUTOINCREMENT ids of log lines and list-metric batches.
         var nextRowID: Int = 1
         /// Bumped by every write, so a transaction can tell whether another write came between.
