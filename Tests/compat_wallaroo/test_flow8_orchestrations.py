@@ -254,3 +254,33 @@ def test_unknown_tasks_and_runs_are_not_found(session):
                         ("task/run_once", {"workspace_id": session["workspace_id"], "orch_id": missing, "json": {}})]:
         response = call(session, route, body)
         assert response.status_code == 404, (route, response.text)
+
+
+API_MAIN = '''\
+import json
+import urllib.request
+
+import wallaroo
+
+wl = wallaroo.Client()
+request = urllib.request.Request(wl.api_endpoint + "/v1/api/workspaces/list", data=b"{}",
+                                 headers={**wl.auth_header(), "Content-Type": "application/json"})
+with urllib.request.urlopen(request) as answer:
+    names = sorted(w["name"] for w in json.load(answer)["workspaces"])
+print("workspaces", json.dumps(names))
+'''
+
+
+def test_a_task_calls_the_api_of_its_workspace_with_its_own_token(session):
+    archive = zip_bytes({"main.py": API_MAIN})
+    orchestration = upload(session, archive, file_name="api_orchestration.zip").json()["id"]
+    response = call(session, "task/run_once", {"workspace_id": session["workspace_id"], "orch_id": orchestration, "json": {}})
+    assert response.status_code == 200, response.text
+    task_id = response.json()["id"]
+    run = wait_for_run(session, task_id, status="success", timeout=300)
+    logs = call(session, "task/get_logs_for_run", {"id": run["run_id"]}).json()["logs"]
+    listed = [line.split(" stdout F workspaces ", 1)[1] for line in logs if " stdout F workspaces " in line]
+    assert listed and "apiorchestrationworkspace" in json.loads(listed[0]), logs
+    # The run's token is in no answer about the task.
+    task = call(session, "task/get_by_id", {"id": task_id}).json()
+    assert "WALLAROO_TOKEN" not in task["extra_env_vars"] and "swj_" not in json.dumps(task)

@@ -66,6 +66,10 @@ public enum TokenKind: String, Sendable, Codable {
     /// A user's key limited to sending inferences and ground truth of monitored models in its
     /// workspace (for forwarders such as capture-file relays); refused everywhere else.
     case ingestion = "ingest"
+    /// Issued to one run of a job (its `executionID` field holds the run id): acts as the job's
+    /// owner in the job's workspace while the run runs; accepted only where a dialect lets a
+    /// job's program call its API.
+    case jobRun = "job_run"
 }
 
 /// A stored credential. Only the SHA-256 of the secret is kept.

@@ -8,10 +8,13 @@ public struct WorkerContext: Sendable, Equatable {
     public var token: String?
     /// Nil for a resident worker, which serves many executions (each learns its id per call).
     public var executionID: String?
+    /// Set for a job's program (then `token` is the run's job-run token).
+    public var jobRunID: String?
 
-    public init(workspace: Workspace, token: String?, executionID: String?) {
+    public init(workspace: Workspace, token: String?, executionID: String?, jobRunID: String? = nil) {
         self.workspace = workspace
         self.token = token
         self.executionID = executionID
+        self.jobRunID = jobRunID
     }
 }

@@ -125,6 +125,17 @@ public struct AccountService: Sendable {
         return value
     }
 
+    /// A token valid only while the job run runs (at most `lifetime`), for its program to call
+    /// the API as the job's owner; revoked when the run ends.
+    public func issueJobRunToken(for run: JobRun, userID: String, lifetime: Duration) async throws -> String {
+        let value = SecretTokens.make(prefix: "swj_")
+        try await store.createToken(TokenRecord(
+            id: UUID().uuidString.lowercased(), kind: .jobRun, userID: userID, workspaceID: run.workspaceID, executionID: run.id,
+            secretHash: Self.hash(value), createdAt: now(),
+            expiresAt: now().addingTimeInterval(TimeInterval(lifetime.components.seconds) + 60)))
+        return value
+    }
+
     /// A token for the resident worker of a low-latency deployment; revoked when the worker stops.
     public func issueDeploymentToken(for deployment: Deployment) async throws -> String {
         let value = SecretTokens.make(prefix: "swd_")
@@ -137,7 +148,8 @@ public struct AccountService: Sendable {
 
     /// Resolves a long-lived (user, execution or deployment) token; unknown, revoked or expired ones are refused.
     /// Ingestion-only keys are refused (403) unless `allowingIngestion` (only the ingestion API passes it).
-    public func authenticate(refreshToken: String, allowingIngestion: Bool = false) async throws -> Principal {
+    public func authenticate(refreshToken: String, allowingIngestion: Bool = false,
+                             allowingJobRuns: Bool = false) async throws -> Principal {
         guard !refreshToken.isEmpty, refreshToken.utf8.count <= 512,
               let record = try await store.token(secretHash: Self.hash(refreshToken)),
               !record.revoked
@@ -154,10 +166,16 @@ public struct AccountService: Sendable {
                   !execution.status.isFinal
             else { throw SlipwayError.unauthorized("the token is not valid") }
         }
+        if record.kind == .jobRun {
+            guard allowingJobRuns, let id = record.executionID, let run = try await store.jobRun(id: id), run.status == .running else {
+                throw SlipwayError.unauthorized("the token is not valid")
+            }
+        }
         if record.kind == .ingestion, !allowingIngestion {
             throw SlipwayError.forbidden("this key may only send inferences and ground truth")
         }
-        if record.kind == .user || record.kind == .ingestion, try await store.user(id: record.userID)?.isEnabled != true {
+        if record.kind == .user || record.kind == .ingestion || record.kind == .jobRun,
+           try await store.user(id: record.userID)?.isEnabled != true {
             throw SlipwayError(.unauthorized, "the account is disabled", code: .accountDisabled)
         }
         return Principal(userID: record.userID, workspaceID: record.workspaceID, kind: record.kind,

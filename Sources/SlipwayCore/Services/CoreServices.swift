@@ -67,7 +67,7 @@ public struct CoreServices: Sendable {
         settings = SettingService(store: platform.store, now: platform.now)
         connections = ConnectionService(platform: platform, secrets: secrets)
         codePackages = CodePackageService(platform: platform)
-        jobs = JobService(platform: platform)
+        jobs = JobService(platform: platform, accounts: accounts)
         catalog = AssetCatalogService(store: platform.store, accounts: accounts,
                                       trackedRuns: TrackedRunSources(local: trackedRuns.local ?? local, remote: trackedRuns.remote))
     }

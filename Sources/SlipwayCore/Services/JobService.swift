@@ -11,10 +11,12 @@ import Foundation
 /// start, and run-once jobs that never got their run get it then.
 public struct JobService: Sendable {
     let platform: Platform
+    let accounts: AccountService
     let running: RunningJobs
 
-    public init(platform: Platform) {
+    public init(platform: Platform, accounts: AccountService) {
         self.platform = platform
+        self.accounts = accounts
         self.running = RunningJobs()
     }
 
@@ -152,10 +154,12 @@ public struct JobService: Sendable {
         guard try await platform.store.insertJobRun(run) else { return }
         _ = try await platform.store.updateJobStatus(id: job.id, from: [.pending], to: .started, at: now)
         let platform = self.platform
+        let accounts = self.accounts
         let running = self.running
         let task = Task {
             let log = LogBuffer(store: platform.store, subject: .jobRun(run.id))
-            let (status, code, reason) = await Self.execute(job, run: run, platform: platform, log: log)
+            let (status, code, reason) = await Self.execute(job, run: run, platform: platform, accounts: accounts, log: log)
+            try? await platform.store.revokeTokens(executionID: run.id)
             await log.flush()
             _ = try? await platform.store.finishJobRun(id: run.id, status: status, exitCode: code, failureReason: reason, at: platform.now())
             running.finished(runID: run.id, jobID: job.id)
@@ -172,7 +176,7 @@ public struct JobService: Sendable {
     }
 
     /// Waits for the environment, runs the program, and describes the outcome.
-    private static func execute(_ job: Job, run: JobRun, platform: Platform,
+    private static func execute(_ job: Job, run: JobRun, platform: Platform, accounts: AccountService,
                                 log: LogBuffer) async -> (JobRun.Status, Int?, String?) {
         guard let programs = platform.programs else { return (.failed, nil, "this server does not run jobs") }
         var package: CodePackage?
@@ -186,7 +190,13 @@ public struct JobService: Sendable {
         guard package.status == .ready, let key = package.environmentKey, let environment = platform.environments.environment(key: key) else {
             return (.failed, nil, "the job's environment is not available: " + (package.failureReason ?? "its build failed"))
         }
-        var variables = job.environment
+        // The dialects' variables (the API's URL and the run's token), then the job's, then the platform's own.
+        let lifetime: Duration = .seconds(job.timeoutSeconds ?? Self.maxTimeoutSeconds)
+        guard let workspace = try? await platform.store.workspace(id: job.workspaceID),
+              let token = try? await accounts.issueJobRunToken(for: run, userID: job.createdBy, lifetime: lifetime)
+        else { return (.failed, nil, "the run's credentials could not be issued") }
+        var variables = platform.workerEnvironment(WorkerContext(workspace: workspace, token: token, executionID: nil, jobRunID: run.id))
+        variables.merge(job.environment) { _, job in job }
         variables["PATH"] = ((environment.pythonExecutable as NSString).deletingLastPathComponent) + ":/usr/local/bin:/usr/bin:/bin"
         variables["LANG"] = "C.UTF-8"
         variables["SLIPWAY_JOB_ID"] = job.id

@@ -42,6 +42,13 @@ struct WallarooDialect: Dialect {
 
     static let pathPrefixes = ["/v1/api", "/auth"]
 
+    /// A task's program gets the API's URL and its run's token (accepted as a bearer token while
+    /// the run runs), so that it can call the API of its own workspace as the task's owner.
+    static func workerEnvironment(_ context: WorkerContext, configuration: ServerConfiguration) -> [String: String] {
+        guard context.jobRunID != nil, let token = context.token else { return [:] }
+        return ["WALLAROO_URL": configuration.baseURL, "WALLAROO_TOKEN": token]
+    }
+
     /// Largest JSON body of a control call (users, workspaces).
     static let maxJSONBodyBytes = 1 << 20
 

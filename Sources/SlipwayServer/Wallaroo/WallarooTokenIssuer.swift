@@ -63,6 +63,17 @@ struct WallarooTokenIssuer: Sendable {
         // the user, cost more than the rest of an inference call. A deactivation therefore
         // takes effect within a second.
         if let cached = verified.value(for: token) { return cached }
+        // A task run's own token (see `WallarooDialect.workerEnvironment`), valid while the run runs.
+        if token.hasPrefix("swj_") {
+            let principal: Principal
+            do {
+                principal = try await accounts.authenticate(refreshToken: token, allowingJobRuns: true)
+            } catch {
+                throw SlipwayError.unauthorized("the access token is not valid")
+            }
+            guard principal.kind == .jobRun else { throw SlipwayError.unauthorized("the access token is not valid") }
+            return .user(try await accounts.activeUser(id: principal.userID), sessionID: nil)
+        }
         let claims = try await signer.verify(token, as: WallarooTokenClaims.self)
         let caller = try await self.caller(from: claims)
         let expiry = claims.exp.value.timeIntervalSinceNow

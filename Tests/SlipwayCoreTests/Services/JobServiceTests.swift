@@ -23,7 +23,7 @@ struct JobServiceTests {
         var platform = harness.platform
         let programs = FakeProgramLauncher()
         platform.programs = programs
-        let jobs = JobService(platform: platform)
+        let jobs = JobService(platform: platform, accounts: harness.accounts)
         let scheduler = PeriodicScheduler(platform: platform, deployments: harness.deployments, jobs: jobs)
         return Setup(harness: harness, packages: CodePackageService(platform: platform), jobs: jobs, programs: programs,
                      scheduler: scheduler)
@@ -96,6 +96,9 @@ struct JobServiceTests {
         #expect(invocation.script == "main.py" && invocation.environment["SLIPWAY_JOB_ARGUMENTS"] == #"{"n":1}"#)
         #expect(invocation.environment["SLIPWAY_JOB_RUN_ID"] == run.id && invocation.environment["TASK_ID"] == "t")
         #expect(invocation.python.contains("python"))
+        // The dialects' variables carry the run's token, which works only while the run runs.
+        let token = try #require(invocation.environment[ServiceHarness.tokenVariable])
+        await #expect(throws: SlipwayError.self) { try await setup.harness.accounts.authenticate(refreshToken: token, allowingJobRuns: true) }
         #expect(try await setup.jobs.log(of: run).map(\.message) == ["hello from the program"])
         let ended = try await eventually("job ended") { try await setup.jobs.job(id: job.id).flatMap { $0.status == .succeeded ? $0 : nil } }
         #expect(ended.status == .succeeded)
@@ -111,7 +114,12 @@ struct JobServiceTests {
         let setup = try await setup()
         setup.programs.block(true)
         let job = try await setup.jobs.create(draft(try await package(setup)), by: setup.harness.principal.userID)
-        _ = try await eventually("the program started") { setup.programs.invocations.first }
+        let invocation = try await eventually("the program started") { setup.programs.invocations.first }
+        // While the run runs its token acts as the job's owner, only where job runs are allowed.
+        let token = try #require(invocation.environment[ServiceHarness.tokenVariable])
+        let principal = try await setup.harness.accounts.authenticate(refreshToken: token, allowingJobRuns: true)
+        #expect(principal.kind == .jobRun && principal.userID == setup.harness.principal.userID)
+        await #expect(throws: SlipwayError.self) { try await setup.harness.accounts.authenticate(refreshToken: token) }
         let answer = try await setup.jobs.kill(job)
         #expect(answer.status == .killRequested)
         let run = try await finishedRun(setup, job)

@@ -26,12 +26,17 @@ def task_args() -> dict:
 
 
 class Client:
-    """What orchestration code reaches through `wallaroo.Client()`: `in_task()` and
-    `task_args()`. Arguments are accepted and ignored, as in a real task (`auth_type` and the
-    rest are set by the platform)."""
+    """What orchestration code reaches through `wallaroo.Client()`: `in_task()`, `task_args()`,
+    the API's URL (`api_endpoint`) and the run's bearer token (`auth_header()`), with which the
+    task calls the REST API of its own workspace. Arguments are accepted and ignored, as in a
+    real task (`auth_type` and the rest are set by the platform)."""
 
     def __init__(self, *args, **kwargs):
-        self.api_endpoint = os.environ.get("SLIPWAY_API_URL")
+        self.api_endpoint = os.environ.get("WALLAROO_URL")
+
+    def auth_header(self) -> dict:
+        token = os.environ.get("WALLAROO_TOKEN")
+        return {"Authorization": f"Bearer {token}"} if token else {}
 
     def in_task(self) -> bool:
         return in_task()
