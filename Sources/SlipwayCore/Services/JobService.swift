@@ -77,7 +77,7 @@ public struct JobService: Sendable {
         let job = Job(id: draft.id, workspaceID: draft.package.workspaceID, packageID: draft.package.id,
                       packageDigest: draft.package.codeDigest, entryPoint: draft.entryPoint, environment: draft.environment,
                       name: draft.name, arguments: draft.arguments, schedule: draft.schedule, timeoutSeconds: draft.timeoutSeconds,
-                      status: .pending, lastScheduledAt: draft.schedule == nil ? nil : Self.minute(now), createdAt: now,
+                      status: .pending, lastScheduledAt: draft.schedule == nil ? nil : Self.creationMark(now), createdAt: now,
                       createdBy: userID)
         try await platform.store.insertJob(job)
         if job.schedule == nil { try await startRun(of: job, slot: nil) }
@@ -135,8 +135,16 @@ public struct JobService: Sendable {
         }
     }
 
-    /// Ends runs a crash cut short and starts the runs of run-once jobs that never got one.
+    /// Ends runs a crash cut short, starts the runs of run-once jobs that never got one, and
+    /// runs the slots claimed just before a crash whose run was never stored (a claimed slot is
+    /// a whole minute; the mark a new job starts from never is).
     public func recoverInterrupted() async throws {
+        for job in try await platform.store.liveScheduledJobs() {
+            guard let slot = job.lastScheduledAt, slot.timeIntervalSince1970.truncatingRemainder(dividingBy: 60) == 0 else { continue }
+            if try await platform.store.jobRuns(jobID: job.id, status: nil, limit: 1).first?.slot != slot {
+                try await startRun(of: job, slot: slot)
+            }
+        }
         for run in try await platform.store.runningJobRuns() where !running.isRunning(run.id) {
             _ = try await platform.store.finishJobRun(id: run.id, status: .failed, exitCode: nil,
                                                       failureReason: "the server stopped during the run", at: platform.now())
@@ -215,6 +223,12 @@ public struct JobService: Sendable {
         case .cancelled: return (.failed, nil, "the job was killed")
         case .unavailable(let reason): return (.failed, nil, reason)
         }
+    }
+
+    /// Where a new scheduled job starts counting slots: just past the current minute, so the
+    /// minute it was created in does not fire (and the mark is never a claimed slot).
+    static func creationMark(_ date: Date) -> Date {
+        minute(date).addingTimeInterval(0.001)
     }
 
     static func minute(_ date: Date) -> Date {

@@ -165,7 +165,17 @@ struct JobServiceTests {
                          entryPoint: "main.py", name: nil, arguments: .object([:]), schedule: nil, timeoutSeconds: nil, status: .pending,
                          createdAt: setup.harness.clock.now, createdBy: "u1")
         try await store.insertJob(orphan)
+        // A scheduled job whose slot was claimed, but whose run was not stored, before the crash.
+        let claimed = Job(id: "claimed", workspaceID: package.workspaceID, packageID: package.id, packageDigest: package.codeDigest,
+                          entryPoint: "main.py", name: nil, arguments: .object([:]), schedule: "*/1 * * * *", timeoutSeconds: nil,
+                          status: .started, lastScheduledAt: Date(timeIntervalSince1970: 1_800_000_000),
+                          createdAt: setup.harness.clock.now, createdBy: "u1")
+        try await store.insertJob(claimed)
         try await setup.jobs.recoverInterrupted()
+        let recovered = try await finishedRun(setup, claimed)
+        #expect(recovered.slot == claimed.lastScheduledAt && recovered.status == .succeeded)
+        try await setup.jobs.recoverInterrupted()
+        #expect(try await setup.jobs.runs(of: claimed).count == 1, "a recovered slot runs once")
         let ended = try #require(try await store.jobRun(id: "r1"))
         #expect(ended.status == .failed && ended.failureReason == "the server stopped during the run")
         #expect(try await finishedRun(setup, orphan).status == .succeeded)
