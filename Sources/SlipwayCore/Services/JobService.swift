@@ -140,7 +140,7 @@ public struct JobService: Sendable {
     /// a whole minute; the mark a new job starts from never is).
     public func recoverInterrupted() async throws {
         for job in try await platform.store.liveScheduledJobs() {
-            guard let slot = job.lastScheduledAt, slot.timeIntervalSince1970.truncatingRemainder(dividingBy: 60) == 0 else { continue }
+            guard let slot = job.lastScheduledAt, PeriodicScheduler.isClaimedSlot(slot) else { continue }
             if try await platform.store.jobRuns(jobID: job.id, status: nil, limit: 1).first?.slot != slot {
                 try await startRun(of: job, slot: slot)
             }
@@ -228,10 +228,6 @@ public struct JobService: Sendable {
     /// Where a new scheduled job starts counting slots: just past the current minute, so the
     /// minute it was created in does not fire (and the mark is never a claimed slot).
     static func creationMark(_ date: Date) -> Date {
-        minute(date).addingTimeInterval(0.001)
-    }
-
-    static func minute(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 60).rounded(.down) * 60)
+        DeploymentService.minute(date).addingTimeInterval(0.001)
     }
 }

@@ -124,7 +124,7 @@ public actor PeriodicScheduler {
         await withTaskGroup(of: Void.self) { group in
             for job in live {
                 guard let text = job.schedule, let cron = try? CronExpression(text) else { continue }
-                let last = job.lastScheduledAt ?? JobService.minute(job.createdAt)
+                let last = job.lastScheduledAt ?? DeploymentService.minute(job.createdAt)
                 let plan = SchedulePlan.plan(cron: cron, lastScheduled: last, now: now)
                 if let fire = plan.fire { group.addTask { await jobs.fire(job, slot: fire, previous: job.lastScheduledAt) } }
                 if let next = plan.nextCheck, earliest.map({ next < $0 }) ?? true { earliest = next }
