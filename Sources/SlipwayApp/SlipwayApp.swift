@@ -82,7 +82,7 @@ public struct SlipwayApp: Sendable {
         try await core.serving.resume()
         let scheduler = PeriodicScheduler(platform: platform, deployments: core.deployments, jobs: core.jobs, assays: core.assays,
                                           assayInterval: configuration.assayInterval, captures: core.captures,
-                                          captureInterval: configuration.captureInterval,
+                                          captureInterval: configuration.captureInterval, workflows: core.fileWorkflows,
                                           retention: InferenceRetentionService(
                                               platform: platform, serverDefault: configuration.inferenceRetention),
                                           retentionInterval: configuration.retentionInterval)

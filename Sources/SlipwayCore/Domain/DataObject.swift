@@ -8,14 +8,17 @@ public struct DataObject: Sendable, Equatable {
     public var blob: String
     public var etag: String
     public var lastModified: Date
+    public var attributes: FileAttributes
 
-    public init(workspaceID: String, path: String, size: Int64, blob: String, etag: String, lastModified: Date) {
+    public init(workspaceID: String, path: String, size: Int64, blob: String, etag: String, lastModified: Date,
+                attributes: FileAttributes = FileAttributes()) {
         self.workspaceID = workspaceID
         self.path = path
         self.size = size
         self.blob = blob
         self.etag = etag
         self.lastModified = lastModified
+        self.attributes = attributes
     }
 }
 

@@ -145,6 +145,8 @@ public enum LogSubject: Sendable, Equatable, Hashable {
     case codePackage(String)
     /// One run of a job's program.
     case jobRun(String)
+    /// One step of a file workflow (an attempt of it).
+    case workflowStep(String)
 
     public var type: String {
         switch self {
@@ -153,12 +155,13 @@ public enum LogSubject: Sendable, Equatable, Hashable {
         case .deployment: "deployment"
         case .codePackage: "code_package"
         case .jobRun: "job_run"
+        case .workflowStep: "workflow_step"
         }
     }
 
     public var id: String {
         switch self {
-        case .execution(let id), .step(let id), .deployment(let id), .codePackage(let id), .jobRun(let id): id
+        case .execution(let id), .step(let id), .deployment(let id), .codePackage(let id), .jobRun(let id), .workflowStep(let id): id
         }
     }
 }

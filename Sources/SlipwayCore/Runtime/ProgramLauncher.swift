@@ -7,6 +7,9 @@ import Foundation
 /// (and the processes it started).
 public protocol ProgramLauncher: Sendable {
     func run(_ program: ProgramInvocation, log: @escaping @Sendable (LogLine) -> Void) async -> ProgramOutcome
+    /// The folder of Slipway's stand-in modules and runner scripts (an absolute `script` of an
+    /// invocation may name one of its scripts).
+    var standIns: String { get }
 }
 
 /// What to run: `python script arguments…` in a copy of `codeDirectory` (`script` relative to

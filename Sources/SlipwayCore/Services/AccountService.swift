@@ -128,9 +128,16 @@ public struct AccountService: Sendable {
     /// A token valid only while the job run runs (at most `lifetime`), for its program to call
     /// the API as the job's owner; revoked when the run ends.
     public func issueJobRunToken(for run: JobRun, userID: String, lifetime: Duration) async throws -> String {
+        try await issueProgramToken(runID: run.id, workspaceID: run.workspaceID, userID: userID, lifetime: lifetime)
+    }
+
+    /// A token of the program run `runID` (a job run, a workflow step), valid at most
+    /// `lifetime`, for the program to call the API of `workspaceID` as `userID`; revoke it
+    /// (`revokeTokens(executionID: runID)`) when the run ends.
+    public func issueProgramToken(runID: String, workspaceID: String, userID: String, lifetime: Duration) async throws -> String {
         let value = SecretTokens.make(prefix: "swj_")
         try await store.createToken(TokenRecord(
-            id: UUID().uuidString.lowercased(), kind: .jobRun, userID: userID, workspaceID: run.workspaceID, executionID: run.id,
+            id: UUID().uuidString.lowercased(), kind: .jobRun, userID: userID, workspaceID: workspaceID, executionID: runID,
             secretHash: Self.hash(value), createdAt: now(),
             expiresAt: now().addingTimeInterval(TimeInterval(lifetime.components.seconds) + 60)))
         return value

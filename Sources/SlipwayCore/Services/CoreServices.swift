@@ -36,6 +36,9 @@ public struct CoreServices: Sendable {
     /// Versioned code packages (function libraries, workflow definitions, schemas, task programs).
     public let codePackages: CodePackageService
     public let jobs: JobService
+    /// File pipelines, and the dispatcher that runs their workflows as files arrive.
+    public let filePipelines: FilePipelineService
+    public let fileWorkflows: FileWorkflowDispatcher
 
     /// `trackedRuns` reads remote tracking servers (and may replace the local reader in tests).
     public init(platform: Platform, passwords: PasswordHasher = .standard, trackedRuns: TrackedRunSources = .none) {
@@ -46,7 +49,9 @@ public struct CoreServices: Sendable {
         monitoring = MonitoringService(platform: platform)
         captureBindings = CaptureBindingService(store: platform.store, now: platform.now)
         captures = CaptureIngestor(platform: platform, monitoring: monitoring)
-        dataStore = DataStoreService(platform: platform, captures: captures)
+        let fileWorkflows = FileWorkflowDispatcher(platform: platform)
+        self.fileWorkflows = fileWorkflows
+        dataStore = DataStoreService(platform: platform, captures: captures, workflows: fileWorkflows)
         executions = ExecutionService(platform: platform, accounts: accounts, dataStore: dataStore)
         deployments = DeploymentService(platform: platform, accounts: accounts, executions: executions, dataStore: dataStore)
         metrics = MetricService(platform: platform)
@@ -68,6 +73,7 @@ public struct CoreServices: Sendable {
         connections = ConnectionService(platform: platform, secrets: secrets)
         codePackages = CodePackageService(platform: platform)
         jobs = JobService(platform: platform, accounts: accounts)
+        filePipelines = FilePipelineService(platform: platform, dispatcher: fileWorkflows, secrets: secrets, settings: settings)
         catalog = AssetCatalogService(store: platform.store, accounts: accounts,
                                       trackedRuns: TrackedRunSources(local: trackedRuns.local ?? local, remote: trackedRuns.remote))
     }

@@ -2,15 +2,18 @@ import Foundation
 
 /// A workspace's data store: an index of paths in the metadata store over blobs. Every object
 /// stored (uploads, presigned uploads, execution outputs: all go through `attach`) is handed to
-/// `captures`, which ingests capture files of bound folders in the background.
+/// `captures`, which ingests capture files of bound folders in the background, and to
+/// `workflows`, which starts the workflows of the file pipelines it is due for.
 public struct DataStoreService: Sendable {
     let platform: Platform
     let captures: CaptureIngestor?
+    let workflows: FileWorkflowDispatcher?
     public static let pageSize = 1000
 
-    public init(platform: Platform, captures: CaptureIngestor? = nil) {
+    public init(platform: Platform, captures: CaptureIngestor? = nil, workflows: FileWorkflowDispatcher? = nil) {
         self.platform = platform
         self.captures = captures
+        self.workflows = workflows
     }
 
     public func information(workspaceID: String, path: String) async throws -> DataObject {
@@ -43,9 +46,11 @@ public struct DataStoreService: Sendable {
     }
 
     /// Registers a finished blob under `path`, replacing (and freeing) any previous object.
-    public func attach(blob: BlobInfo, workspaceID: String, path: ObjectPath) async throws -> DataObject {
+    public func attach(blob: BlobInfo, workspaceID: String, path: ObjectPath,
+                       attributes: FileAttributes = FileAttributes()) async throws -> DataObject {
+        try attributes.validate()
         let object = DataObject(workspaceID: workspaceID, path: path.value, size: blob.size, blob: blob.key,
-                                etag: String(blob.sha256.prefix(32)), lastModified: platform.now())
+                                etag: String(blob.sha256.prefix(32)), lastModified: platform.now(), attributes: attributes)
         do {
             if let previous = try await platform.store.putObject(object), previous != blob.key {
                 try? await platform.blobs.delete(previous)
@@ -55,12 +60,27 @@ public struct DataStoreService: Sendable {
             throw error
         }
         captures?.objectStored(object)
+        workflows?.objectStored(object)
         return object
     }
 
     /// Stores a copy of an existing blob (e.g. a file output) under `path`.
     func attachCopy(ofBlob key: String, workspaceID: String, path: ObjectPath) async throws {
         _ = try await attach(blob: try await platform.blobs.duplicate(key), workspaceID: workspaceID, path: path)
+    }
+
+    /// Replaces the attributes of the object at `path` (labels added or removed, metadata
+    /// changed); a conflict when the object changed meanwhile.
+    public func updateAttributes(workspaceID: String, path: String, _ change: (inout FileAttributes) throws -> Void) async throws
+        -> DataObject {
+        var object = try await information(workspaceID: workspaceID, path: path)
+        try change(&object.attributes)
+        try object.attributes.validate()
+        guard try await platform.store.updateObjectAttributes(workspaceID: workspaceID, path: object.path, etag: object.etag,
+                                                             object.attributes) else {
+            throw SlipwayError.conflict("'\(NameRules.printable(object.path))' changed meanwhile; read it again")
+        }
+        return object
     }
 
     func putBytes(_ data: Data, workspaceID: String, path: ObjectPath) async throws {

@@ -7,7 +7,9 @@ import Foundation
 /// crash whose execution was never stored is fired at the next start). Assays analyse every window that
 /// closed, once each (their position is claimed with their results, see `AssayService.runDue`).
 /// Bound capture folders are scanned at start and every `captureInterval` for files no attempt
-/// ingested (see `CaptureIngestor.scan`), in the background of the loop. Expired inference
+/// ingested (see `CaptureIngestor.scan`), in the background of the loop; file pipelines likewise
+/// every `workflowInterval` for files without a workflow and workflows to take up (see
+/// `FileWorkflowDispatcher.scan`). Expired inference
 /// records are deleted every `retentionInterval` (see `InferenceRetentionService.runPass`), also
 /// in the background, one pass at a time.
 public actor PeriodicScheduler {
@@ -18,10 +20,13 @@ public actor PeriodicScheduler {
     let assayInterval: TimeInterval
     let captures: CaptureIngestor?
     let captureInterval: TimeInterval
+    let workflows: FileWorkflowDispatcher?
+    let workflowInterval: TimeInterval
     let retention: InferenceRetentionService?
     let retentionInterval: TimeInterval
     private var nextAssayRun: Date?
     private var nextCaptureScan: Date?
+    private var nextWorkflowScan: Date?
     private var nextRetentionPass: Date?
     private var retentionPass: Task<Void, Never>?
     private var loop: Task<Void, Never>?
@@ -30,10 +35,12 @@ public actor PeriodicScheduler {
 
     public static let defaultAssayInterval: TimeInterval = 60
     public static let defaultCaptureInterval: TimeInterval = 30
+    public static let defaultWorkflowInterval: TimeInterval = 10
 
     public init(platform: Platform, deployments: DeploymentService, jobs: JobService? = nil, assays: AssayService? = nil,
                 assayInterval: TimeInterval = defaultAssayInterval, captures: CaptureIngestor? = nil,
-                captureInterval: TimeInterval = defaultCaptureInterval, retention: InferenceRetentionService? = nil,
+                captureInterval: TimeInterval = defaultCaptureInterval, workflows: FileWorkflowDispatcher? = nil,
+                workflowInterval: TimeInterval = defaultWorkflowInterval, retention: InferenceRetentionService? = nil,
                 retentionInterval: TimeInterval = InferenceRetentionService.defaultInterval) {
         self.platform = platform
         self.deployments = deployments
@@ -42,6 +49,8 @@ public actor PeriodicScheduler {
         self.assayInterval = max(0.1, assayInterval)
         self.captures = captures
         self.captureInterval = max(0.1, captureInterval)
+        self.workflows = workflows
+        self.workflowInterval = max(0.1, workflowInterval)
         self.retention = retention
         self.retentionInterval = max(0.1, retentionInterval)
     }
@@ -77,6 +86,13 @@ public actor PeriodicScheduler {
                     nextCaptureScan = platform.now().addingTimeInterval(captureInterval)
                 }
                 if let due = nextCaptureScan, next.map({ due < $0 }) ?? true { next = due }
+            }
+            if let workflows {
+                if nextWorkflowScan.map({ $0 <= platform.now() }) ?? true {
+                    workflows.startScan()
+                    nextWorkflowScan = platform.now().addingTimeInterval(workflowInterval)
+                }
+                if let due = nextWorkflowScan, next.map({ due < $0 }) ?? true { next = due }
             }
             if let retention {
                 if nextRetentionPass.map({ $0 <= platform.now() }) ?? true {

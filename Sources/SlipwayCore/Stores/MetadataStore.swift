@@ -129,6 +129,8 @@ public protocol DataStoreIndex: Sendable {
     func putObject(_ object: DataObject) async throws -> String?
     func object(workspaceID: String, path: String) async throws -> DataObject?
     func listObjects(workspaceID: String, prefix: String, after: String?, limit: Int) async throws -> [DataObject]
+    /// Replaces the attributes of the object if it is still at version `etag`; false otherwise.
+    func updateObjectAttributes(workspaceID: String, path: String, etag: String, _ attributes: FileAttributes) async throws -> Bool
     /// Returns the deleted object's blob.
     func deleteObject(workspaceID: String, path: String) async throws -> String?
 
@@ -241,7 +243,8 @@ public protocol RegistryConnectionStore: Sendable {
 public protocol MetadataStore: IdentityStore, CatalogStore, ExecutionStore, DeploymentStore, MetricStore, DataStoreIndex,
     ModelStore, ServingStore, InferenceStore, NumberingStore, RegistryConnectionStore,
     AssetCatalogStore, TrackingStore, MonitoringStore, AssayStore, CaptureBindingStore,
-    SharedSettingStore, ConnectionStore, InferenceRetentionStore, CodePackageStore, JobStore {
+    SharedSettingStore, ConnectionStore, InferenceRetentionStore, CodePackageStore, JobStore,
+    FilePipelineStore {
     /// Runs `body` against a view of the store whose writes commit together when `body` returns,
     /// or not at all when it throws. The view is bound to one transaction: use it, not the store
     /// it came from, inside `body`, and not after `body` returns. Reads through the view see its

@@ -17,6 +17,8 @@ public struct LocalProgramLauncher: ProgramLauncher {
     let shims: String
     let logger: Logger
 
+    public var standIns: String { shims }
+
     public init(runsRoot: URL, workerPythonPath: String, logger: Logger) {
         self.runsRoot = runsRoot
         self.shims = (workerPythonPath as NSString).appendingPathComponent("slipway_shims")

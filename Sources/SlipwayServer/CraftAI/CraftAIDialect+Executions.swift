@@ -84,13 +84,6 @@ extension CraftAIDialect {
 
     /// Streams a blob as `application/octet-stream`.
     func fileResponse(blob: String, fileName: String? = nil) async throws -> Response {
-        guard let content = try await platform.blobs.read(blob) else { throw SlipwayError.notFound("file", blob) }
-        var headers: HTTPFields = [.contentType: "application/octet-stream", .contentLength: String(content.size)]
-        if let fileName { headers[.contentDisposition] = "attachment; filename=\"\(fileName.replacingOccurrences(of: "\"", with: ""))\"" }
-        let body = ResponseBody { writer in
-            for try await chunk in content.chunks { try await writer.write(ByteBuffer(data: chunk)) }
-            try await writer.finish(nil)
-        }
-        return Response(status: .ok, headers: headers, body: body)
+        try await BlobResponse.make(platform.blobs, key: blob, fileName: fileName)
     }
 }

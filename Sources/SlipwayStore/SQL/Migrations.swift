@@ -630,5 +630,29 @@ enum Migrations {
             "CREATE INDEX job_runs_status ON job_runs (status)",
         ], revert: ["DROP INDEX job_runs_status", "DROP INDEX job_runs_job", "DROP TABLE job_runs", "DROP INDEX jobs_digest",
                     "DROP INDEX jobs_workspace", "DROP TABLE jobs"]),
+        // File attributes (category, labels, metadata, the pipeline that wrote the file) on data
+        // objects; file pipelines and their workflows, a workflow unique per (pipeline, file
+        // version) so that a file noticed twice still runs once.
+        Migration(version: 26, name: "file pipelines", prepare: [
+            "ALTER TABLE data_objects ADD COLUMN attributes_json TEXT",
+            """
+            CREATE TABLE file_pipelines (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, name TEXT NOT NULL,
+                description TEXT NOT NULL, package_id TEXT NOT NULL, config_json TEXT NOT NULL, condition_json TEXT NOT NULL,
+                enabled BIGINT NOT NULL, enabled_at DOUBLE PRECISION NOT NULL, created_by TEXT NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL, UNIQUE (workspace_id, name))
+            """,
+            "CREATE INDEX file_pipelines_enabled ON file_pipelines (enabled, workspace_id)",
+            """
+            CREATE TABLE file_workflows (id TEXT PRIMARY KEY, pipeline_id TEXT NOT NULL, workspace_id TEXT NOT NULL,
+                file_path TEXT NOT NULL, file_version TEXT NOT NULL, status TEXT NOT NULL, steps_json TEXT NOT NULL,
+                attempts BIGINT NOT NULL, failure_reason TEXT, claim_token TEXT, claimed_until DOUBLE PRECISION,
+                created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL, started_at DOUBLE PRECISION,
+                ended_at DOUBLE PRECISION, UNIQUE (pipeline_id, file_path, file_version))
+            """,
+            "CREATE INDEX file_workflows_workspace ON file_workflows (workspace_id, created_at)",
+            "CREATE INDEX file_workflows_status ON file_workflows (status, claimed_until)",
+        ], revert: ["DROP INDEX file_workflows_status", "DROP INDEX file_workflows_workspace", "DROP TABLE file_workflows",
+                    "DROP INDEX file_pipelines_enabled", "DROP TABLE file_pipelines",
+                    "ALTER TABLE data_objects DROP COLUMN attributes_json"]),
     ]
 }

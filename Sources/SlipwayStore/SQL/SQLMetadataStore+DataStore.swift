@@ -11,11 +11,11 @@ extension SQLMetadataStore {
                 \(dialect.lockingRead)
                 """).first()?.string("blob")
             try await db.raw("""
-                INSERT INTO data_objects (workspace_id, path, size, blob, etag, last_modified)
+                INSERT INTO data_objects (workspace_id, path, size, blob, etag, last_modified, attributes_json)
                 VALUES (\(bind: object.workspaceID), \(bind: object.path), \(bind: object.size), \(bind: object.blob),
-                    \(bind: object.etag), \(bind: object.lastModified.timeIntervalSince1970))
+                    \(bind: object.etag), \(bind: object.lastModified.timeIntervalSince1970), \(bind: Self.attributesJSON(object.attributes)))
                 ON CONFLICT (workspace_id, path) DO UPDATE SET size = excluded.size, blob = excluded.blob,
-                    etag = excluded.etag, last_modified = excluded.last_modified
+                    etag = excluded.etag, last_modified = excluded.last_modified, attributes_json = excluded.attributes_json
                 """).run()
             return previous
         }
@@ -48,7 +48,22 @@ extension SQLMetadataStore {
     static func object(from row: any SQLRow) throws -> DataObject {
         DataObject(workspaceID: try row.string("workspace_id"), path: try row.string("path"),
                    size: Int64(try row.int("size")), blob: try row.string("blob"), etag: try row.string("etag"),
-                   lastModified: try row.date("last_modified"))
+                   lastModified: try row.date("last_modified"),
+                   attributes: try row.optionalJSON("attributes_json", as: FileAttributes.self) ?? FileAttributes())
+    }
+
+    /// Objects without attributes store NULL (most of them).
+    static func attributesJSON(_ attributes: FileAttributes) -> String? {
+        attributes.isEmpty ? nil : encodeJSON(attributes)
+    }
+
+    public func updateObjectAttributes(workspaceID: String, path: String, etag: String, _ attributes: FileAttributes) async throws -> Bool {
+        try await withDatabase { db in
+            try await db.raw("""
+                UPDATE data_objects SET attributes_json = \(bind: Self.attributesJSON(attributes))
+                WHERE workspace_id = \(bind: workspaceID) AND path = \(bind: path) AND etag = \(bind: etag) RETURNING path
+                """).first() != nil
+        }
     }
 
     public func deleteObject(workspaceID: String, path: String) async throws -> String? {

@@ -15,6 +15,7 @@ final class FakeProgramLauncher: ProgramLauncher, Sendable {
     }
 
     private let state = Mutex(State())
+    let standIns = "/nonexistent/slipway_shims"
 
     func answer(_ outcome: ProgramOutcome) { state.withLock { $0.outcome = outcome } }
     func block(_ flag: Bool) { state.withLock { $0.blocking = flag } }

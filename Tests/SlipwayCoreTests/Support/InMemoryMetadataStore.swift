@@ -68,6 +68,8 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         var codePackages: [CodePackage] = []
         var jobs: [Job] = []
         var jobRuns: [JobRun] = []
+        var filePipelines: [FilePipeline] = []
+        var fileWorkflows: [FileWorkflow] = []
         /// Source of the AUTOINCREMENT ids of log lines and list-metric batches.
         var nextRowID: Int = 1
         /// Bumped by every write, so a transaction can tell whether another write came between.
@@ -789,6 +791,15 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
             }
             state.objects.append(object)
             return nil
+        }
+    }
+
+    func updateObjectAttributes(workspaceID: String, path: String, etag: String, _ attributes: FileAttributes) async throws -> Bool {
+        try write { state in
+            guard let index = state.objects.firstIndex(where: { $0.workspaceID == workspaceID && $0.path == path && $0.etag == etag })
+            else { return false }
+            state.objects[index].attributes = attributes
+            return true
         }
     }
 
