@@ -70,6 +70,10 @@ public enum TokenKind: String, Sendable, Codable {
     /// owner in the job's workspace while the run runs; accepted only where a dialect lets a
     /// job's program call its API.
     case jobRun = "job_run"
+    /// Issued to one step of a file workflow (its `executionID` field holds the step's run id):
+    /// acts as the pipeline's owner in its workspace until revoked when the step ends; accepted
+    /// only where a dialect lets a step's program call its API.
+    case workflowStep = "workflow_step"
 }
 
 /// A stored credential. Only the SHA-256 of the secret is kept.

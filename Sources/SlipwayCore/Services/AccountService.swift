@@ -128,16 +128,17 @@ public struct AccountService: Sendable {
     /// A token valid only while the job run runs (at most `lifetime`), for its program to call
     /// the API as the job's owner; revoked when the run ends.
     public func issueJobRunToken(for run: JobRun, userID: String, lifetime: Duration) async throws -> String {
-        try await issueProgramToken(runID: run.id, workspaceID: run.workspaceID, userID: userID, lifetime: lifetime)
+        try await issueProgramToken(.jobRun, runID: run.id, workspaceID: run.workspaceID, userID: userID, lifetime: lifetime)
     }
 
     /// A token of the program run `runID` (a job run, a workflow step), valid at most
     /// `lifetime`, for the program to call the API of `workspaceID` as `userID`; revoke it
     /// (`revokeTokens(executionID: runID)`) when the run ends.
-    public func issueProgramToken(runID: String, workspaceID: String, userID: String, lifetime: Duration) async throws -> String {
+    public func issueProgramToken(_ kind: TokenKind, runID: String, workspaceID: String, userID: String,
+                                  lifetime: Duration) async throws -> String {
         let value = SecretTokens.make(prefix: "swj_")
         try await store.createToken(TokenRecord(
-            id: UUID().uuidString.lowercased(), kind: .jobRun, userID: userID, workspaceID: workspaceID, executionID: runID,
+            id: UUID().uuidString.lowercased(), kind: kind, userID: userID, workspaceID: workspaceID, executionID: runID,
             secretHash: Self.hash(value), createdAt: now(),
             expiresAt: now().addingTimeInterval(TimeInterval(lifetime.components.seconds) + 60)))
         return value
@@ -154,7 +155,8 @@ public struct AccountService: Sendable {
     }
 
     /// Resolves a long-lived (user, execution or deployment) token; unknown, revoked or expired ones are refused.
-    /// Ingestion-only keys are refused (403) unless `allowingIngestion` (only the ingestion API passes it).
+    /// Ingestion-only keys are refused (403) unless `allowingIngestion` (only the ingestion API passes it); tokens of
+    /// job runs and workflow steps (programs Slipway runs) unless `allowingJobRuns`.
     public func authenticate(refreshToken: String, allowingIngestion: Bool = false,
                              allowingJobRuns: Bool = false) async throws -> Principal {
         guard !refreshToken.isEmpty, refreshToken.utf8.count <= 512,
@@ -178,10 +180,11 @@ public struct AccountService: Sendable {
                 throw SlipwayError.unauthorized("the token is not valid")
             }
         }
+        if record.kind == .workflowStep, !allowingJobRuns { throw SlipwayError.unauthorized("the token is not valid") }
         if record.kind == .ingestion, !allowingIngestion {
             throw SlipwayError.forbidden("this key may only send inferences and ground truth")
         }
-        if record.kind == .user || record.kind == .ingestion || record.kind == .jobRun,
+        if [.user, .ingestion, .jobRun, .workflowStep].contains(record.kind),
            try await store.user(id: record.userID)?.isEnabled != true {
             throw SlipwayError(.unauthorized, "the account is disabled", code: .accountDisabled)
         }

@@ -271,7 +271,7 @@ struct TetraProtocolEngine: FileWorkflowEngine {
         let timeout = step.timeoutSeconds ?? Self.defaultStepTimeout
         let token: String
         do {
-            token = try await core.accounts.issueProgramToken(runID: runID, workspaceID: workflow.workspaceID,
+            token = try await core.accounts.issueProgramToken(.workflowStep, runID: runID, workspaceID: workflow.workspaceID,
                                                               userID: environment.pipeline.createdBy, lifetime: .seconds(timeout))
         } catch {
             return (nil, "the step's credentials could not be issued")

@@ -14,7 +14,9 @@ import SlipwayCore
 ///   step's pipeline (so it never starts that pipeline again);
 /// - `POST /v1/task-runtime/file/metadata?fileId=` `{"customMetadata", "customTags"}` (merged);
 /// - `POST /v1/task-runtime/file/presigned-url?fileId=&ttl=` → `{"url"}` (a signed download);
-/// - `GET /v1/fileinfo/file/{fileId}`; `GET|POST|DELETE /v1/fileinfo/files/{fileId}/labels`.
+/// - `GET /v1/fileinfo/file/{fileId}`; `GET|POST|DELETE /v1/fileinfo/files/{fileId}/labels`;
+/// - `POST /v1/datalake/upload?filePath=&category=` (default `RAW`) with the bytes and the same
+///   optional attributes header: a user's (or a step's) upload to any path → 201 `{"file": pointer}`.
 extension TetraScienceDialect {
     static let writableCategories: Set<String> = ["IDS", "PROCESSED", "TMP"]
     static let fileHeader = HTTPField.Name("X-Slipway-File")!
@@ -26,6 +28,20 @@ extension TetraScienceDialect {
         let authenticator = TetraTaskRuntimeAuthenticator(accounts: accounts, runs: stepRuns)
         let runtime = router.group("v1/task-runtime").add(middleware: authenticator)
         let info = router.group("v1/fileinfo").add(middleware: authenticator)
+        router.group("v1/datalake").add(middleware: authenticator).post("upload") { request, context -> Response in
+            let (_, workspace) = try context.tetraScienceScope()
+            let run = context.identity?.principal.executionID.flatMap(stepRuns.run(id:))
+            let category = request.query("category")?.uppercased() ?? "RAW"
+            guard Self.writableCategories.contains(category) || category == "RAW" else {
+                throw SlipwayError.badRequest("'category' must be one of RAW, IDS, PROCESSED, TMP")
+            }
+            let path = try ObjectPath(request.query("filePath") ?? "")
+            var attributes = try Self.attributes(request.headers[Self.attributesHeader])
+            attributes.category = category
+            attributes.producedByPipeline = run?.pipelineID
+            let object = try await store(request, at: path, attributes: attributes, workspace: workspace)
+            return JSONResponse.make(.object(["file": TetraFilePointer.pointer(object, organization: workspace.name)]), status: .created)
+        }
         runtime.get("file") { request, context -> Response in
             let (_, workspace) = try context.tetraScienceScope()
             let object = try await file(request, workspace: workspace)
@@ -54,12 +70,7 @@ extension TetraScienceDialect {
             } else if request.headers[.ifMatch] != nil {
                 throw SlipwayError.conflict("'\(path.value)' does not exist")
             }
-            let spool = uploads.appendingPathComponent("task-file-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: spool) }
-            try await request.spoolBody(to: spool, limit: Self.maxTaskFileBytes,
-                                        tooLarge: "a task script writes files of at most \(Self.maxTaskFileBytes >> 20) MiB")
-            let blob = try await core.platform.blobs.importFile(at: spool)
-            let object = try await core.dataStore.attach(blob: blob, workspaceID: workspace.id, path: path, attributes: attributes)
+            let object = try await store(request, at: path, attributes: attributes, workspace: workspace)
             return JSONResponse.make(.object(["file": TetraFilePointer.pointer(object, organization: workspace.name)]), status: .created)
         }
         runtime.post("file/metadata") { request, context -> Response in
@@ -115,6 +126,18 @@ extension TetraScienceDialect {
             }
             return JSONResponse.empty(.noContent)
         }
+    }
+
+    /// Stores the request's body at `path`.
+    private func store(_ request: Request, at path: ObjectPath, attributes: FileAttributes, workspace: Workspace) async throws
+        -> DataObject {
+        try attributes.validate()
+        let spool = uploads.appendingPathComponent("tetra-file-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: spool) }
+        try await request.spoolBody(to: spool, limit: Self.maxTaskFileBytes,
+                                    tooLarge: "a file is at most \(Self.maxTaskFileBytes >> 20) MiB")
+        let blob = try await core.platform.blobs.importFile(at: spool)
+        return try await core.dataStore.attach(blob: blob, workspaceID: workspace.id, path: path, attributes: attributes)
     }
 
     /// The object a read names by `fileKey` or `fileId`.

@@ -30,7 +30,7 @@ struct TetraScienceDialect: Dialect {
     }
 
     static let pathPrefixes = ["/v1/sharedsettings", "/v1/secrets", "/v1/artifact", "/v1/tetrascience", "/v1/pipeline", "/v1/workflow",
-                               "/v1/task-runtime", "/v1/fileinfo"]
+                               "/v1/task-runtime", "/v1/fileinfo", "/v1/datalake"]
 
     /// Largest JSON body of a settings or secrets call (a value is at most 32 KiB).
     static let maxJSONBodyBytes = 64 * 1024

@@ -23,7 +23,7 @@ struct TetraTaskRuntimeAuthenticator: RouterMiddleware {
         } catch let error as SlipwayError where error.kind == .unauthorized || error.kind == .forbidden {
             throw SlipwayError.unauthorized("the ts-auth-token is not valid")
         }
-        guard principal.kind == .jobRun, let runID = principal.executionID, runs.run(id: runID) != nil,
+        guard principal.kind == .workflowStep, let runID = principal.executionID, runs.run(id: runID) != nil,
               let workspace = try await accounts.workspace(id: principal.workspaceID)
         else { throw SlipwayError.unauthorized("the ts-auth-token is not the token of a running task script") }
         var context = context
