@@ -109,17 +109,19 @@ public final class FileWorkflowDispatcher: Sendable {
     /// returns how many workflows it created or took up. Errors are logged: the next scan starts again.
     @discardableResult
     public func scan() async -> Int {
+        var created = Set<String>()
         var count = 0
         do {
             for pipeline in try await store.enabledFilePipelines(workspaceID: nil) {
                 do {
-                    count += try await scan(pipeline)
+                    created.formUnion(try await scan(pipeline))
                 } catch {
                     platform.logger.error("scan of pipeline '\(pipeline.name)' failed: \(error)")
                 }
             }
+            count = created.count
             for workflow in try await store.availableFileWorkflows(now: platform.now(), limit: 1000)
-            where !running.withLock({ $0.contains(workflow.id) }) {
+            where !created.contains(workflow.id) && !running.withLock({ $0.contains(workflow.id) }) {
                 count += 1
                 start(workflow.id)
             }
@@ -129,8 +131,9 @@ public final class FileWorkflowDispatcher: Sendable {
         return count
     }
 
-    private func scan(_ pipeline: FilePipeline) async throws -> Int {
-        var created = 0
+    /// Creates (and starts) the missing workflows of one pipeline; returns their ids.
+    private func scan(_ pipeline: FilePipeline) async throws -> Set<String> {
+        var created = Set<String>()
         var after: String?
         let folder = pipeline.condition.folder
         while true {
@@ -140,7 +143,7 @@ public final class FileWorkflowDispatcher: Sendable {
             if !candidates.isEmpty {
                 let known = try await store.fileWorkflowVersions(pipelineID: pipeline.id, paths: candidates.map(\.path))
                 for object in candidates where !known.contains(object.path + "\n" + object.etag) {
-                    if await create(for: object, pipeline: pipeline) != nil { created += 1 }
+                    if let workflow = await create(for: object, pipeline: pipeline) { created.insert(workflow.id) }
                 }
             }
             guard page.count == Self.scanPageSize, let last = page.last else { return created }
