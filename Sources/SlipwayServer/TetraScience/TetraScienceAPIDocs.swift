@@ -21,6 +21,62 @@ enum TetraScienceAPIDocs {
 
     /// Keyed by "METHOD path".
     static let operations = settingsOperations.merging(artifactOperations) { first, _ in first }
+        .merging(pipelineOperations) { first, _ in first }.merging(runtimeOperations) { first, _ in first }
+
+    static let pipelineShape = "{id, name, description, protocolSlug, protocolVersion, masterScriptNamespace, pipelineConfig, "
+        + "triggerType, triggerCondition, status, createdBy, createdAt, updatedAt}"
+    static let workflowShape = "{id, pipelineId, status: pending|in_progress|completed|failed, inputFile, attempts, error, createdAt, "
+        + "startedAt, endedAt, steps: [{id, status, startedAt, endedAt, durationMs, output, error, continuedOnError}]}"
+    static let pipelineFields: [(name: String, about: String)] = [
+        ("name", "1-128 characters, unique in the organization"), ("description", "text"),
+        ("protocolSlug, protocolVersion, masterScriptNamespace", "the stored protocol to run"),
+        ("pipelineConfig", "{item: literal | {\"sharedSetting\": name} | {\"secret\": name}} for the protocol's config items"),
+        ("triggerType", "\"custom\""),
+        ("triggerCondition", "{groupOperator: AND|OR, groups: [{key: filePath|fileCategory|label:<name>|metadata:<key>, operator, value} or a group]}"),
+        ("status", "enabled (default) or disabled"),
+    ]
+
+    static let pipelineOperations: [String: Operation] = [
+        "POST /v1/pipeline/create": Operation(summary: "Create a pipeline: its protocol runs on every new file that meets the condition",
+                                              body: pipelineFields, answer: (201, pipelineShape)),
+        "POST /v1/pipeline/update/{id}": Operation(summary: "Change a pipeline (any of the create fields; status disabled stops it)",
+                                                   body: pipelineFields, answer: (200, pipelineShape)),
+        "GET /v1/pipeline/{id}": Operation(summary: "One pipeline", answer: (200, pipelineShape)),
+        "GET /v1/pipeline/search": Operation(summary: "The organization's pipelines (?name=, ?status=enabled|disabled)",
+                                             answer: (200, "{hits: [\(pipelineShape)], total}")),
+        "DELETE /v1/pipeline/{id}": Operation(summary: "Delete a pipeline and its workflows", answer: (204, "no body")),
+        "GET /v1/workflow/search": Operation(summary: "Workflows, newest first (?pipelineId=, ?status=, ?filePath=, ?size= 1-1000)",
+                                             answer: (200, "{hits: [\(workflowShape)], total}")),
+        "GET /v1/workflow/{id}": Operation(summary: "One workflow with its steps", answer: (200, workflowShape)),
+        "GET /v1/workflow/{id}/steps/{step}/logs": Operation(summary: "The log of a step's latest attempt (secrets masked)",
+                                                             answer: (200, "{logs: [{timestamp, stream, message}]}")),
+        "POST /v1/workflow/{id}/retry": Operation(summary: "Run a failed workflow again from its first unfinished step",
+                                                  answer: (200, workflowShape)),
+    ]
+
+    static let pointerShape = "{type: \"s3file\", bucket, fileKey, fileId, version}"
+    static let fileInfoShape = "{fileId, file: \(pointerShape), category, size, lastModified, metadata, customMetadata, customTags, labels}"
+
+    static let runtimeOperations: [String: Operation] = [
+        "POST /v1/datalake/upload": Operation(summary: "Store a file at ?filePath= (?category= RAW by default; attributes in "
+                                                  + "X-Slipway-File-Attributes: {customMetadata, customTags, labels})",
+                                              rawBody: "the file's bytes", answer: (201, "{file: \(pointerShape)}")),
+        "GET /v1/task-runtime/file": Operation(summary: "A file's bytes (?fileKey= or ?fileId=), described in X-Slipway-File",
+                                               answer: (200, "the bytes")),
+        "POST /v1/task-runtime/file": Operation(summary: "A task script writes a file (?fileName=, ?category=IDS|PROCESSED|TMP) to "
+                                                    + "<CATEGORY>/<input file's folder>/<name>; If-Match / If-None-Match: * make it conditional",
+                                                rawBody: "the file's bytes", answer: (201, "{file: \(pointerShape)}")),
+        "POST /v1/task-runtime/file/metadata": Operation(summary: "Merge custom metadata and tags into a file (?fileId=)",
+                                                         body: [("customMetadata", "{key: string}"), ("customTags", "[string]")],
+                                                         answer: (200, "{file: \(pointerShape)}")),
+        "POST /v1/task-runtime/file/presigned-url": Operation(summary: "A signed download URL of a file (?fileId=, ?ttl= 1-3600 s)",
+                                                              answer: (200, "{url}")),
+        "GET /v1/fileinfo/file/{id}": Operation(summary: "A file's description", answer: (200, fileInfoShape)),
+        "GET /v1/fileinfo/files/{id}/labels": Operation(summary: "A file's labels", answer: (200, "[{id, name, value}]")),
+        "POST /v1/fileinfo/files/{id}/labels": Operation(summary: "Add labels to a file", rawBody: "a JSON list of {name, value}",
+                                                         answer: (200, "[{id, name, value}] (the labels added)")),
+        "DELETE /v1/fileinfo/files/{id}/labels": Operation(summary: "Remove labels (?id=<label id>, repeated)", answer: (204, "no body")),
+    ]
 
     static let settingsOperations: [String: Operation] = [
         "GET /v1/sharedsettings": Operation(summary: "The organization's shared settings, by name",

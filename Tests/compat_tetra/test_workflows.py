@@ -1,4 +1,4 @@
-"""Pipelines that run protocols on file arrival, end to end with the unmodified `ts-sdk put`:
+"""Pipelines (file-triggered workflows) that run protocols on file arrival, end to end with the unmodified `ts-sdk put`:
 the seed's shared setting, secret, task script (its `push_data` posts the PROCESSED data to a
 loopback HTTP receiver standing in for the AI/ML platform, with the username and the resolved
 API key) and protocol; a pipeline with a trigger; a matching upload → one workflow → the
@@ -348,16 +348,16 @@ def test_pipelines_check_credentials_and_organizations(tetra, protocols, admin):
     assert tetra.call("GET", "/pipeline/search", token="swt_not-a-token").status_code == 401
     assert tetra.call("GET", "/workflow/search", token=False).status_code == 401
     assert tetra.call("POST", "/datalake/upload", params={"filePath": "incoming/x.json"}, data=b"{}", token=False).status_code == 401
-    admin.run("workspace", "create", "other-lab")
-    admin.run("user", "create", "dave", "--email", "dave@example.com", "--workspace", "other-lab")
-    other = admin.run("token", "create", "--user", "dave", "--workspace", "other-lab").stdout.strip()
+    admin.run("workspace", "create", "pipeline-outsiders")
+    admin.run("user", "create", "pipeline-dave", "--email", "pipeline-dave@example.com", "--workspace", "pipeline-outsiders")
+    other = admin.run("token", "create", "--user", "pipeline-dave", "--workspace", "pipeline-outsiders").stdout.strip()
     assert tetra.call("GET", "/pipeline/search", org="no-such-org").status_code == 403
     outsider = tetra.call("GET", "/pipeline/search", token=other, org=ORG)
     assert outsider.status_code == 403
-    assert tetra.call("GET", "/pipeline/search", token=other, org="other-lab").json()["total"] == 0
+    assert tetra.call("GET", "/pipeline/search", token=other, org="pipeline-outsiders").json()["total"] == 0
     mine = create_pipeline(tetra, "private to the org", protocols["seed"], "private/*.json")
-    assert tetra.call("GET", f"/pipeline/{mine['id']}", token=other, org="other-lab").status_code == 404
-    assert tetra.call("DELETE", f"/pipeline/{mine['id']}", token=other, org="other-lab").status_code == 404
+    assert tetra.call("GET", f"/pipeline/{mine['id']}", token=other, org="pipeline-outsiders").status_code == 404
+    assert tetra.call("DELETE", f"/pipeline/{mine['id']}", token=other, org="pipeline-outsiders").status_code == 404
     assert tetra.call("GET", f"/pipeline/{mine['id']}").status_code == 200
     # The task-runtime API is a running step's: a user's token reads but a dead step token is refused.
     assert tetra.call("GET", "/task-runtime/file", params={"fileKey": "nope"}, token="swj_expired").status_code == 401
