@@ -14,7 +14,7 @@ struct Slipway: AsyncParsableCommand {
         abstract: "A self-hosted MLOps platform: pipelines, executions, data store and metrics behind the Craft AI and Wallaroo APIs.",
         subcommands: [Serve.self, TokenCommand.self, UserCommand.self, WorkspaceCommand.self, InferenceCommand.self,
                       DriftCommand.self, CaptureCommand.self, DeploymentCommand.self,
-                      SecretCommand.self, SettingCommand.self])
+                      SecretCommand.self, SettingCommand.self, FilePipelineCommand.self])
 }
 
 struct DataDirectoryOption: ParsableArguments {

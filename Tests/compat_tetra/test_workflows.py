@@ -361,3 +361,33 @@ def test_pipelines_check_credentials_and_organizations(tetra, protocols, admin):
     assert tetra.call("GET", f"/pipeline/{mine['id']}").status_code == 200
     # The task-runtime API is a running step's: a user's token reads but a dead step token is refused.
     assert tetra.call("GET", "/task-runtime/file", params={"fileKey": "nope"}, token="swj_expired").status_code == 401
+
+
+def test_the_file_pipeline_commands_create_list_disable_and_delete(tetra, protocols, admin, receiver):
+    created = admin.run("file-pipeline", "create", "from the cli", "--workspace", ORG,
+                        "--protocol", f"{NAMESPACE}/{protocols['seed']}@v1.0.0",
+                        "--config", "kaggle_username=setting:kaggle_username", "--config", "kaggle_api_key=secret:kaggle_api_key",
+                        "--trigger", "filePath=cli/*.json", "--trigger", "fileCategory=RAW")
+    pipeline_id = created.stdout.strip()
+    shown = tetra.call("GET", f"/pipeline/{pipeline_id}").json()
+    assert shown["name"] == "from the cli" and shown["status"] == "enabled"
+    assert shown["triggerCondition"]["groups"][1] == {"key": "fileCategory", "operator": "equals", "value": "RAW"}
+    listed = admin.run("file-pipeline", "list", "--workspace", ORG).stdout
+    assert f"{pipeline_id}\tfrom the cli\tenabled\t{NAMESPACE}/{protocols['seed']}/v1.0.0" in listed
+    # The running server picks it up at the next file.
+    upload(tetra, "cli/one.json", {"extra_data": "cli"})
+    assert wait_for_workflows(tetra, pipeline_id, 1)[0]["status"] == "completed"
+    admin.run("file-pipeline", "disable", "from the cli", "--workspace", ORG)
+    assert tetra.call("GET", f"/pipeline/{pipeline_id}").json()["status"] == "disabled"
+    for args, expected in [
+        (["--protocol", f"{NAMESPACE}/nothing@v1.0.0", "--trigger", "filePath=x/*"], "no protocol"),
+        (["--protocol", "no-slash", "--trigger", "filePath=x/*"], "NAMESPACE/SLUG@VERSION"),
+        (["--protocol", f"{NAMESPACE}/{protocols['seed']}@v1.0.0", "--trigger", "colour=red"], "--trigger"),
+        (["--protocol", f"{NAMESPACE}/{protocols['seed']}@v1.0.0", "--trigger", "filePath=x/*",
+          "--config", "kaggle_username=x", "--config", "kaggle_api_key=plain"], "is a secret"),
+    ]:
+        refused = admin.run("file-pipeline", "create", "refused", "--workspace", ORG, *args, check=False)
+        assert refused.returncode != 0 and expected in refused.stderr, refused.stderr
+    admin.run("file-pipeline", "delete", pipeline_id, "--workspace", ORG)
+    assert tetra.call("GET", f"/pipeline/{pipeline_id}").status_code == 404
+    assert "refused" not in admin.run("file-pipeline", "list", "--workspace", ORG).stdout

@@ -3,16 +3,31 @@ import Foundation
 /// File pipelines of a workspace (a workflow definition, its configuration and the condition on
 /// new files that starts it) and their workflows: what a dialect's pipeline API translates to.
 public struct FilePipelineService: Sendable {
-    let platform: Platform
-    let dispatcher: FileWorkflowDispatcher
+    let store: any MetadataStore
+    let now: @Sendable () -> Date
     let secrets: SecretService
     let settings: SettingService
+    /// The definitions of a kind of workflow package this process can check (nil: none).
+    let definitions: @Sendable (CodePackage.Kind) -> (any FileWorkflowDefinitions)?
+    /// Starts running a workflow (a retry); nil where nothing runs workflows (the CLI).
+    let start: (@Sendable (String) -> Void)?
 
     public init(platform: Platform, dispatcher: FileWorkflowDispatcher, secrets: SecretService, settings: SettingService) {
-        self.platform = platform
-        self.dispatcher = dispatcher
+        self.init(store: platform.store, now: platform.now, secrets: secrets, settings: settings,
+                  definitions: { dispatcher.engine(for: $0) }, start: { dispatcher.start($0) })
+    }
+
+    /// Pipelines on a store alone (the administration commands): they check definitions with
+    /// `definitions` and run nothing.
+    public init(store: any MetadataStore, now: @escaping @Sendable () -> Date, secrets: SecretService, settings: SettingService,
+                definitions: @escaping @Sendable (CodePackage.Kind) -> (any FileWorkflowDefinitions)?,
+                start: (@Sendable (String) -> Void)? = nil) {
+        self.store = store
+        self.now = now
         self.secrets = secrets
         self.settings = settings
+        self.definitions = definitions
+        self.start = start
     }
 
     /// What a create or an update sets (an update leaves nil fields as they are).
@@ -39,19 +54,19 @@ public struct FilePipelineService: Sendable {
         guard let name = draft.name else { throw SlipwayError.badRequest("a pipeline needs a 'name'") }
         guard let definitionID = draft.definitionID else { throw SlipwayError.badRequest("a pipeline needs a workflow definition") }
         guard let condition = draft.condition else { throw SlipwayError.badRequest("a pipeline needs a trigger condition") }
-        let now = platform.now()
+        let now = now()
         let pipeline = FilePipeline(
             id: UUID().uuidString.lowercased(), workspaceID: workspaceID, name: name, description: draft.description ?? "",
             packageID: definitionID, config: draft.config ?? [:], condition: condition, enabled: draft.enabled ?? true,
             enabledAt: now, createdBy: userID, createdAt: now)
         try await validate(pipeline)
-        try await platform.store.insertFilePipeline(pipeline)
+        try await store.insertFilePipeline(pipeline)
         return pipeline
     }
 
     public func update(id: String, workspaceID: String, with draft: Draft) async throws -> FilePipeline {
         var pipeline = try await pipeline(id: id, workspaceID: workspaceID)
-        let now = platform.now()
+        let now = now()
         if let name = draft.name { pipeline.name = name }
         if let description = draft.description { pipeline.description = description }
         if let definitionID = draft.definitionID { pipeline.packageID = definitionID }
@@ -64,29 +79,29 @@ public struct FilePipelineService: Sendable {
         }
         pipeline.updatedAt = now
         try await validate(pipeline)
-        guard try await platform.store.updateFilePipeline(pipeline) else { throw SlipwayError.notFound("pipeline", id) }
+        guard try await store.updateFilePipeline(pipeline) else { throw SlipwayError.notFound("pipeline", id) }
         return pipeline
     }
 
     public func pipeline(id: String, workspaceID: String) async throws -> FilePipeline {
-        guard let pipeline = try await platform.store.filePipeline(id: id), pipeline.workspaceID == workspaceID else {
+        guard let pipeline = try await store.filePipeline(id: id), pipeline.workspaceID == workspaceID else {
             throw SlipwayError.notFound("pipeline", id)
         }
         return pipeline
     }
 
     public func list(workspaceID: String) async throws -> [FilePipeline] {
-        try await platform.store.filePipelines(workspaceID: workspaceID)
+        try await store.filePipelines(workspaceID: workspaceID)
     }
 
     /// Deletes the pipeline and its workflows (a running one stops at its next step).
     public func delete(id: String, workspaceID: String) async throws {
         _ = try await pipeline(id: id, workspaceID: workspaceID)
-        guard try await platform.store.deleteFilePipeline(id: id) else { throw SlipwayError.notFound("pipeline", id) }
+        guard try await store.deleteFilePipeline(id: id) else { throw SlipwayError.notFound("pipeline", id) }
     }
 
     public func workflow(id: String, workspaceID: String) async throws -> FileWorkflow {
-        guard let workflow = try await platform.store.fileWorkflow(id: id), workflow.workspaceID == workspaceID else {
+        guard let workflow = try await store.fileWorkflow(id: id), workflow.workspaceID == workspaceID else {
             throw SlipwayError.notFound("workflow", id)
         }
         return workflow
@@ -94,14 +109,14 @@ public struct FilePipelineService: Sendable {
 
     public func workflows(_ query: FileWorkflowQuery) async throws -> [FileWorkflow] {
         guard (1...1000).contains(query.limit) else { throw SlipwayError.badRequest("the page size is 1-1000") }
-        return try await platform.store.fileWorkflows(query)
+        return try await store.fileWorkflows(query)
     }
 
     /// The log of the step's latest attempt (empty before it ran).
     public func stepLog(of workflow: FileWorkflow, stepID: String, limit: Int = 10_000) async throws -> [LogLine] {
         guard let step = workflow.steps.first(where: { $0.id == stepID }) else { throw SlipwayError.notFound("workflow step", stepID) }
         guard let runID = step.runID else { return [] }
-        return try await platform.store.logs(subject: .workflowStep(runID), query: LogQuery(limit: limit))
+        return try await store.logs(subject: .workflowStep(runID), query: LogQuery(limit: limit))
     }
 
     /// Runs a failed workflow again from its first step that did not succeed (the steps that
@@ -114,10 +129,10 @@ public struct FilePipelineService: Sendable {
         let steps = workflow.steps.map { step in
             step.status == .succeeded ? step : FileWorkflowStep(id: step.id)
         }
-        guard try await platform.store.requeueFileWorkflow(id: id, steps: steps, at: platform.now()) else {
+        guard try await store.requeueFileWorkflow(id: id, steps: steps, at: now()) else {
             throw SlipwayError.conflict("workflow \(id) changed while it was being retried; look at it again")
         }
-        dispatcher.start(id)
+        start?(id)
         return try await self.workflow(id: id, workspaceID: workspaceID)
     }
 
@@ -130,10 +145,10 @@ public struct FilePipelineService: Sendable {
         else { throw SlipwayError.badRequest("a pipeline name is 1-128 characters, without control characters or surrounding spaces") }
         guard pipeline.description.count <= 4096 else { throw SlipwayError.badRequest("a pipeline description is at most 4096 characters") }
         try pipeline.condition.validate()
-        guard let definition = try await platform.store.codePackage(id: pipeline.packageID),
+        guard let definition = try await store.codePackage(id: pipeline.packageID),
               definition.workspaceID == pipeline.workspaceID
         else { throw SlipwayError.notFound("workflow definition", pipeline.packageID) }
-        guard let engine = dispatcher.engine(for: definition.kind) else {
+        guard let engine = definitions(definition.kind) else {
             throw SlipwayError.badRequest("\(definition.address) is not a workflow definition this server can run")
         }
         guard pipeline.config.count <= 200 else { throw SlipwayError.badRequest("a pipeline has at most 200 configuration items") }

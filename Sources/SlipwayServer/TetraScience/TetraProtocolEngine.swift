@@ -25,37 +25,11 @@ struct TetraProtocolEngine: FileWorkflowEngine {
     }
 
     func stepIDs(of definition: CodePackage) throws(SlipwayError) -> [String] {
-        try Self.protocolDefinition(definition).steps.map(\.id)
-    }
-
-    static func protocolDefinition(_ definition: CodePackage) throws(SlipwayError) -> ProtocolDefinition {
-        guard definition.kind == .workflow, let document = definition.manifest["protocol"] else {
-            throw .badRequest("\(definition.address) is not a protocol")
-        }
-        return try ProtocolDefinition.parse(document)
+        try TetraProtocolDefinitions().stepIDs(of: definition)
     }
 
     func validate(config: [String: FilePipeline.ConfigValue], for definition: CodePackage) throws(SlipwayError) {
-        let items = try Self.protocolDefinition(definition).config
-        let declared = Dictionary(uniqueKeysWithValues: items.map { ($0.name, $0) })
-        if let unknown = config.keys.sorted().first(where: { declared[$0] == nil }) {
-            throw .badRequest("pipelineConfig: '\(NameRules.printable(unknown))' is not a config item of the protocol "
-                + "(items: \(items.map(\.name).joined(separator: ", ")))")
-        }
-        for item in items {
-            switch config[item.name] {
-            case nil:
-                if item.required && item.defaultValue == nil {
-                    throw .badRequest("pipelineConfig: '\(item.name)' is required by the protocol")
-                }
-            case .secret?:
-                break
-            case .literal?, .sharedSetting?:
-                if item.kind == .secret {
-                    throw .badRequest("pipelineConfig: '\(item.name)' is a secret: give it as {\"secret\": \"<name>\"}")
-                }
-            }
-        }
+        try TetraProtocolDefinitions().validate(config: config, for: definition)
     }
 
     func run(_ workflow: FileWorkflow, pipeline: FilePipeline, definition: CodePackage,
@@ -75,7 +49,7 @@ struct TetraProtocolEngine: FileWorkflowEngine {
         var contexts: [String: JSONValue]
         var secretNames: [String: String] = [:]
         do {
-            protocolDefinition = try Self.protocolDefinition(definition)
+            protocolDefinition = try TetraProtocolDefinitions.protocolDefinition(definition)
             guard let workspace = try await core.platform.store.workspace(id: workflow.workspaceID) else {
                 return fail("the workspace no longer exists")
             }
