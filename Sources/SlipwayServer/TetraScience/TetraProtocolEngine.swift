@@ -108,9 +108,12 @@ struct TetraProtocolEngine: FileWorkflowEngine {
             }
             let runID = UUID().uuidString.lowercased()
             workflow.steps[index] = FileWorkflowStep(id: step.id, status: .running, runID: runID, startedAt: now())
-            guard await progress(workflow) else { return workflow }
+            // Saved while the step starts (not before): a step's start does not wait for a commit.
+            let running = workflow
+            async let saved = progress(running)
             let input = Self.resolve(step.input, contexts)
             let (output, failure) = await runStep(step, input: input, runID: runID, workflow: workflow, environment: environment)
+            guard await saved else { return workflow }
             workflow.steps[index].endedAt = now()
             if let failure {
                 workflow.steps[index].status = .failed

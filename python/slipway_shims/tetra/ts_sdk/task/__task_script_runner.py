@@ -16,13 +16,9 @@ import json
 import math
 import os
 import re
-import shutil
 import sys
-import tempfile
 import traceback
-import urllib.error
 import urllib.parse
-import urllib.request
 from typing import Any, BinaryIO, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 __all__ = ["ConcurrentModificationError", "Context", "TaskLogger", "TaskRuntimeError"]
@@ -169,6 +165,11 @@ class _Api:
         `with`). A refused conditional write (409 or 412 to a request with `If-Match` or
         `If-None-Match`) raises `ConcurrentModificationError`, any other error status or an
         unreachable API `TaskRuntimeError`."""
+        # Imported on first use: `urllib.request` (http.client, email) adds tens of milliseconds
+        # to the start of every step, and many steps never call the API.
+        import urllib.error
+        import urllib.request
+
         if not self.base_url:
             raise TaskRuntimeError(None, "SLIPWAY_API_URL is not set: the task runtime API is unknown")
         url = self.base_url + path
@@ -212,7 +213,7 @@ class _Api:
             raise TaskRuntimeError(response.status, f"{method} {path}: the answer is not JSON") from None
 
     @staticmethod
-    def _error_message(error: urllib.error.HTTPError) -> str:
+    def _error_message(error: "urllib.error.HTTPError") -> str:
         """The API's explanation of an error answer: the `message` (TetraScience's error shape)
         or `error` of its JSON body, else the start of its text, else the HTTP reason."""
         text = error.read().decode("utf-8", "replace").strip()
@@ -372,6 +373,9 @@ class Context:
             }
             if form == "download":
                 # A folder of its own keeps the data-lake name without clashing with other reads.
+                import shutil
+                import tempfile
+
                 folder = tempfile.mkdtemp(dir=self.tmp_dir)
                 path = os.path.join(folder, os.path.basename(result["file"].get("fileKey") or "") or "file")
                 with open(path, "wb") as local:
