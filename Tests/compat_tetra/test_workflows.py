@@ -37,6 +37,10 @@ def print_hello_world(input: dict, context: Context):
 def decorate_input_file(input: dict, context: Context) -> dict:
     file = input["input_file_pointer"]
     context.add_labels(file, [{"name": "decorated", "value": "yes"}])
+    # The presigned URL serves the same bytes as read_file, without credentials.
+    with urllib.request.urlopen(context.get_presigned_url(file, ttl_sec=60), timeout=10) as answer:
+        assert answer.read() == context.read_file(file, form="body")["body"]
+    context.get_logger().log({"decorated": file["fileKey"], "labels": [l["name"] for l in context.get_labels(file)]})
     return file
 
 
@@ -265,6 +269,7 @@ def test_a_multi_step_protocol_passes_files_between_steps_and_writes_no_loops(te
     processed = workflow["steps"][2]["output"]
     assert harmonized["fileKey"] == "IDS/lab/harmonized.json" and processed["fileKey"] == "PROCESSED/lab/processed.json"
     assert receiver.requests[before:][0]["body"] == {"data": {"enriched": True, "source": {"well": "A1", "od": 0.42}}}
+    assert '"decorated": "lab/plate-1.json"' in step_log(tetra, workflow["id"], "decorate")
     labels = tetra.call("GET", f"/fileinfo/files/{source['fileId']}/labels").json()
     assert [(label["name"], label["value"]) for label in labels] == [("decorated", "yes")]
     info = tetra.call("GET", f"/fileinfo/file/{processed['fileId']}").json()
