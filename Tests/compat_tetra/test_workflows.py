@@ -15,6 +15,7 @@ import pytest
 
 from tetra_helpers import ORG
 from test_artifacts import NAMESPACE, auth_json, put, write_folder  # noqa: F401 (auth_json is a fixture)
+from test_artifacts import SEED_PROTOCOL as ARTIFACTS_SEED_PROTOCOL
 
 SECRET_VALUE = "kgl-Secret-Value-7f3a9c"
 USERNAME = "lab-user"
@@ -88,33 +89,8 @@ CONFIG = {
     ],
 }
 
-SEED_PROTOCOL = f'''\
-protocolSchema: "v3"
-name: "Push - v3 protocol"
-description: "Protocol that pushes data to 3rd party application."
-config:
-  kaggle_username:
-    label: "Kaggle Username."
-    description: "Kaggle Username to use for pushing data."
-    type: "string"
-    required: true
-  kaggle_api_key:
-    label: "Kaggle API Key."
-    description: "Kaggle API Key to use for pushing data."
-    type: "secret"
-    required: true
-steps:
-  - id: push-step
-    task:
-      namespace: {NAMESPACE}
-      slug: pipeline-taskscript
-      version: v5.0.0
-      function: push-data
-    input:
-      input_file_pointer: $( workflow.inputFile )
-      kaggle_username: $( config.kaggle_username )
-      kaggle_api_key: $( config.kaggle_api_key )
-'''
+# The seed's protocol, calling this module's task script.
+SEED_PROTOCOL = ARTIFACTS_SEED_PROTOCOL.replace("slug: sspdemo-taskscript", "slug: pipeline-taskscript")
 
 
 def step(step_id: str, function: str, pointer: str, extra: str = "", options: str = "") -> str:

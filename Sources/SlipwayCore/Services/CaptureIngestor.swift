@@ -28,8 +28,8 @@ public final class CaptureIngestor: Sendable {
     private let running = Mutex<Set<String>>([])
     /// Background ingestions at once (each holds a file in memory).
     private let gate: SlotGate
-    /// Whether a background scan (`startScan`) is running.
-    private let scanning = Mutex(false)
+    /// Background scans (`startScan`), one at a time.
+    private let scanning = SingleFlight()
 
     public static let defaultClaimLease: TimeInterval = 60
     public static let defaultMaximumAttempts = 5
@@ -70,15 +70,7 @@ public final class CaptureIngestor: Sendable {
 
     /// Starts a scan in the background unless one is still running (the scheduler calls it).
     public func startScan() {
-        guard scanning.withLock({ running -> Bool in
-            guard !running else { return false }
-            running = true
-            return true
-        }) else { return }
-        Task {
-            await self.scan()
-            self.scanning.withLock { $0 = false }
-        }
+        scanning.start { await self.scan() }
     }
 
     /// Looks at every bound folder and ingests the files that are due; returns how many files it

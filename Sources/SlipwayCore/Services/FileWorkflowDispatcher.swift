@@ -20,7 +20,7 @@ public final class FileWorkflowDispatcher: Sendable {
     /// Workflows being run by this process.
     private let running = Mutex<Set<String>>([])
     private let gate: SlotGate
-    private let scanning = Mutex(false)
+    private let scanning = SingleFlight()
 
     public static let defaultClaimLease: TimeInterval = 30
     static let scanPageSize = 1000
@@ -94,15 +94,7 @@ public final class FileWorkflowDispatcher: Sendable {
 
     /// Starts a scan in the background unless one is still running (the scheduler calls it).
     public func startScan() {
-        guard scanning.withLock({ running -> Bool in
-            guard !running else { return false }
-            running = true
-            return true
-        }) else { return }
-        Task {
-            await self.scan()
-            self.scanning.withLock { $0 = false }
-        }
+        scanning.start { await self.scan() }
     }
 
     /// Creates the missing workflows of every enabled pipeline and takes up the available ones;
