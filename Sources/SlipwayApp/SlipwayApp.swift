@@ -124,15 +124,18 @@ public struct SlipwayApp: Sendable {
     public func serviceGroup(logger: Logger) -> ServiceGroup {
         let store = store, residents = residents, resources = resources, scheduler = scheduler, serving = core.serving
         let standbys = standbys
-        let services: [any Service] = [
+        // One router (one set of dialects) for the TCP listener and the Unix socket.
+        let router = frontEnd.router()
+        var services: [any Service] = [
             LifecycleService("store", stop: { await store.close() }),
             LifecycleService("resident workers", stop: { await residents.stopAll() }),
             LifecycleService("standby workers", stop: { standbys?.stopAll() }),
             LifecycleService("model serving", stop: { await serving.shutdown() }),
             LifecycleService("resource monitor", start: { await resources.start() }, stop: { await resources.stop() }),
             LifecycleService("scheduler", start: { await scheduler.start() }, stop: { await scheduler.stop() }),
-            frontEnd.application(logger: logger),
+            frontEnd.application(router: router, logger: logger),
         ]
+        if let socket = frontEnd.socketApplication(router: router, logger: logger) { services.append(socket) }
         return ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     }

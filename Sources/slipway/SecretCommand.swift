@@ -66,10 +66,15 @@ struct WorkspaceTargetOption: ParsableArguments {
     @OptionGroup var data: DataDirectoryOption
 
     func workspace(in store: SQLMetadataStore) async throws -> Workspace {
-        if let found = try await store.workspace(named: workspace) { return found }
-        if let number = Int(workspace), let found = try await store.workspace(number: number) { return found }
-        throw ValidationError("no workspace named '\(NameRules.printable(workspace))'")
+        try await findWorkspace(workspace, in: store)
     }
+}
+
+/// The workspace of that name, or else of that number.
+func findWorkspace(_ nameOrNumber: String, in store: SQLMetadataStore) async throws -> Workspace {
+    if let found = try await store.workspace(named: nameOrNumber) { return found }
+    if let number = Int(nameOrNumber), let found = try await store.workspace(number: number) { return found }
+    throw ValidationError("no workspace named '\(NameRules.printable(nameOrNumber))'")
 }
 
 /// A secret value from stdin: on a terminal, one line typed without echo after `prompt` (on

@@ -247,7 +247,7 @@ func readPassword(_ value: String) throws -> String {
 
 struct WorkspaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "workspace", abstract: "Manage workspaces (environments).",
-                                                    subcommands: [Create.self, WorkspaceRetentionCommand.self])
+                                                    subcommands: [Create.self, WorkspaceRetentionCommand.self, WorkspaceNetworkCommand.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

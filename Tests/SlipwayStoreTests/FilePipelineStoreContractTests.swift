@@ -8,7 +8,8 @@ import Testing
 /// keep their attributes (replaced on rewrite, updated only at their version); pipelines are
 /// unique per (workspace, name) and round trip; a workflow is stored once per (pipeline, path,
 /// version); claims are compare-and-set, expire, and guard every save; a failed workflow
-/// requeues; deleting a pipeline deletes its workflows.
+/// requeues; deleting a pipeline deletes its workflows. A workspace's network policy for its
+/// steps (migration 27) is on by default and switches.
 @Suite("File pipeline store contract")
 struct FilePipelineStoreContractTests {
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)
@@ -110,6 +111,20 @@ struct FilePipelineStoreContractTests {
             #expect(try await store.deleteFilePipeline(id: "fp1"))
             #expect(try await store.fileWorkflow(id: "w1") == nil)
             #expect(try await store.deleteFilePipeline(id: "fp1") == false)
+        }
+    }
+
+    @Test(arguments: StoreBackendKind.available)
+    func aWorkspacesStepsReachTheNetworkUnlessSwitchedOff(_ backend: StoreBackendKind) async throws {
+        try await withStore(backend) { store in
+            let workspace = try await store.createWorkspace(Workspace(id: "wsn", name: "lab", createdAt: t0))
+            #expect(workspace.allowsOutboundNetwork)
+            #expect(try await store.setWorkspaceOutboundNetwork(id: "wsn", allowed: false))
+            #expect(try await store.workspace(id: "wsn")?.allowsOutboundNetwork == false)
+            #expect(try await store.workspace(named: "lab")?.allowsOutboundNetwork == false)
+            #expect(try await store.setWorkspaceOutboundNetwork(id: "wsn", allowed: true))
+            #expect(try await store.workspace(id: "wsn")?.allowsOutboundNetwork == true)
+            #expect(try await store.setWorkspaceOutboundNetwork(id: "missing", allowed: false) == false)
         }
     }
 }

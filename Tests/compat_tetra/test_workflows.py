@@ -8,6 +8,7 @@ Also a four-step protocol passing files between steps, a failing step with and w
 
 import http.server
 import json
+import subprocess
 import threading
 import time
 
@@ -372,3 +373,28 @@ def test_the_file_pipeline_commands_create_list_disable_and_delete(tetra, protoc
     admin.run("file-pipeline", "delete", pipeline_id, "--workspace", ORG)
     assert tetra.call("GET", f"/pipeline/{pipeline_id}").status_code == 404
     assert "refused" not in admin.run("file-pipeline", "list", "--workspace", ORG).stdout
+
+
+def test_a_workspace_can_cut_its_steps_off_from_the_network(tetra, protocols, admin, receiver):
+    if subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode != 0:
+        pytest.skip("this host does not allow network namespaces (unshare --net needs root or user namespaces)")
+    pipeline = create_pipeline(tetra, "offline", protocols["seed"], "offline/*.json")
+    denied = admin.run("workspace", "network", ORG, "--deny")
+    assert "outbound network denied" in denied.stdout
+    try:
+        before = len(receiver.requests)
+        upload(tetra, "offline/a.json", {"extra_data": {"plate": 1}})
+        [workflow] = wait_for_workflows(tetra, pipeline["id"], 1)
+        # The step still read its file through Slipway's API; its push to the platform could not leave.
+        assert workflow["status"] == "failed", workflow
+        log = step_log(tetra, workflow["id"], "push-step")
+        assert "Starting push to 3rd party" in log and "unreachable" in log.lower(), log
+        assert len(receiver.requests) == before
+    finally:
+        assert "outbound network allowed" in admin.run("workspace", "network", ORG, "--allow").stdout
+    assert "allowed" in admin.run("workspace", "network", ORG).stdout
+    assert tetra.call("POST", f"/workflow/{workflow['id']}/retry").status_code == 200
+    [retried] = wait_for_workflows(tetra, pipeline["id"], 1)
+    assert retried["status"] == "completed", retried
+    assert receiver.requests[-1]["body"] == {"data": {"plate": 1}}
+    assert tetra.call("DELETE", f"/pipeline/{pipeline['id']}").status_code == 204

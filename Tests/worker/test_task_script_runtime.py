@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import socketserver
 import subprocess
 import sys
 import textwrap
@@ -69,14 +70,23 @@ class FakePlatform:
             def do_DELETE(self) -> None:
                 platform.handle(self, "DELETE")
 
+        self.handler = Handler
+        self.unix_servers: List[Any] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
+    def serve_unix(self, path: str) -> None:
+        """Serves the same API on a Unix socket at `path` too."""
+        unix = socketserver.ThreadingUnixStreamServer(path, self.handler)
+        self.unix_servers.append(unix)
+        threading.Thread(target=unix.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        for server in [self.server, *self.unix_servers]:
+            server.shutdown()
+            server.server_close()
 
     def add_file(self, key: str, body: bytes, category: str = "RAW", file_id: Optional[str] = None,
                  custom_metadata: Optional[dict] = None, custom_tags: Optional[list] = None) -> Dict[str, Any]:
@@ -263,6 +273,18 @@ def test_api_url_and_token_default_to_the_environment(platform, raw, monkeypatch
     monkeypatch.setenv("SLIPWAY_API_URL", platform.url)
     monkeypatch.setenv("SLIPWAY_TASK_TOKEN", TOKEN)
     assert Context(context_object(raw)).read_file(raw)["body"] == b"a,b\n1,2\n"
+
+
+def test_the_api_socket_carries_every_call_when_set(platform, raw, monkeypatch, tmp_path):
+    path = str(tmp_path / "api.sock")
+    platform.serve_unix(path)
+    monkeypatch.setenv("SLIPWAY_API_SOCKET", path)
+    # The URL names no reachable server: only the socket can answer.
+    context = Context(context_object(raw), api_url="http://127.0.0.1:9", token=TOKEN)
+    assert context.read_file(raw)["body"] == b"a,b\n1,2\n"
+    with pytest.raises(TaskRuntimeError) as refused:
+        context.read_file({"fileId": "no-such-file"})
+    assert refused.value.status == 404
 
 
 # -- Context: reading

@@ -11,15 +11,19 @@ public struct Workspace: Sendable, Equatable, Codable {
     /// The user who created it (nil for workspaces created before this was recorded).
     public var createdBy: String?
     public var isArchived: Bool
+    /// Whether the programs of its workflow steps may open network connections beyond Slipway's
+    /// own API (on by default: steps push data to other platforms).
+    public var allowsOutboundNetwork: Bool
 
     public init(id: String, name: String, createdAt: Date, number: Int = 0, createdBy: String? = nil,
-                isArchived: Bool = false) {
+                isArchived: Bool = false, allowsOutboundNetwork: Bool = true) {
         self.id = id
         self.name = name
         self.createdAt = createdAt
         self.number = number
         self.createdBy = createdBy
         self.isArchived = isArchived
+        self.allowsOutboundNetwork = allowsOutboundNetwork
     }
 }
 

@@ -22,9 +22,12 @@ public struct ProgramInvocation: Sendable, Equatable {
     public var codeDirectory: URL
     public var environment: [String: String]
     public var timeout: Duration?
+    /// Run it in a network namespace of its own: no connection leaves it (Slipway's API stays
+    /// reachable through its Unix socket, if the program is told the socket's path).
+    public var isolatedFromNetwork: Bool
 
     public init(runID: String, python: String, script: String, arguments: [String] = [], codeDirectory: URL,
-                environment: [String: String], timeout: Duration?) {
+                environment: [String: String], timeout: Duration?, isolatedFromNetwork: Bool = false) {
         self.runID = runID
         self.python = python
         self.script = script
@@ -32,6 +35,7 @@ public struct ProgramInvocation: Sendable, Equatable {
         self.codeDirectory = codeDirectory
         self.environment = environment
         self.timeout = timeout
+        self.isolatedFromNetwork = isolatedFromNetwork
     }
 }
 

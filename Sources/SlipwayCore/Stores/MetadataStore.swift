@@ -10,6 +10,8 @@ public protocol IdentityStore: Sendable {
     func workspace(number: Int) async throws -> Workspace?
     /// Every workspace, by `number`.
     func listWorkspaces() async throws -> [Workspace]
+    /// Sets whether the workspace's workflow steps may reach the network; false when it is gone.
+    func setWorkspaceOutboundNetwork(id: String, allowed: Bool) async throws -> Bool
     func createUser(_ user: User) async throws
     func user(id: String) async throws -> User?
     func user(named name: String) async throws -> User?

@@ -11,7 +11,9 @@ import Glibc
 /// `ProgramLauncher` on this machine: each run gets a copy of the code in `<runsRoot>/<run id>`
 /// (removed afterwards), runs in its own process group, and has its standard output and error
 /// streamed as log lines. A timeout or a cancelled task kills the whole group. The stand-in
-/// SDK modules are the `slipway_shims` folder next to the worker package.
+/// SDK modules are the `slipway_shims` folder next to the worker package. A run isolated from
+/// the network starts under `unshare --net` (util-linux; needs root or user namespaces): the
+/// kernel gives it a network namespace with nothing but a down loopback.
 public struct LocalProgramLauncher: ProgramLauncher {
     let runsRoot: URL
     let shims: String
@@ -54,13 +56,22 @@ public struct LocalProgramLauncher: ProgramLauncher {
         environment["SLIPWAY_SHIMS"] = shims
         environment["PYTHONUNBUFFERED"] = "1"
         let env = Environment.custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) }))
+        var executable = FilePath(program.python)
+        var arguments = ["-c", Self.bootstrap, program.script] + program.arguments
+        if program.isolatedFromNetwork {
+            guard let unshare = Self.unshare else {
+                return .unavailable("this host cannot cut the step off from the network: 'unshare' (util-linux) is not installed")
+            }
+            arguments = ["--net", "--", program.python] + arguments
+            executable = FilePath(unshare)
+        }
         var options = PlatformOptions()
         options.processGroupID = 0
         let group = ProcessGroupBox()
         let timedOut = Flag()
         do {
             let outcome = try await Subprocess.run(
-                .path(FilePath(program.python)), arguments: Arguments(["-c", Self.bootstrap, program.script] + program.arguments),
+                .path(executable), arguments: Arguments(arguments),
                 environment: env,
                 workingDirectory: FilePath(folder.path), platformOptions: options, input: .none, output: .sequence, error: .sequence
             ) { execution in
@@ -102,6 +113,8 @@ public struct LocalProgramLauncher: ProgramLauncher {
             return .unavailable("the program could not be started")
         }
     }
+
+    static let unshare = ["/usr/bin/unshare", "/bin/unshare"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     static func trimmed(_ text: String) -> String {
         text.hasSuffix("\n") ? String(text.dropLast()) : text

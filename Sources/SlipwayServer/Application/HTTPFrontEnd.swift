@@ -64,11 +64,20 @@ public struct HTTPFrontEnd: Sendable {
         return router
     }
 
-    public func application(logger: Logger) -> some ApplicationProtocol {
+    /// The server on the configured host and port, answering with `router` (a new one when nil).
+    public func application(router: Router<SlipwayRequestContext>? = nil, logger: Logger) -> some ApplicationProtocol {
         let placement = ConnectionPlacement(eventLoopConnections: configuration.eventLoopConnections)
-        return Application(router: router(), server: .http1(placement: placement),
+        return Application(router: router ?? self.router(), server: .http1(placement: placement),
                            configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                                 serverName: "slipway"),
                            logger: logger)
+    }
+
+    /// `router` on `configuration.apiSocketPath` too, for programs in a network namespace of
+    /// their own (nil when there is no usable socket path).
+    public func socketApplication(router: Router<SlipwayRequestContext>, logger: Logger) -> (some ApplicationProtocol)? {
+        guard let path = configuration.apiSocketPath else { return nil as Application<RouterResponder<SlipwayRequestContext>>? }
+        return Application(router: router, server: .http1(),
+                           configuration: .init(address: .unixDomainSocket(path: path), serverName: "slipway"), logger: logger)
     }
 }

@@ -68,6 +68,13 @@ public struct ServerConfiguration: Sendable {
         return "http://\(shownHost.contains(":") ? "[\(shownHost)]" : shownHost):\(port)"
     }
 
+    /// The Unix socket the same API is also served on, for workflow steps cut off from the
+    /// network (`<data dir>/api.sock`); nil when that path is too long for a socket address.
+    public var apiSocketPath: String? {
+        let path = dataDirectory.appendingPathComponent("api.sock").path
+        return path.utf8.count < 104 ? path : nil
+    }
+
     public func environmentURL(workspace: String) -> String {
         workspace == AccountService.defaultWorkspaceName ? baseURL : "\(baseURL)/environments/\(workspace)"
     }

@@ -10,11 +10,15 @@ import SlipwayCore
 /// references), `constants` and `steps.<id>.output` of earlier steps. The secrets a step's
 /// input references reach its process only, as `SECRET_<name>` variables that the runner's
 /// `resolve_secret` reads, and are masked in its log. `if` false skips a step; a failed step
-/// ends the workflow unless its `continueOnError` holds.
+/// ends the workflow unless its `continueOnError` holds. In a workspace whose steps may not reach
+/// the network, a step runs in a network namespace of its own and calls the API over
+/// `apiSocket`.
 struct TetraProtocolEngine: FileWorkflowEngine {
     let core: CoreServices
     let runs: TetraStepRuns
     let apiURL: String
+    /// The server's Unix socket (nil: none, and steps cannot be cut off from the network).
+    let apiSocket: String?
 
     /// A step that sets no timeout may run this long.
     static let defaultStepTimeout = 3600
@@ -45,6 +49,7 @@ struct TetraProtocolEngine: FileWorkflowEngine {
         }
         let protocolDefinition: ProtocolDefinition
         let organization: String
+        let isolated: Bool
         let object: DataObject
         var contexts: [String: JSONValue]
         var secretNames: [String: String] = [:]
@@ -54,6 +59,7 @@ struct TetraProtocolEngine: FileWorkflowEngine {
                 return fail("the workspace no longer exists")
             }
             organization = workspace.name
+            isolated = !workspace.allowsOutboundNetwork
             guard let stored = try await core.platform.store.object(workspaceID: workflow.workspaceID, path: workflow.filePath),
                   stored.etag == workflow.fileVersion else {
                 return fail("the input file '\(workflow.filePath)' was replaced or deleted before the workflow ran")
@@ -91,7 +97,7 @@ struct TetraProtocolEngine: FileWorkflowEngine {
             return fail("the workflow could not be prepared: \(error)")
         }
         let environment = ProtocolEnvironment(organization: organization, pipeline: pipeline, definition: definition,
-                                              secretNames: secretNames, object: object)
+                                              secretNames: secretNames, object: object, isolated: isolated)
         for step in protocolDefinition.steps {
             guard let index = workflow.steps.firstIndex(where: { $0.id == step.id }) else {
                 return fail("the protocol changed: step '\(step.id)' is not one of this workflow's")
@@ -142,6 +148,8 @@ struct TetraProtocolEngine: FileWorkflowEngine {
         /// Secret reference path → secret name.
         var secretNames: [String: String]
         var object: DataObject
+        /// The workspace's steps may not reach the network.
+        var isolated: Bool
     }
 
     static func isDone(_ status: FileWorkflowStep.Status) -> Bool {
@@ -212,6 +220,10 @@ struct TetraProtocolEngine: FileWorkflowEngine {
                          environment: ProtocolEnvironment) async -> (JSONValue?, String?) {
         let platform = core.platform
         guard let programs = platform.programs else { return (nil, "this server does not run task scripts") }
+        if environment.isolated && apiSocket == nil {
+            return (nil, "the workspace's steps may not reach the network, and this server has no API socket for them "
+                + "(its data directory's path is too long for one)")
+        }
         let log = LogBuffer(store: platform.store, subject: .workflowStep(runID))
         var masked: [String] = []
         defer { Task { await log.flush() } }
@@ -286,10 +298,12 @@ struct TetraProtocolEngine: FileWorkflowEngine {
         variables["SLIPWAY_TASK_RESULT"] = folder.appendingPathComponent("result.json").path
         variables["SLIPWAY_API_URL"] = apiURL
         variables["SLIPWAY_TASK_TOKEN"] = token
+        if environment.isolated, let apiSocket { variables["SLIPWAY_API_SOCKET"] = apiSocket }
         let invocation = ProgramInvocation(
             runID: runID, python: python.pythonExecutable,
             script: (programs.standIns as NSString).appendingPathComponent("slipway_task_script.py"),
-            codeDirectory: platform.bundles.codeDirectory(packageID: script.id), environment: variables, timeout: .seconds(timeout))
+            codeDirectory: platform.bundles.codeDirectory(packageID: script.id), environment: variables, timeout: .seconds(timeout),
+            isolatedFromNetwork: environment.isolated)
         let lastError = LastLine()
         let secrets = masked
         let outcome = await programs.run(invocation) { line in

@@ -19,6 +19,7 @@ struct TetraScienceDialect: Dialect {
     let signer: URLSigner
     /// The server's own URL, as task scripts reach it.
     let apiURL: String
+    let apiSocket: String?
     let stepRuns = TetraStepRuns()
 
     init(_ services: DialectServices) {
@@ -27,6 +28,7 @@ struct TetraScienceDialect: Dialect {
         uploads = services.forms.temporaryDirectory
         signer = services.signer
         apiURL = services.configuration.baseURL
+        apiSocket = services.configuration.apiSocketPath
     }
 
     static let pathPrefixes = ["/v1/sharedsettings", "/v1/secrets", "/v1/artifact", "/v1/tetrascience", "/v1/pipeline", "/v1/workflow",
@@ -41,7 +43,7 @@ struct TetraScienceDialect: Dialect {
         registerArtifacts(api)
         registerPipelines(api)
         registerTaskRuntime(on: router)
-        core.fileWorkflows.register(TetraProtocolEngine(core: core, runs: stepRuns, apiURL: apiURL), for: .workflow)
+        core.fileWorkflows.register(TetraProtocolEngine(core: core, runs: stepRuns, apiURL: apiURL, apiSocket: apiSocket), for: .workflow)
         let document = TetraScienceAPIDocs.document(routes: router.routes.map { ($0.method.rawValue, $0.path.description) })
         router.get("v1/tetrascience/docs/openapi.json") { _, _ in JSONResponse.make(document) }
         router.get("v1/tetrascience/docs") { _, _ in

@@ -654,5 +654,9 @@ enum Migrations {
         ], revert: ["DROP INDEX file_workflows_status", "DROP INDEX file_workflows_workspace", "DROP TABLE file_workflows",
                     "DROP INDEX file_pipelines_enabled", "DROP TABLE file_pipelines",
                     "ALTER TABLE data_objects DROP COLUMN attributes_json"]),
+        // Whether a workspace's workflow steps may reach the network (on unless switched off).
+        Migration(version: 27, name: "workspace network policy", prepare: [
+            "ALTER TABLE workspaces ADD COLUMN outbound_network BIGINT NOT NULL DEFAULT 1",
+        ], revert: ["ALTER TABLE workspaces DROP COLUMN outbound_network"]),
     ]
 }

@@ -61,7 +61,15 @@ extension SQLMetadataStore {
     static func workspace(from row: any SQLRow) throws -> Workspace {
         Workspace(id: try row.string("id"), name: try row.string("name"), createdAt: try row.date("created_at"),
                   number: try row.decode(column: "number", as: Int?.self) ?? 0,
-                  createdBy: try row.optionalString("created_by"), isArchived: try row.bool("archived"))
+                  createdBy: try row.optionalString("created_by"), isArchived: try row.bool("archived"),
+                  allowsOutboundNetwork: try row.bool("outbound_network"))
+    }
+
+    public func setWorkspaceOutboundNetwork(id: String, allowed: Bool) async throws -> Bool {
+        try await withDatabase { db in
+            try await db.raw("UPDATE workspaces SET outbound_network = \(bind: allowed ? 1 : 0) WHERE id = \(bind: id) RETURNING id")
+                .first() != nil
+        }
     }
 
     public func createUser(_ user: User) async throws {

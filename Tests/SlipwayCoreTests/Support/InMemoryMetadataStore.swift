@@ -217,6 +217,14 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         read { $0.workspaces.sorted { $0.number < $1.number } }
     }
 
+    func setWorkspaceOutboundNetwork(id: String, allowed: Bool) async throws -> Bool {
+        try write { state in
+            guard let index = state.workspaces.firstIndex(where: { $0.id == id }) else { return false }
+            state.workspaces[index].allowsOutboundNetwork = allowed
+            return true
+        }
+    }
+
     func createUser(_ user: User) async throws {
         try write { state in
             guard !state.users.contains(where: { $0.id == user.id }) else { throw Self.duplicate("users.id") }

@@ -150,14 +150,43 @@ def _quote_id(identifier: str) -> str:
     return urllib.parse.quote(str(identifier), safe="")
 
 
+def _unix_socket_opener(socket_path: str):
+    """A urllib opener whose `http://` requests go over the Unix socket at `socket_path` (the
+    server's API socket, for steps that run without a network)."""
+    import functools
+    import http.client
+    import socket
+    import urllib.request
+
+    class UnixHTTPConnection(http.client.HTTPConnection):
+        def __init__(self, path: str, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._path = path
+
+        def connect(self):
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.settimeout(self.timeout)
+            self.sock.connect(self._path)
+
+    class UnixHTTPHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(functools.partial(UnixHTTPConnection, socket_path), req)
+
+    return urllib.request.build_opener(UnixHTTPHandler())
+
+
 class _Api:
     """The Slipway task-runtime API as one run sees it: the base URL, the run's token and the
-    organisation, sent with every call. Failed calls raise `TaskRuntimeError`."""
+    organisation, sent with every call; over the Unix socket `SLIPWAY_API_SOCKET` when the step
+    runs without a network. Failed calls raise `TaskRuntimeError`."""
 
-    def __init__(self, base_url: Optional[str], token: Optional[str], org_slug: Optional[str]):
+    def __init__(self, base_url: Optional[str], token: Optional[str], org_slug: Optional[str],
+                 socket_path: Optional[str] = None):
         self.base_url = (base_url or "").rstrip("/")
         self.token = token
         self.org_slug = org_slug
+        self.socket_path = socket_path if socket_path is not None else os.environ.get("SLIPWAY_API_SOCKET")
+        self._opener = None
 
     def send(self, method: str, path: str, query: Sequence[Tuple[str, str]] = (),
              body: Optional[bytes] = None, headers: Optional[Mapping[str, str]] = None):
@@ -182,6 +211,10 @@ class _Api:
             request.add_header("x-org-slug", self.org_slug)
         what = f"{method} {path}"
         try:
+            if self.socket_path:
+                if self._opener is None:
+                    self._opener = _unix_socket_opener(self.socket_path)
+                return self._opener.open(request, timeout=HTTP_TIMEOUT_SEC)
             return urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SEC)
         except urllib.error.HTTPError as error:
             with error:
