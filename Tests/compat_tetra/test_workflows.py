@@ -13,6 +13,7 @@ import threading
 import time
 
 import pytest
+import requests
 
 from tetra_helpers import ORG
 from test_artifacts import NAMESPACE, auth_json, put, write_folder  # noqa: F401 (auth_json is a fixture)
@@ -219,9 +220,18 @@ def test_the_seed_pipeline_pushes_a_matching_file_once_with_the_credentials(tetr
 
     log = step_log(tetra, workflow["id"], "push-step")
     assert "Starting push to 3rd party" in log and "pushed" in log and "********" in log
+    # The step is a Slipway execution, its inputs recorded with the secret as a reference.
+    access = requests.post(f"{server.base_url}/api/v1/auth/refresh", json={"refresh_token": tetra.token}, timeout=30).json()
+    execution = requests.get(f"{server.base_url}/environments/{ORG}/api/v1/executions/{workflow['steps'][0]['executionId']}",
+                             headers={"Authorization": "Bearer " + access["access_token"]}, timeout=30)
+    assert execution.status_code == 200, execution.text
+    inputs = {item["pipeline_input_name"]: item["value"] for item in execution.json()["inputs"]}
+    assert execution.json()["execution_rule"] == "file_arrival" and execution.json()["status"] == "Succeeded"
+    assert inputs["kaggle_api_key"] == {"ssm": f"/slipway/{ORG}/org-secrets/kaggle_api_key"}
+    assert inputs["kaggle_username"] == USERNAME and SECRET_VALUE not in execution.text
     # The secret is in no answer, log line or stored input.
     answers = [tetra.call("GET", f"/workflow/{workflow['id']}").text, tetra.call("GET", f"/pipeline/{pipeline['id']}").text,
-               tetra.call("GET", "/pipeline/search").text, tetra.call("GET", "/secrets").text, log]
+               tetra.call("GET", "/pipeline/search").text, tetra.call("GET", "/secrets").text, log, execution.text]
     assert all(SECRET_VALUE not in text for text in answers)
     time.sleep(1)
     assert SECRET_VALUE not in server.log_tail(100000)

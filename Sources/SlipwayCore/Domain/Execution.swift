@@ -23,6 +23,8 @@ public enum ExecutionTrigger: String, Sendable, Codable {
     case run
     case endpoint
     case periodic
+    /// A file arrived: a step of a file pipeline's workflow.
+    case fileArrival = "file_arrival"
 }
 
 /// One run of a pipeline.
@@ -145,8 +147,6 @@ public enum LogSubject: Sendable, Equatable, Hashable {
     case codePackage(String)
     /// One run of a job's program.
     case jobRun(String)
-    /// One step of a file workflow (an attempt of it).
-    case workflowStep(String)
 
     public var type: String {
         switch self {
@@ -155,13 +155,12 @@ public enum LogSubject: Sendable, Equatable, Hashable {
         case .deployment: "deployment"
         case .codePackage: "code_package"
         case .jobRun: "job_run"
-        case .workflowStep: "workflow_step"
         }
     }
 
     public var id: String {
         switch self {
-        case .execution(let id), .step(let id), .deployment(let id), .codePackage(let id), .jobRun(let id), .workflowStep(let id): id
+        case .execution(let id), .step(let id), .deployment(let id), .codePackage(let id), .jobRun(let id): id
         }
     }
 }

@@ -52,8 +52,9 @@ public struct FileWorkflow: Sendable, Equatable {
     }
 }
 
-/// One step of a ``FileWorkflow``: its status, timing, the run whose log it wrote (log subject
-/// ``LogSubject/workflowStep(_:)``) and its output.
+/// One step of a ``FileWorkflow``: its status, timing, the execution of its latest attempt
+/// (`runID`: recorded with its inputs and outputs once it ends; its log is that execution's)
+/// and its output.
 public struct FileWorkflowStep: Sendable, Equatable, Codable {
     public enum Status: String, Sendable, Codable, CaseIterable {
         case pending

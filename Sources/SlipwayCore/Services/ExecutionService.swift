@@ -74,6 +74,13 @@ public struct ExecutionService: Sendable {
         }
     }
 
+    /// Stores an execution run elsewhere (a workflow step's program) once it ended, with its
+    /// inputs and outputs, in one write; its log was written under ``LogSubject/execution(_:)``.
+    public func recordFinished(_ execution: Execution, inputs: [ExecutionInput], outputs: [ExecutionOutput]) async throws {
+        guard execution.status.isFinal else { throw SlipwayError.internal("execution \(execution.id) has not ended") }
+        try await platform.store.recordExecution(execution, inputs: inputs, outputs: outputs, logs: [])
+    }
+
     public func get(workspaceID: String, id: String) async throws -> Execution {
         guard let execution = try await platform.store.execution(workspaceID: workspaceID, id: id) else {
             throw SlipwayError.notFound("execution", id)

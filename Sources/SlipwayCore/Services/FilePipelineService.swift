@@ -116,7 +116,7 @@ public struct FilePipelineService: Sendable {
     public func stepLog(of workflow: FileWorkflow, stepID: String, limit: Int = 10_000) async throws -> [LogLine] {
         guard let step = workflow.steps.first(where: { $0.id == stepID }) else { throw SlipwayError.notFound("workflow step", stepID) }
         guard let runID = step.runID else { return [] }
-        return try await store.logs(subject: .workflowStep(runID), query: LogQuery(limit: limit))
+        return try await store.logs(subject: .execution(runID), query: LogQuery(limit: limit))
     }
 
     /// Runs a failed workflow again from its first step that did not succeed (the steps that

@@ -5,7 +5,9 @@ import SlipwayCore
 /// packages): each step calls a task script's function, `f(input, context)`, in a fresh process
 /// of the script's environment through the stand-in `ts_sdk` runner (`slipway_task_script.py`).
 ///
-/// A step's input is its template resolved against `workflow` (the input file's pointer, ids,
+/// Each attempt of a step is a Slipway execution (trigger `file_arrival`, pipeline = the file
+/// pipeline, step = the task script), recorded with its resolved input (secrets as references)
+/// and its output once it ends; its log is the execution's. A step's input is its template resolved against `workflow` (the input file's pointer, ids,
 /// names), `config` (literals and shared settings as values, secrets as `{"ssm": path}`
 /// references), `constants` and `steps.<id>.output` of earlier steps. The secrets a step's
 /// input references reach its process only, as `SECRET_<name>` variables that the runner's
@@ -112,15 +114,18 @@ struct TetraProtocolEngine: FileWorkflowEngine {
                 guard await progress(workflow) else { return workflow }
                 continue
             }
-            let runID = UUID().uuidString.lowercased()
+            let runID = Execution.makeID(pipelineName: step.slug, at: now())
             workflow.steps[index] = FileWorkflowStep(id: step.id, status: .running, runID: runID, startedAt: now())
             // Saved while the step starts (not before): a step's start does not wait for a commit.
             let running = workflow
             async let saved = progress(running)
             let input = Self.resolve(step.input, contexts)
-            let (output, failure) = await runStep(step, input: input, runID: runID, workflow: workflow, environment: environment)
+            let (output, failure, script) = await runStep(step, input: input, runID: runID, workflow: workflow,
+                                                          environment: environment)
             guard await saved else { return workflow }
             workflow.steps[index].endedAt = now()
+            await record(workflow.steps[index], input: input, output: output, failure: failure, script: script, workflow: workflow,
+                         pipeline: pipeline)
             if let failure {
                 workflow.steps[index].status = .failed
                 workflow.steps[index].failureReason = failure
@@ -215,16 +220,37 @@ struct TetraProtocolEngine: FileWorkflowEngine {
         return name
     }
 
-    /// Runs one step's function; answers its output, or why it failed.
+    /// Stores the step's attempt as an ended execution. A failure to store it is logged: the
+    /// workflow's own record of the step stands.
+    private func record(_ step: FileWorkflowStep, input: JSONValue, output: JSONValue?, failure: String?, script: CodePackage?,
+                        workflow: FileWorkflow, pipeline: FilePipeline) async {
+        guard let runID = step.runID, let startedAt = step.startedAt else { return }
+        let execution = Execution(
+            id: runID, workspaceID: workflow.workspaceID, pipelineID: pipeline.id, pipelineName: pipeline.name,
+            stepID: script?.id ?? "", deploymentName: nil, trigger: .fileArrival, status: failure == nil ? .succeeded : .failed,
+            createdAt: startedAt, createdBy: pipeline.createdBy, startedAt: startedAt, endedAt: step.endedAt ?? startedAt,
+            failureMessage: failure)
+        let inputs = (input.objectValue ?? ["input": input]).sorted { $0.key < $1.key }.map {
+            ExecutionInput(name: $0.key, dataType: .json, source: .run, value: $0.value)
+        }
+        let outputs = output.map { [ExecutionOutput(name: "output", dataType: .json, destination: .run, value: $0)] } ?? []
+        do {
+            try await core.executions.recordFinished(execution, inputs: inputs, outputs: outputs)
+        } catch {
+            core.platform.logger.warning("the execution of step '\(step.id)' of workflow \(workflow.id) was not recorded: \(error)")
+        }
+    }
+
+    /// Runs one step's function; answers its output, or why it failed, and the task script.
     private func runStep(_ step: ProtocolDefinition.Step, input: JSONValue, runID: String, workflow: FileWorkflow,
-                         environment: ProtocolEnvironment) async -> (JSONValue?, String?) {
+                         environment: ProtocolEnvironment) async -> (JSONValue?, String?, CodePackage?) {
         let platform = core.platform
-        guard let programs = platform.programs else { return (nil, "this server does not run task scripts") }
+        guard let programs = platform.programs else { return (nil, "this server does not run task scripts", nil) }
         if environment.isolated && apiSocket == nil {
             return (nil, "the workspace's steps may not reach the network, and this server has no API socket for them "
-                + "(its data directory's path is too long for one)")
+                + "(its data directory's path is too long for one)", nil)
         }
-        let log = LogBuffer(store: platform.store, subject: .workflowStep(runID))
+        let log = LogBuffer(store: platform.store, subject: .execution(runID))
         var masked: [String] = []
         defer { Task { await log.flush() } }
         // The task script, once its environment is built.
@@ -237,24 +263,24 @@ struct TetraProtocolEngine: FileWorkflowEngine {
                 _ = await platform.signals.wait("code-package:\(current.id)", timeout: .seconds(2))
             }
         } catch {
-            return (nil, "task script \(step.taskScriptAddress) does not exist")
+            return (nil, "task script \(step.taskScriptAddress) does not exist", nil)
         }
-        guard let script else { return (nil, "task script \(step.taskScriptAddress) does not exist") }
+        guard let script else { return (nil, "task script \(step.taskScriptAddress) does not exist", nil) }
         guard let function = script.manifest["functions"]?[step.function]?.stringValue else {
-            return (nil, "task script \(step.taskScriptAddress) has no function '\(step.function)'")
+            return (nil, "task script \(step.taskScriptAddress) has no function '\(step.function)'", script)
         }
         guard script.status == .ready, let key = script.environmentKey, let python = platform.environments.environment(key: key) else {
-            return (nil, "the environment of \(step.taskScriptAddress) is not available: " + (script.failureReason ?? "its build failed"))
+            return (nil, "the environment of \(step.taskScriptAddress) is not available: " + (script.failureReason ?? "its build failed"), script)
         }
         var variables: [String: String] = [:]
         for path in Self.secretPaths(in: input).sorted() {
-            guard let name = environment.secretNames[path] else { return (nil, "the input references an unknown secret '\(path)'") }
+            guard let name = environment.secretNames[path] else { return (nil, "the input references an unknown secret '\(path)'", script) }
             do {
                 let value = try await core.secrets.resolve(name: name, workspaceID: workflow.workspaceID)
                 variables[Self.secretVariable(path: path)] = value
                 if !value.isEmpty { masked.append(value) }
             } catch {
-                return (nil, "secret '\(name)' could not be read")
+                return (nil, "secret '\(name)' could not be read", script)
             }
         }
         let timeout = step.timeoutSeconds ?? Self.defaultStepTimeout
@@ -263,7 +289,7 @@ struct TetraProtocolEngine: FileWorkflowEngine {
             token = try await core.accounts.issueProgramToken(.workflowStep, runID: runID, workspaceID: workflow.workspaceID,
                                                               userID: environment.pipeline.createdBy, lifetime: .seconds(timeout))
         } catch {
-            return (nil, "the step's credentials could not be issued")
+            return (nil, "the step's credentials could not be issued", script)
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-step-\(runID)")
         defer {
@@ -286,7 +312,7 @@ struct TetraProtocolEngine: FileWorkflowEngine {
             try Data(input.jsonString().utf8).write(to: folder.appendingPathComponent("input.json"))
             try Data(context.jsonString().utf8).write(to: folder.appendingPathComponent("context.json"))
         } catch {
-            return (nil, "the step's input could not be written")
+            return (nil, "the step's input could not be written", script)
         }
         runs.started(.init(workflowID: workflow.id, pipelineID: environment.pipeline.id, workspaceID: workflow.workspaceID,
                            organization: environment.organization, inputPath: environment.object.path), id: runID)
@@ -316,15 +342,15 @@ struct TetraProtocolEngine: FileWorkflowEngine {
         case .exited(0):
             guard let data = try? Data(contentsOf: folder.appendingPathComponent("result.json")),
                   let output = try? JSONValue.parse(data) else {
-                return (nil, "the function's result could not be read")
+                return (nil, "the function's result could not be read", script)
             }
-            return (output, nil)
-        case .exited(126): return (nil, "fatal error: " + (lastError.value ?? "raised by the task script"))
-        case .exited(let code): return (nil, "the function failed (exit code \(code))" + (lastError.value.map { ": \($0)" } ?? ""))
-        case .signalled(let signal): return (nil, "the step was stopped by signal \(signal)")
-        case .timedOut(let limit): return (nil, "the step ran longer than its timeout (\(limit.components.seconds) s)")
-        case .cancelled: return (nil, "the step was cancelled")
-        case .unavailable(let reason): return (nil, reason)
+            return (output, nil, script)
+        case .exited(126): return (nil, "fatal error: " + (lastError.value ?? "raised by the task script"), script)
+        case .exited(let code): return (nil, "the function failed (exit code \(code))" + (lastError.value.map { ": \($0)" } ?? ""), script)
+        case .signalled(let signal): return (nil, "the step was stopped by signal \(signal)", script)
+        case .timedOut(let limit): return (nil, "the step ran longer than its timeout (\(limit.components.seconds) s)", script)
+        case .cancelled: return (nil, "the step was cancelled", script)
+        case .unavailable(let reason): return (nil, reason, script)
         }
     }
 }

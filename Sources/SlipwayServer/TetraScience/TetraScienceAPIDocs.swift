@@ -26,7 +26,7 @@ enum TetraScienceAPIDocs {
     static let pipelineShape = "{id, name, description, protocolSlug, protocolVersion, masterScriptNamespace, pipelineConfig, "
         + "triggerType, triggerCondition, status, createdBy, createdAt, updatedAt}"
     static let workflowShape = "{id, pipelineId, status: pending|in_progress|completed|failed, inputFile, attempts, error, createdAt, "
-        + "startedAt, endedAt, steps: [{id, status, startedAt, endedAt, durationMs, output, error, continuedOnError}]}"
+        + "startedAt, endedAt, steps: [{id, status, executionId, startedAt, endedAt, durationMs, output, error, continuedOnError}]}"
     static let pipelineFields: [(name: String, about: String)] = [
         ("name", "1-128 characters, unique in the organization"), ("description", "text"),
         ("protocolSlug, protocolVersion, masterScriptNamespace", "the stored protocol to run"),

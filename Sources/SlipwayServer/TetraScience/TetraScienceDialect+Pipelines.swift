@@ -210,6 +210,7 @@ extension TetraScienceDialect {
             "steps": .array(workflow.steps.map { step in
                 .object([
                     "id": .string(step.id), "status": .string(step.status == .succeeded ? "completed" : step.status.rawValue),
+                    "executionId": step.runID.map(JSONValue.string) ?? .null,
                     "startedAt": date(step.startedAt), "endedAt": date(step.endedAt),
                     "durationMs": step.duration.map { .number(($0 * 1000).rounded()) } ?? .null,
                     "output": step.output ?? .null, "error": step.failureReason.map(JSONValue.string) ?? .null,
