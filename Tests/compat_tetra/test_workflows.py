@@ -17,7 +17,7 @@ import requests
 
 from tetra_helpers import ORG
 from test_artifacts import NAMESPACE, auth_json, put, write_folder  # noqa: F401 (auth_json is a fixture)
-from test_artifacts import SEED_PROTOCOL as ARTIFACTS_SEED_PROTOCOL
+from test_artifacts import SEED_CONFIG, SEED_PROTOCOL as ARTIFACTS_SEED_PROTOCOL
 
 SECRET_VALUE = "kgl-Secret-Value-7f3a9c"
 USERNAME = "lab-user"
@@ -79,17 +79,7 @@ def push_data(input: dict, context: Context) -> dict:
     return {"pushed": True}
 '''
 
-CONFIG = {
-    "language": "python",
-    "runtime": "python3.11",
-    "functions": [
-        {"slug": "print-hello-world", "function": "main.print_hello_world"},
-        {"slug": "decorate-input-file", "function": "main.decorate_input_file"},
-        {"slug": "harmonize-input-file", "function": "main.harmonize_input_file"},
-        {"slug": "enrich-input-file", "function": "main.enrich_input_file"},
-        {"slug": "push-data", "function": "main.push_data"},
-    ],
-}
+CONFIG = SEED_CONFIG  # the seed's config.json: five functions of main.py
 
 # The seed's protocol, calling this module's task script.
 SEED_PROTOCOL = ARTIFACTS_SEED_PROTOCOL.replace("slug: sspdemo-taskscript", "slug: pipeline-taskscript")
