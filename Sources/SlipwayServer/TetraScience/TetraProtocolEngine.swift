@@ -120,8 +120,11 @@ struct TetraProtocolEngine: FileWorkflowEngine {
             let running = workflow
             async let saved = progress(running)
             let input = Self.resolve(step.input, contexts)
+            let log = LogBuffer(store: core.platform.store, subject: .execution(runID))
             let (output, failure, script) = await runStep(step, input: input, runID: runID, workflow: workflow,
-                                                          environment: environment)
+                                                          environment: environment, log: log)
+            // The whole log is stored before the step is seen ended.
+            await log.flush()
             guard await saved else { return workflow }
             workflow.steps[index].endedAt = now()
             await record(workflow.steps[index], input: input, output: output, failure: failure, script: script, workflow: workflow,
@@ -243,16 +246,14 @@ struct TetraProtocolEngine: FileWorkflowEngine {
 
     /// Runs one step's function; answers its output, or why it failed, and the task script.
     private func runStep(_ step: ProtocolDefinition.Step, input: JSONValue, runID: String, workflow: FileWorkflow,
-                         environment: ProtocolEnvironment) async -> (JSONValue?, String?, CodePackage?) {
+                         environment: ProtocolEnvironment, log: LogBuffer) async -> (JSONValue?, String?, CodePackage?) {
         let platform = core.platform
         guard let programs = platform.programs else { return (nil, "this server does not run task scripts", nil) }
         if environment.isolated && apiSocket == nil {
             return (nil, "the workspace's steps may not reach the network, and this server has no API socket for them "
                 + "(its data directory's path is too long for one)", nil)
         }
-        let log = LogBuffer(store: platform.store, subject: .execution(runID))
         var masked: [String] = []
-        defer { Task { await log.flush() } }
         // The task script, once its environment is built.
         var script: CodePackage?
         do {
