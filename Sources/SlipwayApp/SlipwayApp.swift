@@ -133,11 +133,25 @@ public struct SlipwayApp: Sendable {
             LifecycleService("model serving", stop: { await serving.shutdown() }),
             LifecycleService("resource monitor", start: { await resources.start() }, stop: { await resources.stop() }),
             LifecycleService("scheduler", start: { await scheduler.start() }, stop: { await scheduler.stop() }),
+            // After the router is built: the dialects have registered their workflow engines.
+            LifecycleService("interrupted workflows", start: { await self.resumeInterruptedWorkflows(logger: logger) }, stop: {}),
             frontEnd.application(router: router, logger: logger),
         ]
         if let socket = frontEnd.socketApplication(router: router, logger: logger) { services.append(socket) }
         return ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    }
+
+    /// On an embedded database this process is the only node: the workflows its previous process
+    /// left running are taken up at once instead of when their claims expire.
+    private func resumeInterruptedWorkflows(logger: Logger) async {
+        guard case .sqlite = configuration.database else { return }
+        do {
+            let resumed = try await core.fileWorkflows.resumeOwnInterrupted()
+            if resumed > 0 { logger.warning("resuming \(resumed) workflow(s) interrupted by the last stop") }
+        } catch {
+            logger.error("interrupted workflows could not be listed; the scheduler's scan takes them up: \(error)")
+        }
     }
 
     /// Stops every part, for callers that built the app without running its service group (tests).

@@ -99,9 +99,14 @@ struct FilePipelineStoreContractTests {
             let taken = try #require(try await store.claimFileWorkflow(id: "w1", token: "b", until: later.addingTimeInterval(30), now: later))
             #expect(taken.attempts == 2 && taken.steps[0].status == .succeeded && taken.startedAt == now)
             #expect(try await store.saveFileWorkflow(progress, claimToken: "a") == false)
-            var failed = taken
+            // A holder known to be gone (the only node restarted): taken over at once, times kept.
+            let resumed = try #require(try await store.claimFileWorkflow(id: "w1", token: "c", until: later.addingTimeInterval(30),
+                                                                         now: later, takeOver: true))
+            #expect(resumed.attempts == 3 && resumed.startedAt == now && resumed.updatedAt == later)
+            #expect(try await store.saveFileWorkflow(progress, claimToken: "b") == false)
+            var failed = resumed
             FileWorkflowDispatcher.end(&failed, status: .failed, reason: "step two failed", at: later)
-            #expect(try await store.saveFileWorkflow(failed, claimToken: "b"))
+            #expect(try await store.saveFileWorkflow(failed, claimToken: "c"))
             #expect(try await store.fileWorkflow(id: "w1")?.status == .failed)
             #expect(try await store.requeueFileWorkflow(id: "w1", steps: [FileWorkflowStep(id: "one")], at: later))
             #expect(try await store.requeueFileWorkflow(id: "w1", steps: [], at: later) == false)

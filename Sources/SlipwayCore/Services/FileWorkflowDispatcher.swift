@@ -143,8 +143,19 @@ public final class FileWorkflowDispatcher: Sendable {
         }
     }
 
-    /// Claims and runs one workflow to its end (or until its claim is lost).
-    public func run(_ workflowID: String) async {
+    /// At the start of the only node of a store (an embedded database): takes up at once the
+    /// workflows its previous process left running, whose claims no one else can hold, rather
+    /// than after their claims expire. Returns how many it started.
+    @discardableResult
+    public func resumeOwnInterrupted() async throws -> Int {
+        let interrupted = try await store.availableFileWorkflows(now: .distantFuture, limit: 10_000).filter { $0.status == .running }
+        for workflow in interrupted { Task { await self.run(workflow.id, takingOver: true) } }
+        return interrupted.count
+    }
+
+    /// Claims and runs one workflow to its end (or until its claim is lost); `takingOver` claims
+    /// it even while another claim holds (the holder is known to be gone).
+    public func run(_ workflowID: String, takingOver: Bool = false) async {
         guard running.withLock({ $0.insert(workflowID).inserted }) else { return }
         defer { _ = running.withLock { $0.remove(workflowID) } }
         do {
@@ -159,15 +170,19 @@ public final class FileWorkflowDispatcher: Sendable {
         let now = platform.now
         do {
             guard let claimed = try await store.claimFileWorkflow(id: workflowID, token: token, until: now().addingTimeInterval(lease),
-                                                                   now: now())
+                                                                   now: now(), takeOver: takingOver)
             else { return }
             guard let pipeline = try await store.filePipeline(id: claimed.pipelineID),
-                  let definition = try await store.codePackage(id: pipeline.packageID),
-                  let engine = engine(for: definition.kind)
+                  let definition = try await store.codePackage(id: pipeline.packageID)
             else {
                 var failed = claimed
                 Self.end(&failed, status: .failed, reason: "the pipeline or its workflow definition no longer exists", at: now())
                 _ = try await store.saveFileWorkflow(failed, claimToken: token)
+                return
+            }
+            guard let engine = engine(for: definition.kind) else {
+                // Nothing here runs this kind yet: the claim expires and a later scan retries.
+                platform.logger.warning("workflow \(workflowID): no engine runs \(definition.address) on this server")
                 return
             }
             // Renews the claim while the steps run, so that no other node takes the workflow over.

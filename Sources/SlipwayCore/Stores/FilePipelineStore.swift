@@ -24,9 +24,9 @@ public protocol FilePipelineStore: Sendable {
     /// The file versions (`path` + "\n" + `version`) among `paths` the pipeline has workflows for.
     func fileWorkflowVersions(pipelineID: String, paths: [String]) async throws -> Set<String>
     /// Takes a workflow to run it: one that is pending, or running with an expired claim
-    /// (its node died). Sets it running under `token` until `until` and counts the attempt;
-    /// nil when it is not available.
-    func claimFileWorkflow(id: String, token: String, until: Date, now: Date) async throws -> FileWorkflow?
+    /// (its node died), or with any claim when `takeOver` (its holder is known to be gone). Sets
+    /// it running under `token` until `until` and counts the attempt; nil when it is not available.
+    func claimFileWorkflow(id: String, token: String, until: Date, now: Date, takeOver: Bool) async throws -> FileWorkflow?
     /// Saves the progress of a claimed workflow; false when the claim is no longer `token`'s.
     func saveFileWorkflow(_ workflow: FileWorkflow, claimToken: String) async throws -> Bool
     /// Extends a claim that is still `token`'s; false otherwise.
@@ -35,4 +35,10 @@ public protocol FilePipelineStore: Sendable {
     func availableFileWorkflows(now: Date, limit: Int) async throws -> [FileWorkflow]
     /// Puts a failed workflow back to pending with its steps reset; false unless it was failed.
     func requeueFileWorkflow(id: String, steps: [FileWorkflowStep], at time: Date) async throws -> Bool
+}
+
+extension FilePipelineStore {
+    public func claimFileWorkflow(id: String, token: String, until: Date, now: Date) async throws -> FileWorkflow? {
+        try await claimFileWorkflow(id: id, token: token, until: until, now: now, takeOver: false)
+    }
 }

@@ -129,14 +129,15 @@ extension SQLMetadataStore {
         return versions
     }
 
-    public func claimFileWorkflow(id: String, token: String, until: Date, now: Date) async throws -> FileWorkflow? {
+    public func claimFileWorkflow(id: String, token: String, until: Date, now: Date, takeOver: Bool) async throws -> FileWorkflow? {
         try await withDatabase { db in
             try await db.raw("""
                 UPDATE file_workflows SET status = \(bind: FileWorkflow.Status.running.rawValue), claim_token = \(bind: token),
                     claimed_until = \(bind: until.timeIntervalSince1970), attempts = attempts + 1,
                     started_at = COALESCE(started_at, \(bind: now.timeIntervalSince1970)), updated_at = \(bind: now.timeIntervalSince1970)
                 WHERE id = \(bind: id) AND (status = \(bind: FileWorkflow.Status.pending.rawValue)
-                    OR (status = \(bind: FileWorkflow.Status.running.rawValue) AND claimed_until < \(bind: now.timeIntervalSince1970)))
+                    OR (status = \(bind: FileWorkflow.Status.running.rawValue)
+                        AND (\(bind: takeOver ? 1 : 0) = 1 OR claimed_until < \(bind: now.timeIntervalSince1970))))
                 RETURNING *
                 """).first().map(Self.fileWorkflow(from:))
         }

@@ -148,6 +148,20 @@ import Testing
         #expect(t.engine.runs.withLock { $0 } == ["in/x.json:two"])
     }
 
+    @Test func theOnlyNodeResumesItsInterruptedWorkflowsAtOnce() async throws {
+        let t = try await Harness.make()
+        let pipeline = try await t.pipeline("in/*.json")
+        let orphan = FileWorkflow(id: "w-own", pipelineID: pipeline.id, workspaceID: t.h.workspace.id, filePath: "in/y.json",
+                                  fileVersion: "v", steps: [FileWorkflowStep(id: "one"), FileWorkflowStep(id: "two")],
+                                  createdAt: t.h.clock.now)
+        #expect(try await t.h.store.insertFileWorkflow(orphan))
+        _ = try #require(try await t.h.store.claimFileWorkflow(id: orphan.id, token: "previous-process",
+                                                               until: t.h.clock.now.addingTimeInterval(30), now: t.h.clock.now))
+        #expect(try await t.dispatcher.resumeOwnInterrupted() == 1)
+        let resumed = try #require(try await t.settled(pipeline, count: 1).first)
+        #expect(resumed.status == .succeeded && resumed.attempts == 2)
+    }
+
     @Test func aFailedWorkflowIsRetriedFromItsFirstUnfinishedStep() async throws {
         let t = try await Harness.make()
         t.engine.failing.withLock { $0 = true }

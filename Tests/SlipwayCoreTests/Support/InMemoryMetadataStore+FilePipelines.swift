@@ -79,10 +79,10 @@ extension InMemoryMetadataStore {
         }
     }
 
-    func claimFileWorkflow(id: String, token: String, until: Date, now: Date) async throws -> FileWorkflow? {
+    func claimFileWorkflow(id: String, token: String, until: Date, now: Date, takeOver: Bool) async throws -> FileWorkflow? {
         try write { state in
             guard let index = state.fileWorkflows.firstIndex(where: { $0.id == id }),
-                  Self.isAvailable(state.fileWorkflows[index], now: now)
+                  Self.isAvailable(state.fileWorkflows[index], now: takeOver ? .distantFuture : now)
             else { return nil }
             state.fileWorkflows[index].status = .running
             state.fileWorkflows[index].claimToken = token
