@@ -137,7 +137,10 @@ public struct SlipwayApp: Sendable {
             LifecycleService("interrupted workflows", start: { await self.resumeInterruptedWorkflows(logger: logger) }, stop: {}),
             frontEnd.application(router: router, logger: logger),
         ]
-        if let socket = frontEnd.socketApplication(router: router, logger: logger) { services.append(socket) }
+        if let socket = frontEnd.socketApplication(router: router, logger: logger) {
+            // Steps cut off from the network need it; the rest of the server does not.
+            services.append(OptionalService(name: "the API's Unix socket", inner: socket, logger: logger))
+        }
         return ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     }
