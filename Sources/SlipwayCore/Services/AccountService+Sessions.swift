@@ -42,6 +42,17 @@ extension AccountService {
         try await store.revokeSession(id: record.sessionID)
     }
 
+    /// The user of the live session `refreshToken` belongs to, without issuing anything (a
+    /// browser session cookie checked on every request): nil when the token is unknown,
+    /// revoked (signed out), expired, for another client, or its user is gone or disabled.
+    public func sessionUser(refreshToken: String, clientID: String) async throws -> (user: User, sessionID: String)? {
+        guard !refreshToken.isEmpty, refreshToken.utf8.count <= 512,
+              let record = try await store.sessionToken(secretHash: Self.hash(refreshToken)),
+              !record.revoked, record.clientID == clientID, record.expiresAt > now(),
+              let user = try await store.user(id: record.userID), user.isEnabled else { return nil }
+        return (user, record.sessionID)
+    }
+
     /// The user an access token names, who must still exist and be enabled.
     public func activeUser(id: String) async throws -> User {
         guard let user = try await store.user(id: id) else { throw SlipwayError.unauthorized("the access token is not valid") }

@@ -76,6 +76,8 @@ public protocol ExecutionStore: Sendable {
     func execution(workspaceID: String, id: String) async throws -> Execution?
     func execution(id: String) async throws -> Execution?
     func listExecutions(workspaceID: String, pipelineName: String?) async throws -> [Execution]
+    /// One page of the executions passing `query`'s filters, in its order, with their total.
+    func executionPage(_ query: ExecutionQuery) async throws -> ExecutionPage
     func latestExecution(workspaceID: String, pipelineName: String) async throws -> Execution?
     func inputs(executionID: String) async throws -> [ExecutionInput]
     func outputs(executionID: String) async throws -> [ExecutionOutput]

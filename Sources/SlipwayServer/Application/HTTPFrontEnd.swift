@@ -9,7 +9,8 @@ import SlipwayRuntime
 public struct HTTPFrontEnd: Sendable {
     /// Every dialect the server speaks; adding one is one line here.
     static let dialectTypes: [any Dialect.Type] = [CraftAIDialect.self, WallarooDialect.self, MLflowDialect.self,
-                                                    CORDSDialect.self, ArthurDialect.self, TetraScienceDialect.self]
+                                                    CORDSDialect.self, ArthurDialect.self, TetraScienceDialect.self,
+                                                    WebDialect.self]
     let configuration: ServerConfiguration
     let dialects: [any Dialect]
 

@@ -45,6 +45,34 @@ extension SQLMetadataStore {
         }
     }
 
+    public func executionPage(_ query: ExecutionQuery) async throws -> ExecutionPage {
+        var filter: SQLQueryString = " WHERE workspace_id = \(bind: query.workspaceID)"
+        if let name = query.pipelineName { filter += " AND pipeline_name = \(bind: name)" as SQLQueryString }
+        if let name = query.deploymentName { filter += " AND deployment_name = \(bind: name)" as SQLQueryString }
+        if let status = query.status { filter += " AND status = \(bind: status.rawValue)" as SQLQueryString }
+        if let trigger = query.trigger { filter += " AND trigger = \(bind: trigger.rawValue)" as SQLQueryString }
+        if let from = query.createdFrom { filter += " AND created_at >= \(bind: from.timeIntervalSince1970)" as SQLQueryString }
+        if let before = query.createdBefore {
+            filter += " AND created_at < \(bind: before.timeIntervalSince1970)" as SQLQueryString
+        }
+        let direction = query.descending ? "DESC" : "ASC"
+        let column: String? = switch query.sort {
+        case .createdAt: nil
+        case .pipeline: "pipeline_name"
+        case .status: "status"
+        case .trigger: "trigger"
+        }
+        let order = (column.map { ["\($0) \(direction)"] } ?? []) + ["created_at \(direction)", "id \(direction)"]
+        let select: SQLQueryString = "SELECT * FROM executions" + filter
+            + " ORDER BY \(unsafeRaw: order.joined(separator: ", ")) LIMIT \(bind: query.limit) OFFSET \(bind: query.offset)"
+        let count: SQLQueryString = "SELECT COUNT(*) AS total FROM executions" + filter
+        return try await readingExecutions { db in
+            let rows = try await db.raw(select).all()
+            let total = try await db.raw(count).first().map { try $0.decode(column: "total", as: Int.self) } ?? 0
+            return ExecutionPage(executions: try rows.map(Self.execution(from:)), total: total)
+        }
+    }
+
     public func latestExecution(workspaceID: String, pipelineName: String) async throws -> Execution? {
         try await readingExecutions { db in
             try await db.raw("""

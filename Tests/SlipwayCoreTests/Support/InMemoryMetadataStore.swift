@@ -529,6 +529,26 @@ final class InMemoryMetadataStore: MetadataStore, Sendable {
         }
     }
 
+    func executionPage(_ query: ExecutionQuery) async throws -> ExecutionPage {
+        read { state in
+            let matching = state.executions.filter(query.matches).sorted { a, b in
+                func key(_ e: Execution) -> String {
+                    switch query.sort {
+                    case .createdAt: ""
+                    case .pipeline: e.pipelineName
+                    case .status: e.status.rawValue
+                    case .trigger: e.trigger.rawValue
+                    }
+                }
+                let (ka, kb) = (key(a), key(b))
+                if ka != kb { return query.descending ? ka > kb : ka < kb }
+                if a.createdAt != b.createdAt { return query.descending ? a.createdAt > b.createdAt : a.createdAt < b.createdAt }
+                return query.descending ? a.id > b.id : a.id < b.id
+            }
+            return ExecutionPage(executions: Array(matching.dropFirst(query.offset).prefix(query.limit)), total: matching.count)
+        }
+    }
+
     func latestExecution(workspaceID: String, pipelineName: String) async throws -> Execution? {
         try await listExecutions(workspaceID: workspaceID, pipelineName: pipelineName).first
     }
