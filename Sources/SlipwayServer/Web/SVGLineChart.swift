@@ -27,7 +27,9 @@ struct SVGLineChart: Sendable {
     func render() -> String {
         let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
         let left = 64.0, right = 16.0, top = 12.0
-        let bottom = series.count > 1 ? 64.0 : 44.0
+        let legendRows = series.count > 1 ? min(series.count, Self.palette.count) : 0
+        let bottom = 44.0 + Double(legendRows) * 18
+        let height = self.height + Double(legendRows) * 18
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let (xMin, xMax) = Self.range(all.map(\.x))
         let (yMin, yMax) = Self.range(all.map(\.y))
@@ -69,16 +71,12 @@ struct SVGLineChart: Sendable {
             }
             svg += "</g>"
         }
-        if series.count > 1 {
-            var x = left
-            let y = height - 14
-            for (index, line) in series.enumerated() {
-                let colour = Self.palette[index % Self.palette.count]
-                svg += "<rect x=\"\(f(x))\" y=\"\(f(y - 9))\" width=\"12\" height=\"12\" fill=\"\(colour)\"/>"
-                svg += "<text x=\"\(f(x + 16))\" y=\"\(f(y + 1))\">\(Self.escape(line.name))</text>"
-                x += 28 + Double(min(line.name.count, 24)) * 7
-                if x > width - 80 { break }
-            }
+        // One legend row per series (names can be long: execution ids).
+        for (index, line) in series.prefix(legendRows).enumerated() {
+            let colour = Self.palette[index % Self.palette.count]
+            let y = top + plotHeight + 52 + Double(index) * 18
+            svg += "<rect x=\"\(f(left))\" y=\"\(f(y - 10))\" width=\"12\" height=\"12\" fill=\"\(colour)\"/>"
+            svg += "<text x=\"\(f(left + 18))\" y=\"\(f(y))\">\(Self.escape(line.name))</text>"
         }
         return svg + "</svg>"
     }
