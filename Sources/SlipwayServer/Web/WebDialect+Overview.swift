@@ -27,7 +27,8 @@ extension WebDialect {
                     return row
                 },
                 "alerts": try await core.assays.alerts(workspaceID: workspaceID, limit: 10).map { result -> [String: Any] in
-                    var row: [String: Any] = ["text": "Drift alert on assay \(result.assayID), feature \(result.feature.name)"]
+                    var row: [String: Any] = ["text": "Drift alert on assay \(result.assayID), feature \(result.feature.name)",
+                                              "url": page.url("assays/" + WebPage.component(result.assayID))]
                     WebFormat.time(result.windowStart, "at", into: &row)
                     return row
                 },

@@ -6,7 +6,8 @@ extension WebDialect {
     func registerPipelines(on group: RouterGroup<SlipwayRequestContext>) {
         group.get("pipelines") { request, context -> Response in
             let page = try await page(request, context)
-            let rows = try await core.pipelines.list(workspaceID: page.workspace.id).map { pipeline, step -> [String: Any] in
+            let rows = try await core.pipelines.list(workspaceID: page.workspace.id).filter { $0.1 != nil }.map {
+                pipeline, step -> [String: Any] in
                 var row: [String: Any] = [
                     "name": pipeline.name, "url": page.url("pipelines/" + WebPage.component(pipeline.name)),
                     "step": step?.name ?? "—", "status": step?.status.rawValue ?? "—",

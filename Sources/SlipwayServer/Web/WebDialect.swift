@@ -35,6 +35,8 @@ struct WebDialect: Dialect {
         registerDeployments(on: group)
         registerDataStore(on: group)
         registerWorkflows(on: group)
+        registerModels(on: group)
+        registerAssays(on: group)
     }
 
     /// The signed-in user's page context in the workspace the route names; a request without a

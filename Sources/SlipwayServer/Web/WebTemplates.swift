@@ -12,7 +12,9 @@ enum WebTemplates {
             ("compare", PackageResources.compare_mustache), ("pipelines", PackageResources.pipelines_mustache),
             ("pipeline", PackageResources.pipeline_mustache), ("deployments", PackageResources.deployments_mustache),
             ("deployment", PackageResources.deployment_mustache), ("data-store", PackageResources.data_store_mustache),
-            ("workflows", PackageResources.workflows_mustache),
+            ("workflows", PackageResources.workflows_mustache), ("models", PackageResources.models_mustache),
+            ("model", PackageResources.model_mustache), ("model-pipeline", PackageResources.model_pipeline_mustache),
+            ("assays", PackageResources.assays_mustache), ("assay", PackageResources.assay_mustache),
         ]
         var library = MustacheLibrary()
         for (name, bytes) in sources {
