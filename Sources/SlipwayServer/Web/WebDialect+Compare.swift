@@ -58,7 +58,8 @@ extension WebDialect {
 
     func comparedRun(_ id: String, _ page: WebPage) async throws -> Compared {
         let run = try await core.tracking.run(workspaceID: page.workspace.id, id: id)
-        var column = Compared(label: run.name.isEmpty ? run.id : run.name, url: "")
+        var column = Compared(label: run.name.isEmpty ? run.id : run.name,
+                              url: page.url("experiments/" + WebPage.component(run.experimentID)))
         column.fields["Run"] = ["id": run.id, "status": run.status.rawValue, "experiment": run.experimentID,
                                 "duration": run.endTime.map { WebFormat.duration(Double($0 - run.startTime) / 1000) } ?? "—"]
         column.fields["Parameters"] = run.params

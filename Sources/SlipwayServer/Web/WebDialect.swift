@@ -37,6 +37,7 @@ struct WebDialect: Dialect {
         registerWorkflows(on: group)
         registerModels(on: group)
         registerAssays(on: group)
+        registerExperiments(on: group)
     }
 
     /// The signed-in user's page context in the workspace the route names; a request without a

@@ -14,7 +14,8 @@ enum WebTemplates {
             ("deployment", PackageResources.deployment_mustache), ("data-store", PackageResources.data_store_mustache),
             ("workflows", PackageResources.workflows_mustache), ("models", PackageResources.models_mustache),
             ("model", PackageResources.model_mustache), ("model-pipeline", PackageResources.model_pipeline_mustache),
-            ("assays", PackageResources.assays_mustache), ("assay", PackageResources.assay_mustache),
+            ("assays", PackageResources.assays_mustache), ("experiments", PackageResources.experiments_mustache),
+            ("experiment", PackageResources.experiment_mustache), ("assay", PackageResources.assay_mustache),
         ]
         var library = MustacheLibrary()
         for (name, bytes) in sources {
