@@ -226,7 +226,7 @@ extension WebDialect {
 
     /// What a step runs in: language, requirements, system packages, code hash, environment key.
     func environment(stepID: String) async throws -> [[String: Any]] {
-        guard let step = try await core.platform.store.step(id: stepID) else {
+        guard let step = try await core.steps.step(id: stepID) else {
             return [["label": "Step", "value": "no longer stored"]]
         }
         let config = step.containerConfig

@@ -38,6 +38,7 @@ struct WebDialect: Dialect {
         registerModels(on: group)
         registerAssays(on: group)
         registerExperiments(on: group)
+        registerMonitoring(on: group)
     }
 
     /// The signed-in user's page context in the workspace the route names; a request without a

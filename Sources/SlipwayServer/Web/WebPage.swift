@@ -34,7 +34,7 @@ struct WebPage: Sendable {
 
     /// The sections of the main navigation, `current` marked.
     func navigation(current: String) -> [[String: Any]] {
-        [("", "Overview"), ("executions", "Executions"), ("experiments", "Experiments"), ("pipelines", "Pipelines"), ("deployments", "Deployments"), ("models", "Models"), ("assays", "Drift"),
+        [("", "Overview"), ("executions", "Executions"), ("experiments", "Experiments"), ("pipelines", "Pipelines"), ("deployments", "Deployments"), ("models", "Models"), ("assays", "Drift"), ("monitored-models", "Monitoring"),
          ("workflows", "Workflows"), ("data-store", "Data store")].map { path, label in
             ["url": path.isEmpty ? base + "/" : url(path), "label": label, "current": path == current]
         }

@@ -15,7 +15,9 @@ enum WebTemplates {
             ("workflows", PackageResources.workflows_mustache), ("models", PackageResources.models_mustache),
             ("model", PackageResources.model_mustache), ("model-pipeline", PackageResources.model_pipeline_mustache),
             ("assays", PackageResources.assays_mustache), ("experiments", PackageResources.experiments_mustache),
-            ("experiment", PackageResources.experiment_mustache), ("assay", PackageResources.assay_mustache),
+            ("experiment", PackageResources.experiment_mustache),
+            ("monitored-models", PackageResources.monitored_models_mustache),
+            ("monitored-model", PackageResources.monitored_model_mustache), ("assay", PackageResources.assay_mustache),
         ]
         var library = MustacheLibrary()
         for (name, bytes) in sources {
