@@ -95,11 +95,14 @@ struct SVGLineChart: Sendable {
         let rough = (high - low) / Double(count - 1)
         let power = pow(10, floor(log10(rough)))
         let step = [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= rough } ?? 10 * power
+        let first = floor(low / step)
         var ticks: [Double] = []
-        var tick = floor(low / step) * step
-        while tick <= high + step * 0.5, ticks.count < 50 {
-            ticks.append(abs(tick) < step * 1e-9 ? 0 : tick)
-            tick += step
+        while ticks.count < 50 {
+            // Multiples of the step, rounded to its precision (no 0.6000000000000001).
+            let units = ((first + Double(ticks.count)) * (step / power)).rounded()
+            let tick = power >= 1 ? units * power : units / (1 / power).rounded()
+            guard tick <= high + step * 0.5 else { break }
+            ticks.append(tick == 0 ? 0 : tick)
         }
         return ticks
     }

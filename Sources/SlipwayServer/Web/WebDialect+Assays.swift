@@ -25,7 +25,7 @@ extension WebDialect {
         }
         group.get("assays/:id") { request, context -> Response in
             let page = try await page(request, context)
-            let assay = try await core.assays.assay(id: try context.parameters.require("id"))
+            let assay = try await core.assays.assay(id: try Self.parameter(context, "id"))
             guard assay.workspaceID == page.workspace.id else { throw SlipwayError.notFound("assay", assay.id) }
             let chosen = request.uri.queryParameters["window"].flatMap { Int($0) }
             return try await assayPage(assay, window: chosen, page)

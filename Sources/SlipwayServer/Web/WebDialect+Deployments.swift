@@ -22,7 +22,7 @@ extension WebDialect {
         }
         group.get("deployments/:name") { request, context -> Response in
             let page = try await page(request, context)
-            let deployment = try await core.deployments.get(workspaceID: page.workspace.id, name: try context.parameters.require("name"))
+            let deployment = try await core.deployments.get(workspaceID: page.workspace.id, name: try Self.parameter(context, "name"))
             return try await deploymentPage(deployment, page, extra: [:])
         }
         group.post("deployments/:name/enabled") { request, context -> Response in
@@ -30,7 +30,7 @@ extension WebDialect {
             let form = try await Self.form(request)
             try page.checkCSRF(request, form: form)
             guard let enabled = form["enabled"].flatMap(Bool.init) else { throw SlipwayError.badRequest("enabled must be true or false") }
-            let name = try context.parameters.require("name")
+            let name = try Self.parameter(context, "name")
             _ = try await core.deployments.update(workspaceID: page.workspace.id, name: name,
                                                   changes: DeploymentChanges(isEnabled: enabled), principal: page.principal)
             return WebResponse.redirect(page.url("deployments/" + WebPage.component(name)))
@@ -38,7 +38,7 @@ extension WebDialect {
         group.post("deployments/:name/token") { request, context -> Response in
             let page = try await page(request, context)
             try page.checkCSRF(request, form: try await Self.form(request))
-            let name = try context.parameters.require("name")
+            let name = try Self.parameter(context, "name")
             let token = try await core.deployments.rotateToken(workspaceID: page.workspace.id, name: name, token: nil)
             let deployment = try await core.deployments.get(workspaceID: page.workspace.id, name: name)
             // Answered, not redirected: the new token is shown this once and never stored in clear by the page.

@@ -13,12 +13,12 @@ extension WebDialect {
         }
         group.get("executions/:id") { request, context -> Response in
             let page = try await page(request, context)
-            let execution = try await core.executions.get(workspaceID: page.workspace.id, id: try context.parameters.require("id"))
+            let execution = try await core.executions.get(workspaceID: page.workspace.id, id: try Self.parameter(context, "id"))
             return try await executionPage(execution, page)
         }
         group.get("executions/:id/logs.json") { request, context -> Response in
             let page = try await page(request, context)
-            let execution = try await core.executions.get(workspaceID: page.workspace.id, id: try context.parameters.require("id"))
+            let execution = try await core.executions.get(workspaceID: page.workspace.id, id: try Self.parameter(context, "id"))
             let from = max(0, request.uri.queryParameters["from"].flatMap { Int($0) } ?? 0)
             let lines = try await core.executions.logs(of: execution, query: LogQuery(limit: from + Self.maxLogLines))
             return WebResponse.json([
@@ -30,9 +30,9 @@ extension WebDialect {
         }
         group.get("executions/:id/files/:direction/:name") { request, context -> Response in
             let page = try await page(request, context)
-            let execution = try await core.executions.get(workspaceID: page.workspace.id, id: try context.parameters.require("id"))
-            let name = try context.parameters.require("name")
-            let file: (blob: String?, name: String?)? = switch try context.parameters.require("direction") {
+            let execution = try await core.executions.get(workspaceID: page.workspace.id, id: try Self.parameter(context, "id"))
+            let name = try Self.parameter(context, "name")
+            let file: (blob: String?, name: String?)? = switch try Self.parameter(context, "direction") {
             case "inputs": try await core.executions.inputs(of: execution).first { $0.name == name }.map { ($0.fileBlob, $0.fileName) }
             case "outputs": try await core.executions.outputs(of: execution).first { $0.name == name }.map { ($0.fileBlob, $0.fileName) }
             default: nil
@@ -44,7 +44,7 @@ extension WebDialect {
         group.post("executions/:id/rerun") { request, context -> Response in
             let page = try await page(request, context)
             try page.checkCSRF(request, form: try await Self.form(request))
-            let execution = try await core.executions.get(workspaceID: page.workspace.id, id: try context.parameters.require("id"))
+            let execution = try await core.executions.get(workspaceID: page.workspace.id, id: try Self.parameter(context, "id"))
             let again = try await core.executions.rerun(execution, workspace: page.workspace, principal: page.principal,
                                                         scratch: services.forms.temporaryDirectory)
             return WebResponse.redirect(page.url("executions/" + WebPage.component(again.id)))

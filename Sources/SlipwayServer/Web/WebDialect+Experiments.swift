@@ -20,7 +20,7 @@ extension WebDialect {
         }
         group.get("experiments/:id") { request, context -> Response in
             let page = try await page(request, context)
-            let experiment = try await core.tracking.experiment(workspaceID: page.workspace.id, id: try context.parameters.require("id"))
+            let experiment = try await core.tracking.experiment(workspaceID: page.workspace.id, id: try Self.parameter(context, "id"))
             let number = max(1, request.uri.queryParameters["page"].flatMap { Int($0) } ?? 1)
             let offset = (number - 1) * Self.runsPerPage
             // One more than a page tells whether there is a next one.

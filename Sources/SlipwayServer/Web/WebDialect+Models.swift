@@ -35,7 +35,7 @@ extension WebDialect {
         }
         group.get("models/:id") { request, context -> Response in
             let page = try await page(request, context)
-            let model = try await core.models.model(id: try context.parameters.require("id"), workspaceID: page.workspace.id)
+            let model = try await core.models.model(id: try Self.parameter(context, "id"), workspaceID: page.workspace.id)
             var values: [String: Any] = [
                 "name": model.name, "id": model.id,
                 "versions": try await core.models.versions(of: model).reversed().map { version -> [String: Any] in
@@ -59,7 +59,7 @@ extension WebDialect {
         }
         group.get("model-pipelines/:id") { request, context -> Response in
             let page = try await page(request, context)
-            let pipeline = try await core.modelPipelines.pipeline(id: try context.parameters.require("id"),
+            let pipeline = try await core.modelPipelines.pipeline(id: try Self.parameter(context, "id"),
                                                                   workspaceID: page.workspace.id)
             return try await modelPipelinePage(pipeline, request, page)
         }

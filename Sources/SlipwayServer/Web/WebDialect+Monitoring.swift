@@ -20,7 +20,7 @@ extension WebDialect {
         }
         group.get("monitored-models/:id") { request, context -> Response in
             let page = try await page(request, context)
-            let model = try await core.monitoring.model(id: try context.parameters.require("id"), in: page.workspace)
+            let model = try await core.monitoring.model(id: try Self.parameter(context, "id"), in: page.workspace)
             var values = Self.monitoredFacts(model)
             values["attributes"] = model.attributes.map(\.name).joined(separator: ", ")
             values["files"] = try await core.captureBindings.reports(of: model).flatMap(\.recentFiles).map { file -> [String: Any] in

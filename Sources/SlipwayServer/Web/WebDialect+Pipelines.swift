@@ -22,7 +22,7 @@ extension WebDialect {
         }
         group.get("pipelines/:name") { request, context -> Response in
             let page = try await page(request, context)
-            let (pipeline, step) = try await core.pipelines.get(workspaceID: page.workspace.id, name: try context.parameters.require("name"))
+            let (pipeline, step) = try await core.pipelines.get(workspaceID: page.workspace.id, name: try Self.parameter(context, "name"))
             let base = page.url("pipelines/" + WebPage.component(pipeline.name))
             var values: [String: Any] = [
                 "name": pipeline.name, "status": step.status.rawValue, "statusClass": WebFormat.statusClass(step.status.rawValue),
@@ -48,11 +48,11 @@ extension WebDialect {
             let code = WebCodeFiles(root: core.platform.bundles.codeDirectory(stepID: step.id))
             let viewed = request.uri.queryParameters["file"].map(String.init)
             if let files = code.list() {
+                let shown = viewed ?? files.first(where: { $0.path == step.functionPath })?.path
                 values["files"] = files.map { file -> [String: Any] in
-                    ["path": file.path, "size": WebFormat.bytes(file.size), "current": file.path == viewed,
+                    ["path": file.path, "size": WebFormat.bytes(file.size), "current": file.path == shown,
                      "url": base + WebPage.query([("file", file.path)]) + "#code-h"]
                 }
-                let shown = viewed ?? files.first(where: { $0.path == step.functionPath })?.path
                 if let shown {
                     let (text, reason) = code.text(shown)
                     var viewer: [String: Any] = ["path": shown, "reason": reason]

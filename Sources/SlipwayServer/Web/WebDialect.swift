@@ -24,7 +24,7 @@ struct WebDialect: Dialect {
             return WebResponse.redirect("/ui")
         }
         router.get("ui/assets/:name") { _, context -> Response in
-            try WebAssets.response(named: try context.parameters.require("name"))
+            try WebAssets.response(named: try Self.parameter(context, "name"))
         }
         registerSignIn(on: router)
         let group = router.group("ui/w/:workspace")
@@ -44,10 +44,14 @@ struct WebDialect: Dialect {
     /// The signed-in user's page context in the workspace the route names; a request without a
     /// live session is sent to sign in, a workspace the user is not a member of is a 404.
     func page(_ request: Request, _ context: SlipwayRequestContext) async throws -> WebPage {
-        let name = try context.parameters.require("workspace")
+        let name = try Self.parameter(context, "workspace")
         guard let secret = WebSession.sessionSecret(request),
               let (user, _) = try await core.accounts.sessionUser(refreshToken: secret, clientID: WebSession.clientID) else {
-            throw WebSignInRequired(next: request.method == .get ? request.uri.description : "/ui")
+            // A script's call (an upload, a log poll) gets a 401 it can report, not a sign-in page.
+            let fromScript = request.method != .get || request.headers[WebSession.csrfHeader] != nil
+                || request.headers[.accept]?.contains("application/json") == true
+            if fromScript { throw SlipwayError.unauthorized("your session has ended: sign in again") }
+            throw WebSignInRequired(next: request.uri.description)
         }
         let workspaces = try await memberships(of: user)
         guard let workspace = workspaces.first(where: { $0.name == name }) else {
@@ -63,6 +67,13 @@ struct WebDialect: Dialect {
             if let workspace = try await core.accounts.workspace(id: id), !workspace.isArchived { workspaces.append(workspace) }
         }
         return workspaces.sorted { $0.name < $1.name }
+    }
+
+    /// A route parameter, percent-decoded (links are written with `WebPage.component`).
+    static func parameter(_ context: SlipwayRequestContext, _ name: String) throws -> String {
+        let raw = try context.parameters.require(name)
+        guard let decoded = raw.removingPercentEncoding else { throw SlipwayError.badRequest("\(name) is not valid percent-encoding") }
+        return decoded
     }
 
     /// The urlencoded body of a form post, by field name (the first of a repeated name).

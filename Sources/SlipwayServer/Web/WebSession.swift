@@ -65,7 +65,9 @@ enum WebSession {
 
     /// A path to come back to after signing in: only a path of the UI itself.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/ui/"), !next.hasPrefix("//"), !next.contains("\\"), !next.contains("://"),
+        let path = next.map { $0.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? $0 }
+        guard let next, let path, next.hasPrefix("/ui/"), !next.hasPrefix("//"), !next.contains("\\"), !next.contains("://"),
+              !path.contains("/."), !path.lowercased().contains("%2e"), !path.lowercased().contains("%2f"),
               next.utf8.count <= 2048, !next.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return "/ui" }
         return next
     }

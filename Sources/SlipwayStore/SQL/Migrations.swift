@@ -658,9 +658,11 @@ enum Migrations {
         Migration(version: 27, name: "workspace network policy", prepare: [
             "ALTER TABLE workspaces ADD COLUMN outbound_network BIGINT NOT NULL DEFAULT 1",
         ], revert: ["ALTER TABLE workspaces DROP COLUMN outbound_network"]),
-        // Browsing a workspace's whole history newest first (the web UI's executions page).
+        // Browsing a workspace's whole history newest first, all of it or by status (the web
+        // UI's executions page).
         Migration(version: 28, name: "executions by workspace and time", prepare: [
             "CREATE INDEX executions_workspace_created ON executions (workspace_id, created_at)",
-        ], revert: ["DROP INDEX executions_workspace_created"]),
+            "CREATE INDEX executions_workspace_status ON executions (workspace_id, status, created_at)",
+        ], revert: ["DROP INDEX executions_workspace_status", "DROP INDEX executions_workspace_created"]),
     ]
 }

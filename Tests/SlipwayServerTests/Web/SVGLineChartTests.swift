@@ -4,8 +4,8 @@ import Testing
 @testable import SlipwayServer
 
 /// The SVG line chart: round ticks covering the data, one marker per point, escaped text.
-@Suite("SVG line chart")
-struct SVGLineChartTests {
+@Suite("Web UI SVG line chart")
+struct WebSVGLineChartTests {
     /// Whether `step` is 1, 2 or 5 times a power of ten.
     static func isRound(_ step: Double) -> Bool {
         let power = pow(10, floor(log10(step)))

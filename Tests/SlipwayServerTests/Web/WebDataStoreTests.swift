@@ -94,8 +94,11 @@ struct WebDataStoreTests {
             #expect(try await Self.upload(client, browser, path: "a.txt", "x", csrf: "wrong").status == .forbidden)
             let anonymous = try await client.execute(uri: Self.base + "data-store/upload?path=a.txt", method: .put,
                                                      headers: [WebSession.csrfHeader: browser.csrf], body: ByteBuffer(string: "x"))
-            #expect(anonymous.status == .seeOther)
-            #expect(anonymous.headers[.location] == "/ui/sign-in?next=%2Fui", "a PUT is sent back to the start page, not to itself")
+            // Refused (today a 303 to sign-in, which a script's request follows to a 200 page; see the report).
+            #expect(anonymous.status == .seeOther || anonymous.status == .unauthorized, "\(anonymous.status)")
+            if anonymous.status == .seeOther {
+                #expect(anonymous.headers[.location] == "/ui/sign-in?next=%2Fui", "sign-in does not come back to a PUT")
+            }
             let page = try await browser.get(client, Self.base + "data-store")
             #expect(page.text.contains("This folder is empty."), "nothing was stored")
             #expect(try await Self.upload(client, browser, path: "a.txt", "x", csrf: browser.csrf).status == .created)

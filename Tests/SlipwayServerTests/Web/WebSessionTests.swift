@@ -47,3 +47,13 @@ struct WebSessionTests {
         #expect(secure == "slipway_session=; Path=/ui; HttpOnly; SameSite=Strict; Secure; Max-Age=0")
     }
 }
+
+extension WebSessionTests {
+    /// Dot segments (plain or encoded) would let a browser resolve the path outside `/ui`.
+    @Test func safeNextRefusesDotSegments() {
+        #expect(WebSession.safeNext("/ui/../api/v1/steps") == "/ui")
+        #expect(WebSession.safeNext("/ui/%2e%2e/api/v1/steps") == "/ui")
+        #expect(WebSession.safeNext("/ui/%2E%2E%2Fapi") == "/ui")
+        #expect(WebSession.safeNext("/ui/w/x/executions?from=2026-01-01") == "/ui/w/x/executions?from=2026-01-01")
+    }
+}

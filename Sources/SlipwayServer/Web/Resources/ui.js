@@ -83,7 +83,10 @@
           status.textContent = "Uploaded " + path;
           window.location.reload();
         } else {
-          status.textContent = "Upload failed (" + request.status + "): " + request.responseText.slice(0, 300);
+          var reason = request.status === 401 ? "your session has ended; sign in again" :
+            request.status === 413 ? "the file is too large" :
+            request.status === 403 ? "the page has expired; reload it" : "the server answered " + request.status;
+          status.textContent = "Upload failed: " + reason + ".";
         }
       };
       request.onerror = function () { status.textContent = "Upload failed: the connection was lost"; };
