@@ -73,10 +73,7 @@ extension CraftAIDialect {
             code = "InternalError"
             message = "the upload could not be stored"
         }
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;")
-        }
+        let escape = MarkupEscaping.escape
         let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(escape(message))</Message></Error>"
         return JSONResponse.bytes(Data(xml.utf8), contentType: "application/xml", status: status)
     }

@@ -265,10 +265,7 @@ enum WallarooAPIDocs {
 
     /// A readable page of the same document: one row per route.
     static func html(_ document: JSONValue) -> String {
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;")
-        }
+        let escape = MarkupEscaping.escape
         var rows = ""
         for (path, methods) in (document.objectValue?["paths"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             for (method, operation) in (methods.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {

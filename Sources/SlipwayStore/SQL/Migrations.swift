@@ -658,11 +658,15 @@ enum Migrations {
         Migration(version: 27, name: "workspace network policy", prepare: [
             "ALTER TABLE workspaces ADD COLUMN outbound_network BIGINT NOT NULL DEFAULT 1",
         ], revert: ["ALTER TABLE workspaces DROP COLUMN outbound_network"]),
-        // Browsing a workspace's whole history newest first, all of it or by status (the web
-        // UI's executions page).
+        // Browsing a workspace's whole history (the web UI's executions page): newest first, by
+        // status or by pipeline, ties broken by id, so that a deep page is read from the index.
         Migration(version: 28, name: "executions by workspace and time", prepare: [
-            "CREATE INDEX executions_workspace_created ON executions (workspace_id, created_at)",
-            "CREATE INDEX executions_workspace_status ON executions (workspace_id, status, created_at)",
-        ], revert: ["DROP INDEX executions_workspace_status", "DROP INDEX executions_workspace_created"]),
+            "CREATE INDEX executions_workspace_created ON executions (workspace_id, created_at, id)",
+            "CREATE INDEX executions_workspace_status ON executions (workspace_id, status, created_at, id)",
+            "DROP INDEX executions_pipeline",
+            "CREATE INDEX executions_pipeline ON executions (workspace_id, pipeline_name, created_at, id)",
+        ], revert: ["DROP INDEX executions_pipeline",
+                    "CREATE INDEX executions_pipeline ON executions (workspace_id, pipeline_name, created_at)",
+                    "DROP INDEX executions_workspace_status", "DROP INDEX executions_workspace_created"]),
     ]
 }
