@@ -20,7 +20,7 @@ import pytest
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from slipway_server import SERVERS, Server, run_cli, session_root, start_server, stop  # noqa: E402
+from slipway_server import attach_server_logs, SERVERS, Server, run_cli, session_root, start_server, stop  # noqa: E402
 
 # Small, so that the size-limit test sends little; every other file of the suite is far below.
 MAX_FILE_BYTES = 1_000_000
@@ -156,7 +156,4 @@ def ingest_key(server) -> str:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
-    report = outcome.get_result()
-    if report.failed:
-        for running in SERVERS:
-            report.sections.append((f"slipway server log ({running.log_path})", running.log_tail()))
+    attach_server_logs(outcome.get_result())

@@ -20,7 +20,7 @@ import pytest
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from slipway_server import SERVERS, Server, session_root, session_server, start_server, stop  # noqa: E402
+from slipway_server import attach_server_logs, Server, session_root, session_server, start_server, stop  # noqa: E402
 
 
 class CORDS:
@@ -96,7 +96,4 @@ def user(server) -> CORDS:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
-    report = outcome.get_result()
-    if report.failed:
-        for running in SERVERS:
-            report.sections.append((f"slipway server log ({running.log_path})", running.log_tail()))
+    attach_server_logs(outcome.get_result())

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from slipway_server import SERVERS, Server, session_root, session_server, start_server, stop  # noqa: E402
+from slipway_server import attach_server_logs, Server, session_root, session_server, start_server, stop  # noqa: E402
 
 ADMIN = "admin"
 
@@ -51,7 +51,4 @@ def tracking(server, monkeypatch):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
-    report = outcome.get_result()
-    if report.failed:
-        for running in SERVERS:
-            report.sections.append((f"slipway server log ({running.log_path})", running.log_tail()))
+    attach_server_logs(outcome.get_result())

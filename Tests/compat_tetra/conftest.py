@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 from tetra_helpers import ORG, Tetra  # noqa: E402
 
-from slipway_server import SERVERS, Server, run_cli, session_root, session_server  # noqa: E402
+from slipway_server import attach_server_logs, Server, run_cli, session_root, session_server  # noqa: E402
 
 class Admin:
     """Runs `slipway` administration commands on the session server's data dir (and database)."""
@@ -69,7 +69,4 @@ def tetra(server, org_token) -> Tetra:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
-    report = outcome.get_result()
-    if report.failed:
-        for running in SERVERS:
-            report.sections.append((f"slipway server log ({running.log_path})", running.log_tail()))
+    attach_server_logs(outcome.get_result())

@@ -20,7 +20,7 @@ import pytest  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from slipway_server import SERVERS, run_cli, session_root, session_server  # noqa: E402
+from slipway_server import attach_server_logs, run_cli, session_root, session_server  # noqa: E402
 from ui_helpers import Browser, REPO_ROOT  # noqa: E402
 
 
@@ -74,7 +74,4 @@ def browser(server, screenshots):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
-    report = outcome.get_result()
-    if report.failed:
-        for server in SERVERS:
-            report.sections.append((f"slipway server log ({server.log_path})", server.log_tail()))
+    attach_server_logs(outcome.get_result())

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from slipway_server import CONFIDENTIAL_CLIENT, SERVERS, Server, session_root, session_server, start_server, stop  # noqa: E402
+from slipway_server import attach_server_logs, CONFIDENTIAL_CLIENT, SERVERS, Server, session_root, session_server, start_server, stop  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +67,4 @@ def TOKENURL(server) -> str:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
-    report = outcome.get_result()
-    if report.failed:
-        for running in SERVERS:
-            report.sections.append((f"slipway server log ({running.log_path})", running.log_tail()))
+    attach_server_logs(outcome.get_result())

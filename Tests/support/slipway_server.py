@@ -211,3 +211,11 @@ def session_server(root: Path, extra_args: "list[str]" = ()):
     stop(started.process)
     SERVERS.remove(started)
     print(f"\nslipway serve stopped (exit code {started.process.returncode}); log: {started.log_path}")
+
+
+def attach_server_logs(report) -> None:
+    """Adds the tail of every running server's log to a failed test's report (a suite's
+    `pytest_runtest_makereport` hook calls this)."""
+    if report.failed:
+        for running in SERVERS:
+            report.sections.append((f"slipway server log ({running.log_path})", running.log_tail()))
