@@ -115,4 +115,51 @@ struct WebModelPagesTests {
             #expect(!(try await browser.get(client, Self.base + "models")).text.contains("theirs"))
         }
     }
+
+    @Test func assayScoreOverWindowsAndHistogram() async throws {
+        let server = try await TestServer()
+        let fixtures = try await UIFixtures(server)
+        let workspace = fixtures.workspace.id
+        let (pipeline, _) = try await server.app.core.modelPipelines.create(
+            workspaceID: workspace, userID: fixtures.admin.id, name: "houses", graph: PipelineGraph(nodes: []))
+        let t0 = Date(timeIntervalSince1970: 1_672_531_200)
+        let assay = Assay(id: "assay-1", workspaceID: workspace, pipelineID: pipeline.id, name: "price <drift>", isActive: true,
+                          feature: InferenceFeature(side: .output, name: "dense_2", element: 0),
+                          baseline: .fixed(modelName: "house", start: t0, end: t0.addingTimeInterval(86_400)),
+                          window: AssayWindowSpec(width: 86_400), summarizer: DriftSummarizer(), warningThreshold: 0.05,
+                          alertThreshold: 0.1, runUntil: nil, createdAt: t0, createdBy: fixtures.admin.id)
+        try await fixtures.store.insertAssay(assay)
+        let values = [1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+        let baseline = try DriftEngine.baseline(values, summarizer: assay.summarizer)
+        let results = (0..<3).map { window -> AssayResult in
+            let summary = DriftEngine.window(values.map { $0 + Double(window * 3) }, baseline: baseline, summarizer: assay.summarizer)
+            let start = t0.addingTimeInterval(Double(window + 1) * 86_400)
+            let score = DriftEngine.score(baseline: baseline, window: summary, summarizer: assay.summarizer)
+            return AssayResult(
+                assayID: assay.id, workspaceID: workspace, pipelineID: pipeline.id, windowIndex: window, windowStart: start,
+                windowEnd: start.addingTimeInterval(86_400), analyzedAt: start, elapsed: .milliseconds(2), feature: assay.feature,
+                baselineStart: t0, baselineEnd: t0.addingTimeInterval(86_400), baselineSummary: baseline, windowSummary: summary,
+                score: score, status: score.score >= 0.1 ? .alert : .ok, warningThreshold: 0.05, alertThreshold: 0.1,
+                summarizer: assay.summarizer)
+        }
+        #expect(try await fixtures.store.recordAssayResults(results, assayID: assay.id, from: 0, through: 3, at: t0))
+        try await server.test { client in
+            let browser = try await client.signIn()
+            let list = try await browser.get(client, Self.base + "assays")
+            #expect(list.text.contains("price &lt;drift&gt;") && !list.text.contains("<drift>"))
+            #expect(list.text.contains(#"<td>houses</td>"#))
+            let page = try await browser.get(client, Self.base + "assays/assay-1")
+            #expect(page.status == .ok)
+            #expect(page.text.contains(#"data-metric="drift-score""#))
+            #expect(page.text.contains(#"<g data-series="alert threshold">"#) && page.text.contains(#"<g data-series="warning threshold">"#))
+            #expect(page.text.contains("Baseline and window 2"), "the latest window by default")
+            #expect(page.text.contains(#"aria-label="Bar chart of"#))
+            let chosen = try await browser.get(client, Self.base + "assays/assay-1?window=0")
+            #expect(chosen.text.contains("Baseline and window 0"))
+            let overview = try await browser.get(client, Self.base)
+            #expect(results.contains { $0.status == .alert }, "the shifted windows drift past the alert threshold")
+            #expect(overview.text.contains(#"href="/ui/w/default/assays/assay-1""#), "alerts link to their assay")
+        }
+    }
 }
+
