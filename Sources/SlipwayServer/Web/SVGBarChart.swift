@@ -21,7 +21,7 @@ struct SVGBarChart {
         let ticks = SVGLineChart.ticks(0, high, count: 5)
         let top1 = max(ticks.last ?? high, high)
         func py(_ y: Double) -> Double { top + plotHeight - y / top1 * plotHeight }
-        let e = SVGLineChart.escape
+        let e = MarkupEscaping.escape
         var svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\""
         svg += " aria-label=\"\(e("Bar chart of " + yLabel + ": " + series.map(\.name).joined(separator: " vs ")))\">"
         for tick in ticks {

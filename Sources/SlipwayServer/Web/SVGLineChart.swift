@@ -41,25 +41,25 @@ struct SVGLineChart: Sendable {
 
         let label = ([metric ?? yLabel] + series.map(\.name)).joined(separator: ", ")
         var svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\""
-        if let metric { svg += " data-metric=\"\(Self.escape(metric))\"" }
-        svg += " aria-label=\"\(Self.escape("Line chart of " + label))\"><title>\(Self.escape(label))</title>"
+        if let metric { svg += " data-metric=\"\(MarkupEscaping.escape(metric))\"" }
+        svg += " aria-label=\"\(MarkupEscaping.escape("Line chart of " + label))\"><title>\(MarkupEscaping.escape(label))</title>"
         for tick in yTicks {
             svg += "<line class=\"grid\" x1=\"\(f(left))\" x2=\"\(f(left + plotWidth))\" y1=\"\(f(py(tick)))\" y2=\"\(f(py(tick)))\"/>"
-            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(py(tick) + 4))\" text-anchor=\"end\">\(Self.escape(WebFormat.number(tick)))</text>"
+            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(py(tick) + 4))\" text-anchor=\"end\">\(MarkupEscaping.escape(WebFormat.number(tick)))</text>"
         }
         for tick in xTicks {
             svg += "<line class=\"axis\" x1=\"\(f(px(tick)))\" x2=\"\(f(px(tick)))\" y1=\"\(f(top + plotHeight))\" y2=\"\(f(top + plotHeight + 4))\"/>"
-            svg += "<text x=\"\(f(px(tick)))\" y=\"\(f(top + plotHeight + 18))\" text-anchor=\"middle\">\(Self.escape(xFormat(tick)))</text>"
+            svg += "<text x=\"\(f(px(tick)))\" y=\"\(f(top + plotHeight + 18))\" text-anchor=\"middle\">\(MarkupEscaping.escape(xFormat(tick)))</text>"
         }
         svg += "<line class=\"axis\" x1=\"\(f(left))\" x2=\"\(f(left))\" y1=\"\(f(top))\" y2=\"\(f(top + plotHeight))\"/>"
         svg += "<line class=\"axis\" x1=\"\(f(left))\" x2=\"\(f(left + plotWidth))\" y1=\"\(f(top + plotHeight))\" y2=\"\(f(top + plotHeight))\"/>"
-        svg += "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(top + plotHeight + 34))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>"
-        svg += "<text transform=\"translate(14 \(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(yLabel))</text>"
+        svg += "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(top + plotHeight + 34))\" text-anchor=\"middle\">\(MarkupEscaping.escape(xLabel))</text>"
+        svg += "<text transform=\"translate(14 \(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(MarkupEscaping.escape(yLabel))</text>"
         for (index, line) in series.enumerated() {
             let colour = Self.palette[index % Self.palette.count]
             let points = line.points.filter { $0.x.isFinite && $0.y.isFinite }
             let path = points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
-            svg += "<g data-series=\"\(Self.escape(line.name))\">"
+            svg += "<g data-series=\"\(MarkupEscaping.escape(line.name))\">"
             if points.count > 1 {
                 svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(path)\"/>"
             }
@@ -67,7 +67,7 @@ struct SVGLineChart: Sendable {
             for (position, point) in points.enumerated() where position % stride == 0 || position == points.count - 1 {
                 let tip = (series.count > 1 ? line.name + " · " : "") + "\(xLabel) \(xFormat(point.x)): \(WebFormat.number(point.y))"
                 svg += "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"3.5\" fill=\"\(colour)\" data-value=\"\(WebFormat.number(point.y))\">"
-                svg += "<title>\(Self.escape(tip))</title></circle>"
+                svg += "<title>\(MarkupEscaping.escape(tip))</title></circle>"
             }
             svg += "</g>"
         }
@@ -76,7 +76,7 @@ struct SVGLineChart: Sendable {
             let colour = Self.palette[index % Self.palette.count]
             let y = top + plotHeight + 52 + Double(index) * 18
             svg += "<rect x=\"\(f(left))\" y=\"\(f(y - 10))\" width=\"12\" height=\"12\" fill=\"\(colour)\"/>"
-            svg += "<text x=\"\(f(left + 18))\" y=\"\(f(y))\">\(Self.escape(line.name))</text>"
+            svg += "<text x=\"\(f(left + 18))\" y=\"\(f(y))\">\(MarkupEscaping.escape(line.name))</text>"
         }
         return svg + "</svg>"
     }
@@ -107,5 +107,4 @@ struct SVGLineChart: Sendable {
         return ticks
     }
 
-    static func escape(_ text: String) -> String { MarkupEscaping.escape(text) }
 }

@@ -31,7 +31,7 @@ struct SVGPipelineGraph {
                 position[node.name] = (margin + Double(column) * (boxWidth + gapX), margin + Double(row) * (boxHeight + gapY))
             }
         }
-        let e = SVGLineChart.escape
+        let e = MarkupEscaping.escape
         var svg = "<svg class=\"dag\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\""
         svg += " aria-label=\"\(e("Pipeline graph: " + order.map(\.name).joined(separator: ", ")))\">"
         svg += "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\">"

@@ -63,7 +63,7 @@ enum WebFormat {
     /// The badge class of a status: `ok`, `bad`, `running` or none.
     static func statusClass(_ status: String) -> String {
         switch status.lowercased() {
-        case "succeeded", "success", "completed", "ready", "up", "active", "running_ok", "ok": "ok"
+        case "succeeded", "success", "completed", "ready", "up", "active", "ok": "ok"
         case "failed", "error", "errored", "failure", "down", "unhealthy", "alert", "cancelled", "canceled": "bad"
         case "running", "pending", "starting", "building", "creating", "queued", "waiting", "in_progress", "processing": "running"
         default: ""

@@ -102,7 +102,7 @@ struct WebSVGLineChartTests {
         #expect(svg.contains("data-metric=\"\(escaped)\""))
         #expect(svg.contains("data-series=\"\(escaped)\""))
         #expect(svg.contains(">\(escaped)</text>"))
-        #expect(SVGLineChart.escape(evil) == escaped)
+        #expect(MarkupEscaping.escape(evil) == escaped)
     }
 
     @Test func timeAxisUsesTheFormat() {
